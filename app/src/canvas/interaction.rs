@@ -1,0 +1,85 @@
+//! Gestures, as plain state machines fed with screen coordinates: the view forwards pointer and
+//! wheel events here and applies what comes back to the store.
+
+use super::geometry::Point;
+
+/// A background drag in progress, following one pointer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanGesture {
+    pointer_id: i32,
+    last: Point,
+}
+
+impl PanGesture {
+    pub fn start(pointer_id: i32, at: Point) -> Self {
+        Self {
+            pointer_id,
+            last: at,
+        }
+    }
+
+    /// The screen delta since the previous event of the same pointer; `None` for another one
+    /// (a second finger must not yank the plane).
+    pub fn drag_to(&mut self, pointer_id: i32, at: Point) -> Option<(f64, f64)> {
+        if pointer_id != self.pointer_id {
+            return None;
+        }
+        let delta = (at.x - self.last.x, at.y - self.last.y);
+        self.last = at;
+        Some(delta)
+    }
+
+    pub fn pointer_id(&self) -> i32 {
+        self.pointer_id
+    }
+}
+
+/// `WheelEvent.deltaMode` values.
+const DOM_DELTA_LINE: u32 = 1;
+const DOM_DELTA_PAGE: u32 = 2;
+
+/// How much one wheel event scales the view. Exponential in the scroll distance, so many small
+/// touchpad events and one big mouse notch of the same total distance zoom the same amount.
+pub fn wheel_zoom_factor(delta_y: f64, delta_mode: u32) -> f64 {
+    let pixels = match delta_mode {
+        DOM_DELTA_LINE => delta_y * 16.0,
+        DOM_DELTA_PAGE => delta_y * 800.0,
+        _ => delta_y,
+    };
+    // One 100 px notch scales by about 16 %; a single event never more than 2× either way.
+    (-pixels * 0.0015).clamp(-0.7, 0.7).exp()
+}
+
+/// The factor of one press of the zoom-in (or, inverted, zoom-out) button.
+pub const BUTTON_ZOOM_STEP: f64 = 1.2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drag_reports_deltas_of_its_own_pointer_only() {
+        let mut pan = PanGesture::start(7, Point::new(10.0, 10.0));
+        assert_eq!(pan.drag_to(7, Point::new(25.0, 4.0)), Some((15.0, -6.0)));
+        assert_eq!(pan.drag_to(8, Point::new(99.0, 99.0)), None);
+        assert_eq!(pan.drag_to(7, Point::new(25.0, 10.0)), Some((0.0, 6.0)));
+    }
+
+    #[test]
+    fn wheel_down_zooms_out_and_up_zooms_in_symmetrically() {
+        let out = wheel_zoom_factor(100.0, 0);
+        let inn = wheel_zoom_factor(-100.0, 0);
+        assert!(out < 1.0 && inn > 1.0);
+        assert!((out * inn - 1.0).abs() < 1e-12);
+        assert_eq!(wheel_zoom_factor(0.0, 0), 1.0);
+    }
+
+    #[test]
+    fn line_and_page_deltas_are_converted_to_pixels() {
+        assert_eq!(
+            wheel_zoom_factor(1.0, DOM_DELTA_LINE),
+            wheel_zoom_factor(16.0, 0)
+        );
+        assert_eq!(wheel_zoom_factor(100.0, DOM_DELTA_PAGE), (-0.7f64).exp());
+    }
+}

@@ -1,0 +1,3 @@
+//! Routed pages. Each page owns loading its data and hands it to presentational components.
+
+pub mod editor;

@@ -1,0 +1,107 @@
+//! `compile_flow`: YAML manifests of linear flows, and failures that carry their diagnostics.
+
+use compiler::{CompileError, Format, compile_flow};
+use serde_json::json;
+
+use crate::{edge, flow, node};
+
+#[test]
+fn a_linear_flow_compiles_to_the_documented_manifest() {
+    let f = flow(
+        json!([
+            node(
+                "node_entry",
+                "entry_api",
+                &[],
+                &["out_request"],
+                json!({"method": "POST", "path": "/"})
+            ),
+            node(
+                "node_classify",
+                "llm_flexible",
+                &["in"],
+                &["out"],
+                json!({"goal": "Classify the customer intent.", "llm_role": "primary"})
+            ),
+            node(
+                "node_kb",
+                "tool_plugin",
+                &["in"],
+                &["out"],
+                json!({"plugin": "scaidrive", "method": "search", "args": {"path": "/kb/"}})
+            ),
+            node(
+                "node_respond",
+                "llm_guarded",
+                &["in"],
+                &["out"],
+                json!({"goal": "Answer.", "guard": "confidence > 0.7"})
+            ),
+        ]),
+        json!([
+            edge("e1", ("node_entry", "out_request"), ("node_classify", "in")),
+            edge("e2", ("node_classify", "out"), ("node_kb", "in")),
+            edge("e3", ("node_kb", "out"), ("node_respond", "in"))
+        ]),
+    );
+    let output = compile_flow(&f, Format::Yaml).unwrap();
+    assert_eq!(output.format, Format::Yaml);
+    let manifest: serde_yaml::Value = serde_yaml::from_str(output.text().unwrap()).unwrap();
+    let core = &manifest["core"];
+    assert_eq!(core["name"], "test-flow");
+    assert_eq!(core["mode"], "stateless");
+    assert_eq!(core["runtime_version"], "0.2");
+    assert_eq!(core["identity"]["persona"], "Tester");
+    assert_eq!(core["model"], "scaigrid/openai/gpt-4o");
+    assert_eq!(core["plugins"][0]["alias"], "scaidrive");
+    assert_eq!(core["plugins"][0]["endpoint"], "plugin://scaidrive");
+    let flow0 = &core["flows"][0];
+    assert_eq!(flow0["trigger"]["type"], "api");
+    let steps = flow0["steps"].as_sequence().unwrap();
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[0]["llm_turn"], "Classify the customer intent.");
+    assert_eq!(steps[0]["meta"]["node_id"], "node_classify");
+    assert_eq!(steps[0]["meta"]["node_kind"], "llm_flexible");
+    assert_eq!(steps[0]["meta"]["node_config"]["llm_role"], "primary");
+    assert_eq!(steps[1]["plugin_call"]["method"], "search");
+    assert_eq!(steps[2]["guarded"], true);
+    assert_eq!(steps[2]["guard"], "confidence > 0.7");
+    assert_eq!(core["scaiflow_meta"]["source_id"], "flow_test");
+    assert_eq!(core["scaiflow_meta"]["models"][0]["role"], "primary");
+
+    let again = compile_flow(&f, Format::Yaml).unwrap();
+    assert_eq!(again.bytes, output.bytes, "output must be deterministic");
+}
+
+#[test]
+fn an_invalid_flow_fails_with_every_diagnostic() {
+    let f = flow(
+        json!([node("a", "llm_rigid", &["in"], &["out"], json!({}))]),
+        json!([]),
+    );
+    let err = compile_flow(&f, Format::Yaml).unwrap_err();
+    assert_eq!(err.diagnostics().len(), 1);
+    assert_eq!(
+        err.to_string(),
+        "flow does not compile: flow has no entry-point node"
+    );
+}
+
+#[test]
+fn constructs_without_a_lowering_are_refused_by_name() {
+    let f = flow_model::FlowGraph::from_json(flow_model::EXAMPLES[0].json).unwrap();
+    let err = compile_flow(&f, Format::Yaml).unwrap_err();
+    assert!(
+        matches!(err, CompileError::Unsupported { ref node_id, .. } if node_id == "node_decide"),
+        "{err}"
+    );
+}
+
+#[test]
+fn formats_parse_from_their_names() {
+    assert_eq!("yaml".parse::<Format>().unwrap(), Format::Yaml);
+    assert_eq!(
+        "xml".parse::<Format>().unwrap_err(),
+        "unknown format 'xml' (expected yaml)"
+    );
+}

@@ -1,0 +1,295 @@
+//! The FlowGraph document: top level, nodes, ports, edges and flow-level configuration.
+//!
+//! Every struct keeps the fields it does not know in `extra`, so a document written by a newer
+//! editor survives a load/save round trip through this one unchanged.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::kind::NodeKind;
+
+/// The `$schema` value of a schema v2 document.
+pub const SCHEMA_URL: &str = "https://scailabs.com/schemas/scaiflow/v2.json";
+
+/// A flow document (schema v2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowGraph {
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Opaque id, stable across saves (`flow_<random>`).
+    pub id: String,
+    pub name: String,
+    /// Semver; the server patch-bumps it on every content update.
+    pub version: String,
+    /// The ScaiCore language version the compiler targets (e.g. `0.2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaicore_target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+    /// Flow-level named state slots; their item shape is owned by the compiler.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<FlowConfig>,
+    /// Optional test fixtures for the run-tests endpoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<Value>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Free-form document metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// ISO-8601 creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One step of the flow, drawn as a card on the canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: NodeKind,
+    /// The name shown on the canvas.
+    pub label: String,
+    pub position: Position,
+    /// Kind-specific configuration; its shape depends on `kind`.
+    #[serde(default)]
+    pub config: Map<String, Value>,
+    #[serde(default)]
+    pub inputs: Vec<Port>,
+    #[serde(default)]
+    pub outputs: Vec<Port>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Node {
+    /// The output port with this id, if the node has one.
+    pub fn output(&self, port: &str) -> Option<&Port> {
+        self.outputs.iter().find(|p| p.id == port)
+    }
+
+    /// The input port with this id, if the node has one.
+    pub fn input(&self, port: &str) -> Option<&Port> {
+        self.inputs.iter().find(|p| p.id == port)
+    }
+}
+
+/// Canvas coordinates of a node's top-left corner, in flow units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Where edges attach to a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Port {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Free-form ScaiCore type syntax: `string`, `int`, `object`, a declared type name, ...
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A directed connection from an output port to an input port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: EdgeKind,
+    pub source: Endpoint,
+    pub target: Endpoint,
+    /// Required iff `kind` is `conditional`; evaluated in the source node's emitted scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The three edge kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// The target runs after the source completes.
+    Sequential,
+    /// The target runs only if `condition` is truthy.
+    Conditional,
+    /// A pure data dependency, no control transfer.
+    Data,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sequential => "sequential",
+            Self::Conditional => "conditional",
+            Self::Data => "data",
+        }
+    }
+}
+
+/// One end of an edge: a node id and one of its port ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub node: String,
+    pub port: String,
+}
+
+/// Flow-level identity and capabilities (`flow.config`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlowConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core_identity: Option<CoreIdentity>,
+    #[serde(default)]
+    pub plugins: Vec<Value>,
+    #[serde(default)]
+    pub capabilities: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bunker: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaiqueue: Option<Value>,
+    #[serde(default)]
+    pub publish_as_model: bool,
+    #[serde(default)]
+    pub model_visibility_group_ids: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The Core's name and its model registry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoreIdentity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The first entry is the implicit `primary` for LLM nodes that set no role.
+    #[serde(default)]
+    pub models: Vec<ModelEntry>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One model registry row, keyed by the role LLM nodes refer to with `llm_role`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelEntry {
+    pub role: String,
+    /// Provider key: `scaigrid`, `scaiinfer`, `openai`, ...
+    #[serde(rename = "ref")]
+    pub provider: String,
+    pub model: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A document that is not valid FlowGraph JSON, located by line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl FlowGraph {
+    /// Parses a flow document from JSON text.
+    pub fn from_json(text: &str) -> Result<Self, ParseError> {
+        serde_json::from_str(text).map_err(|e| ParseError {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+
+    /// Serialises the document as pretty-printed JSON (two-space indent, stable key order).
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The node with this id, if any.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; ParseError carries both apart.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r##"{
+        "id": "flow_1", "name": "Hello", "version": "1.0.0",
+        "nodes": [
+            {"id": "a", "type": "entry_api", "label": "API Entry", "position": {"x": 0, "y": 0},
+             "outputs": [{"id": "out_request", "label": "request", "type": "object"}],
+             "ui_colour_override": "#fff"}
+        ],
+        "edges": [],
+        "x_future_field": {"keep": [1, 2, 3]}
+    }"##;
+
+    #[test]
+    fn unknown_fields_survive_a_round_trip() {
+        let flow = FlowGraph::from_json(MINIMAL).unwrap();
+        assert_eq!(flow.extra["x_future_field"]["keep"][2], 3);
+        assert_eq!(flow.nodes[0].extra["ui_colour_override"], "#fff");
+
+        let again = FlowGraph::from_json(&flow.to_json_pretty()).unwrap();
+        assert_eq!(again, flow);
+        let value: Value = serde_json::from_str(&flow.to_json_pretty()).unwrap();
+        assert_eq!(value["x_future_field"]["keep"][0], 1);
+    }
+
+    #[test]
+    fn port_type_and_edge_type_use_wire_names() {
+        let flow = FlowGraph::from_json(MINIMAL).unwrap();
+        assert_eq!(flow.nodes[0].outputs[0].ty.as_deref(), Some("object"));
+        let edge: Edge = serde_json::from_str(
+            r#"{"id":"e","type":"conditional","source":{"node":"a","port":"out"},
+                "target":{"node":"b","port":"in"},"condition":"x > 1"}"#,
+        )
+        .unwrap();
+        assert_eq!(edge.kind, EdgeKind::Conditional);
+        let back = serde_json::to_value(&edge).unwrap();
+        assert_eq!(back["type"], "conditional");
+    }
+
+    #[test]
+    fn parse_errors_carry_line_and_column() {
+        let err = FlowGraph::from_json("{\n  \"id\": \"x\",\n  \"name\": 3\n}").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("invalid type"), "{err}");
+        assert!(!err.message.contains(" at line "), "{err}");
+        assert!(err.to_string().starts_with("line 3, column "), "{err}");
+    }
+
+    #[test]
+    fn unknown_node_kind_is_rejected_with_its_name() {
+        let text = MINIMAL.replace("entry_api", "entry_chat");
+        let err = FlowGraph::from_json(&text).unwrap_err();
+        assert!(err.message.contains("entry_chat"), "{err}");
+    }
+}

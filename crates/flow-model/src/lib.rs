@@ -1,0 +1,17 @@
+//! FlowGraph schema v2: the wire model of a ScaiFlow flow document.
+//!
+//! This crate mirrors the JSON exactly (serde, versioned) and knows the closed set of node kinds
+//! with their categories and canvas colours. It is pure: no IO beyond parsing bytes handed to it,
+//! no async, no framework; it builds for `wasm32-unknown-unknown` so the browser canvas and the
+//! server share it.
+
+mod examples;
+mod graph;
+mod kind;
+
+pub use examples::{EXAMPLES, Example};
+pub use graph::{
+    CoreIdentity, Edge, EdgeKind, Endpoint, FlowConfig, FlowGraph, Metadata, ModelEntry, Node,
+    ParseError, Port, Position, SCHEMA_URL,
+};
+pub use kind::{Category, NodeKind};

@@ -1,0 +1,91 @@
+// Canvas checks shared by the server-rendered editor and the server-less playground.
+
+import assert from 'node:assert/strict';
+import { parseTransform } from './harness.mjs';
+
+/** Node ids of the bundled Customer Support example, in document order. */
+export const EXAMPLE_NODES = [
+  'node_entry', 'node_classify', 'node_kb', 'node_respond', 'node_decide', 'node_reply', 'node_review',
+];
+
+async function viewport(page) {
+  return parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform'));
+}
+
+/** The example flow is drawn: every node card with its label and category colour, every edge. */
+export async function assertExampleRendered(page) {
+  const ids = await page.$$eval('#flow-canvas .node', (nodes) => nodes.map((n) => n.dataset.nodeId));
+  assert.deepEqual(ids, EXAMPLE_NODES);
+  const labels = await page.$$eval('#flow-canvas .node-label', (t) => t.map((e) => e.textContent));
+  assert.ok(labels.includes('Classify Intent'), `labels: ${labels}`);
+  assert.ok(labels.includes('HITL Review'), `labels: ${labels}`);
+  const kinds = await page.$$eval('#flow-canvas .node-kind', (t) => t.map((e) => e.textContent));
+  assert.equal(kinds[1], 'Flexible Prompt');
+  // Category colours reach the rendered band: LLM blue, entry green, queue/HITL amber.
+  const band = (id) => page.$eval(`.node[data-node-id="${id}"] .node-band`, (e) => getComputedStyle(e).fill);
+  assert.equal(await band('node_classify'), 'rgb(37, 99, 235)');
+  assert.equal(await band('node_entry'), 'rgb(22, 163, 74)');
+  assert.equal(await band('node_review'), 'rgb(180, 83, 9)');
+  assert.equal(await page.locator('#flow-canvas .edge path').count(), 6);
+  assert.equal(await page.locator('#flow-canvas .edge-label').count(), 2);
+}
+
+/** A background point of the canvas: inside it, away from every node card. */
+async function emptySpot(page) {
+  const box = await page.locator('#flow-canvas').boundingBox();
+  const cards = await page.$$eval('#flow-canvas .node-card', (rects) =>
+    rects.map((r) => r.getBoundingClientRect().toJSON()));
+  for (let y = box.y + 20; y < box.y + box.height - 20; y += 20) {
+    for (let x = box.x + 20; x < box.x + box.width - 200; x += 20) {
+      const clear = cards.every((c) => x < c.left - 10 || x > c.right + 10 || y < c.top - 10 || y > c.bottom + 10);
+      if (clear) return { x, y };
+    }
+  }
+  throw new Error('no empty spot on the canvas');
+}
+
+/** A background drag moves the view by exactly the drag distance, at the same scale. */
+export async function assertDragPans(page) {
+  const before = await viewport(page);
+  const start = await emptySpot(page);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 60, start.y + 20, { steps: 4 });
+  await page.mouse.move(start.x + 120, start.y + 80, { steps: 4 });
+  await page.mouse.up();
+  const after = await viewport(page);
+  assert.ok(Math.abs(after.x - before.x - 120) < 0.5, `x ${before.x} -> ${after.x}`);
+  assert.ok(Math.abs(after.y - before.y - 80) < 0.5, `y ${before.y} -> ${after.y}`);
+  assert.equal(after.k, before.k);
+}
+
+/** The wheel zooms in and out around the cursor: the flow point under it stays put. */
+export async function assertWheelZoomsAroundCursor(page) {
+  const box = await page.locator('#flow-canvas').boundingBox();
+  const cursor = { x: box.x + box.width * 0.4, y: box.y + box.height * 0.6 };
+  const local = { x: cursor.x - box.x, y: cursor.y - box.y };
+  const underCursor = (v) => ({ x: (local.x - v.x) / v.k, y: (local.y - v.y) / v.k });
+  await page.mouse.move(cursor.x, cursor.y);
+
+  const before = await viewport(page);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction(
+    (k) => !document.querySelector('#flow-canvas g.viewport').getAttribute('transform').endsWith(`scale(${k})`),
+    before.k,
+  );
+  const zoomedIn = await viewport(page);
+  assert.ok(zoomedIn.k > before.k, `scale ${before.k} -> ${zoomedIn.k}`);
+  const p0 = underCursor(before);
+  const p1 = underCursor(zoomedIn);
+  assert.ok(Math.abs(p0.x - p1.x) < 0.5 && Math.abs(p0.y - p1.y) < 0.5, `anchor moved: ${JSON.stringify([p0, p1])}`);
+
+  await page.mouse.wheel(0, 600);
+  await page.waitForFunction(
+    (k) => !document.querySelector('#flow-canvas g.viewport').getAttribute('transform').endsWith(`scale(${k})`),
+    zoomedIn.k,
+  );
+  const zoomedOut = await viewport(page);
+  assert.ok(zoomedOut.k < zoomedIn.k, `scale ${zoomedIn.k} -> ${zoomedOut.k}`);
+  // The page itself must not scroll: the canvas took the wheel.
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints (native and WASM), the purity of the shared
+# crates, unit and router tests, and the browser tests against the real server and the
+# server-less playground. Installs what it needs first (scripts/setup.sh test).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+"$REPO_ROOT/scripts/setup.sh" test
+cd "$REPO_ROOT"
+started=$SECONDS
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "flow-model and compiler stay pure"
+forbidden='^(tokio|sqlx|axum|leptos|object_store|reqwest)([-_][a-z0-9_-]+)?$'
+for crate in flow-model compiler; do
+  deps="$(cargo tree --locked -p "$crate" -e normal,build --prefix none --format '{p}' | awk '{print $1}' | sort -u)"
+  if bad="$(grep -E "$forbidden" <<<"$deps")"; then
+    echo "error: $crate must not depend on: $(tr '\n' ' ' <<<"$bad")" >&2
+    exit 1
+  fi
+done
+echo "ok: neither depends on tokio, sqlx, axum, leptos, object_store or reqwest"
+
+step "cargo clippy (native, all targets)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+step "cargo clippy (wasm32: browser crates)"
+cargo clippy --locked --target wasm32-unknown-unknown -p frontend -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-features --features csr \
+  --bin scaiflow-playground -- -D warnings
+
+step "cargo check --target wasm32-unknown-unknown -p flow-model -p compiler"
+cargo check --locked --target wasm32-unknown-unknown -p flow-model -p compiler
+
+step "unit, router and process tests"
+cargo nextest run --locked --workspace --exclude frontend --no-fail-fast
+
+step "cargo leptos build (server + hydrating WASM)"
+cargo leptos build
+
+step "trunk build (server-less playground)"
+trunk build
+
+step "browser tests (headless Chromium)"
+export SCAIFLOW_SERVER_BIN="$CARGO_TARGET_DIR/debug/scaiflow-server"
+npm test --prefix "$REPO_ROOT/end2end"
+
+printf '\nall checks passed in %d s (screenshots in end2end/output/)\n' $((SECONDS - started))

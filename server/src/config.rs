@@ -1,0 +1,583 @@
+//! Server configuration, built once at start-up; nothing else in the server reads the environment.
+//!
+//! Sources, lowest precedence first: `/etc/scaiflow/api.env`, `./.env`, the file named by
+//! `SCAIFLOW_ENV_FILE`, then the process environment, which always wins. Every value is checked
+//! here, so a typo stops the server at start with the variable's name instead of failing later.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sqlx::mysql::MySqlConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+
+/// Env files read when present, lowest precedence first.
+const ENV_FILES: [&str; 2] = ["/etc/scaiflow/api.env", ".env"];
+
+/// A configuration value that cannot be used, or an env file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var}={value:?} is not valid: {reason}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{reason}")]
+    Refused { reason: String },
+    #[error("cannot read env file {}: {message}", path.display())]
+    EnvFile { path: PathBuf, message: String },
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: IpAddr,
+    /// 0 lets the operating system pick a free port.
+    pub port: u16,
+    pub database: DatabaseUrl,
+    pub object_store: ObjectStoreUrl,
+    /// `AWS_*` settings (lower-cased keys) for an `s3://` object store.
+    pub aws: Vec<(String, String)>,
+    /// Where the built site lives: `pkg/scaiflow.{js,wasm,css}` and the public assets.
+    pub site_root: PathBuf,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub auth: AuthMode,
+    /// The env files that were read, for the start-up log.
+    pub env_files: Vec<PathBuf>,
+}
+
+/// Which SQL database holds the metadata.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A normalised `sqlite:` URL.
+    Sqlite(String),
+    /// A normalised `mysql://` URL (MariaDB or MySQL).
+    MySql(String),
+}
+
+/// Where flow documents are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectStoreUrl {
+    /// A directory on the local filesystem.
+    File(PathBuf),
+    /// An S3 bucket, optionally under a key prefix.
+    S3 {
+        bucket: String,
+        prefix: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per event, for log collectors.
+    Json,
+}
+
+/// How callers are identified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMode {
+    /// No identity provider and bound to loopback: one local user who may do everything.
+    Local,
+    /// `SCAIFLOW_AUTH_DISABLED=true`: a fixed principal whatever the caller sends (never in
+    /// production).
+    Disabled,
+    /// ScaiKey OIDC.
+    ScaiKey(ScaiKeySettings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaiKeySettings {
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Expected token audience; the client id when unset.
+    pub audience: String,
+}
+
+impl Config {
+    /// Reads the env files and the process environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let mut vars = HashMap::new();
+        let mut env_files = Vec::new();
+        for path in ENV_FILES.map(Path::new) {
+            if path.is_file() {
+                read_env_file(path, &mut vars)?;
+                env_files.push(path.to_owned());
+            }
+        }
+        let process: HashMap<String, String> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let explicit = process
+            .get("SCAIFLOW_ENV_FILE")
+            .or_else(|| vars.get("SCAIFLOW_ENV_FILE"));
+        if let Some(explicit) = explicit.cloned() {
+            let path = PathBuf::from(explicit);
+            read_env_file(&path, &mut vars)?;
+            env_files.push(path);
+        }
+        vars.extend(process);
+        let mut config = Config::from_vars(&vars)?;
+        config.env_files = env_files;
+        Ok(config)
+    }
+
+    /// Builds the configuration from a variable map (the merged sources).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let host = match get("SCAIFLOW_API_HOST") {
+            None => IpAddr::from([127, 0, 0, 1]),
+            Some("localhost") => IpAddr::from([127, 0, 0, 1]),
+            Some(raw) => raw.parse().map_err(|_| {
+                invalid(
+                    "SCAIFLOW_API_HOST",
+                    raw,
+                    "expected an IP address such as 127.0.0.1 or 0.0.0.0",
+                )
+            })?,
+        };
+        let port = match get("SCAIFLOW_API_PORT") {
+            None => 8001,
+            Some(raw) => raw.parse().map_err(|_| {
+                invalid(
+                    "SCAIFLOW_API_PORT",
+                    raw,
+                    "expected a port number from 0 to 65535",
+                )
+            })?,
+        };
+        let database = match get("SCAIFLOW_DB_URL") {
+            None => DatabaseUrl::Sqlite("sqlite://./scaiflow.db".to_owned()),
+            Some(raw) => {
+                DatabaseUrl::parse(raw).map_err(|r| invalid("SCAIFLOW_DB_URL", raw, &r))?
+            }
+        };
+        let object_store = match get("SCAIFLOW_OBJECT_STORE") {
+            None => ObjectStoreUrl::File(PathBuf::from("./data")),
+            Some(raw) => {
+                ObjectStoreUrl::parse(raw).map_err(|r| invalid("SCAIFLOW_OBJECT_STORE", raw, &r))?
+            }
+        };
+        let mut aws: Vec<(String, String)> = vars
+            .iter()
+            .filter(|(k, _)| k.starts_with("AWS_"))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        aws.sort();
+        let site_root = PathBuf::from(
+            get("SCAIFLOW_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or("target/site"),
+        );
+        let log_filter = get("SCAIFLOW_LOG")
+            .or_else(|| get("RUST_LOG"))
+            .unwrap_or("info")
+            .to_owned();
+        let log_format = match get("SCAIFLOW_LOG_FORMAT")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => {
+                let raw = get("SCAIFLOW_LOG_FORMAT").unwrap_or_default();
+                return Err(invalid("SCAIFLOW_LOG_FORMAT", raw, "expected text or json"));
+            }
+        };
+        let auth_disabled = match get("SCAIFLOW_AUTH_DISABLED") {
+            None => false,
+            Some(raw) => parse_bool(raw)
+                .ok_or_else(|| invalid("SCAIFLOW_AUTH_DISABLED", raw, "expected true or false"))?,
+        };
+        let auth = auth_mode(host, auth_disabled, &get)?;
+
+        Ok(Config {
+            host,
+            port,
+            database,
+            object_store,
+            aws,
+            site_root,
+            log_filter,
+            log_format,
+            auth,
+            env_files: Vec::new(),
+        })
+    }
+
+    pub fn listen_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+}
+
+/// Local mode is only safe when nobody else can reach the server.
+fn auth_mode<'a>(
+    host: IpAddr,
+    disabled: bool,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<AuthMode, ConfigError> {
+    const SCAIKEY: [&str; 3] = [
+        "SCAIKEY_BASE_URL",
+        "SCAIFLOW_SCAIKEY_CLIENT_ID",
+        "SCAIFLOW_SCAIKEY_CLIENT_SECRET",
+    ];
+    let set: Vec<&str> = SCAIKEY
+        .iter()
+        .copied()
+        .filter(|name| get(name).is_some())
+        .collect();
+    if set.len() == SCAIKEY.len() {
+        let base_url = get(SCAIKEY[0]).unwrap_or_default();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(invalid(
+                SCAIKEY[0],
+                base_url,
+                "expected an http:// or https:// URL",
+            ));
+        }
+        let client_id = get(SCAIKEY[1]).unwrap_or_default().to_owned();
+        return Ok(AuthMode::ScaiKey(ScaiKeySettings {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            audience: get("SCAIKEY_AUDIENCE").map_or_else(|| client_id.clone(), str::to_owned),
+            client_id,
+            client_secret: get(SCAIKEY[2]).unwrap_or_default().to_owned(),
+        }));
+    }
+    if !set.is_empty() {
+        let missing: Vec<&str> = SCAIKEY
+            .iter()
+            .copied()
+            .filter(|n| !set.contains(n))
+            .collect();
+        return Err(ConfigError::Refused {
+            reason: format!(
+                "ScaiKey is partly configured: {} set but {} missing; set all three or none",
+                set.join(", "),
+                missing.join(", ")
+            ),
+        });
+    }
+    if disabled {
+        return Ok(AuthMode::Disabled);
+    }
+    if !host.is_loopback() {
+        return Err(ConfigError::Refused {
+            reason: format!(
+                "refusing to listen on {host} without ScaiKey: anyone who can reach it could \
+                 edit flows; configure SCAIKEY_BASE_URL, SCAIFLOW_SCAIKEY_CLIENT_ID and \
+                 SCAIFLOW_SCAIKEY_CLIENT_SECRET, or set SCAIFLOW_AUTH_DISABLED=true on purpose"
+            ),
+        });
+    }
+    Ok(AuthMode::Local)
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite:` and `mysql://` URLs, the `mariadb://` spelling, and the SQLAlchemy forms
+    /// `sqlite+aiosqlite:///path` and `mysql+aiomysql://...` of older ScaiFlow configurations.
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, String> {
+        if let Some(path) = raw.strip_prefix("sqlite+aiosqlite:///") {
+            return Self::sqlite(&format!("sqlite://{path}"));
+        }
+        if raw.starts_with("sqlite:") {
+            return Self::sqlite(raw);
+        }
+        for prefix in ["mysql+aiomysql://", "mariadb://", "mysql://"] {
+            if let Some(rest) = raw.strip_prefix(prefix) {
+                let url = format!("mysql://{rest}");
+                MySqlConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
+                return Ok(DatabaseUrl::MySql(url));
+            }
+        }
+        let scheme = raw.split(':').next().unwrap_or(raw);
+        Err(format!(
+            "unsupported database '{scheme}': use sqlite://PATH or mysql://USER:PASSWORD@HOST/DB"
+        ))
+    }
+
+    fn sqlite(url: &str) -> Result<DatabaseUrl, String> {
+        let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+        if path.is_empty() || path.starts_with('?') {
+            return Err("the SQLite URL names no file (e.g. sqlite://./scaiflow.db)".to_owned());
+        }
+        SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+        Ok(DatabaseUrl::Sqlite(url.to_owned()))
+    }
+
+    /// `sqlite` or `mysql`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::MySql(_) => "mysql",
+        }
+    }
+}
+
+/// Never prints a password.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(url) => write!(f, "{url}"),
+            DatabaseUrl::MySql(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let user = &url[scheme_end + 3..at];
+                    let user = user.split(':').next().unwrap_or_default();
+                    write!(f, "mysql://{user}:***@{}", &url[at + 1..])
+                }
+                _ => write!(f, "{url}"),
+            },
+        }
+    }
+}
+
+impl ObjectStoreUrl {
+    /// Accepts `file://PATH` (relative or absolute) and `s3://BUCKET[/PREFIX]`.
+    pub fn parse(raw: &str) -> Result<ObjectStoreUrl, String> {
+        if let Some(path) = raw.strip_prefix("file://") {
+            if path.is_empty() {
+                return Err("the file:// URL names no directory (e.g. file://./data)".to_owned());
+            }
+            return Ok(ObjectStoreUrl::File(PathBuf::from(path)));
+        }
+        if let Some(rest) = raw.strip_prefix("s3://") {
+            let (bucket, prefix) = match rest.split_once('/') {
+                Some((bucket, prefix)) => (bucket, prefix.trim_matches('/')),
+                None => (rest, ""),
+            };
+            let valid_bucket = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                });
+            if !valid_bucket {
+                return Err(format!(
+                    "'{bucket}' is not an S3 bucket name (3-63 lower-case letters, digits, '-' or '.')"
+                ));
+            }
+            return Ok(ObjectStoreUrl::S3 {
+                bucket: bucket.to_owned(),
+                prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
+            });
+        }
+        Err("expected file://DIRECTORY or s3://BUCKET/PREFIX".to_owned())
+    }
+
+    /// `file` or `s3`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            ObjectStoreUrl::File(_) => "file",
+            ObjectStoreUrl::S3 { .. } => "s3",
+        }
+    }
+}
+
+fn invalid(var: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        var,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn read_env_file(path: &Path, vars: &mut HashMap<String, String>) -> Result<(), ConfigError> {
+    let error = |message: String| ConfigError::EnvFile {
+        path: path.to_owned(),
+        message,
+    };
+    let entries = dotenvy::from_path_iter(path).map_err(|e| error(e.to_string()))?;
+    for entry in entries {
+        let (key, value) = entry.map_err(|e| error(e.to_string()))?;
+        vars.insert(key, value);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(&vars)
+    }
+
+    fn error(pairs: &[(&str, &str)]) -> String {
+        config(pairs).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen_addr().to_string(), "127.0.0.1:8001");
+        assert_eq!(
+            c.database,
+            DatabaseUrl::Sqlite("sqlite://./scaiflow.db".into())
+        );
+        assert_eq!(c.object_store, ObjectStoreUrl::File("./data".into()));
+        assert_eq!(c.site_root, PathBuf::from("target/site"));
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.auth, AuthMode::Local);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert!(error(&[("SCAIFLOW_API_PORT", "80a")]).starts_with("SCAIFLOW_API_PORT=\"80a\""));
+        assert!(error(&[("SCAIFLOW_API_PORT", "70000")]).contains("0 to 65535"));
+        assert!(error(&[("SCAIFLOW_API_HOST", "my host")]).contains("SCAIFLOW_API_HOST"));
+        assert!(
+            error(&[("SCAIFLOW_DB_URL", "postgres://x/y")])
+                .contains("unsupported database 'postgres'")
+        );
+        assert!(
+            error(&[("SCAIFLOW_DB_URL", "mysql://u:p@h:notaport/db")]).contains("SCAIFLOW_DB_URL")
+        );
+        assert!(error(&[("SCAIFLOW_DB_URL", "sqlite://")]).contains("names no file"));
+        assert!(error(&[("SCAIFLOW_OBJECT_STORE", "./data")]).contains("file://DIRECTORY"));
+        assert!(error(&[("SCAIFLOW_OBJECT_STORE", "s3://A_B")]).contains("not an S3 bucket"));
+        assert!(error(&[("SCAIFLOW_LOG_FORMAT", "xml")]).contains("text or json"));
+        assert!(error(&[("SCAIFLOW_AUTH_DISABLED", "maybe")]).contains("true or false"));
+    }
+
+    #[test]
+    fn database_urls_are_normalised() {
+        let parse = |raw| DatabaseUrl::parse(raw).unwrap();
+        assert_eq!(
+            parse("sqlite+aiosqlite:///./x.db"),
+            DatabaseUrl::Sqlite("sqlite://./x.db".into())
+        );
+        assert_eq!(
+            parse("sqlite+aiosqlite:////var/x.db"),
+            DatabaseUrl::Sqlite("sqlite:///var/x.db".into())
+        );
+        assert_eq!(
+            parse("sqlite::memory:"),
+            DatabaseUrl::Sqlite("sqlite::memory:".into())
+        );
+        assert_eq!(
+            parse("mariadb://u:p@db/scaiflow"),
+            DatabaseUrl::MySql("mysql://u:p@db/scaiflow".into())
+        );
+        assert_eq!(
+            parse("mysql+aiomysql://u:p@db:3306/scaiflow"),
+            DatabaseUrl::MySql("mysql://u:p@db:3306/scaiflow".into())
+        );
+    }
+
+    #[test]
+    fn database_passwords_are_never_printed() {
+        let url = DatabaseUrl::parse("mysql://scaiflow:s3cret@db:3306/scaiflow").unwrap();
+        assert_eq!(format!("{url:?}"), "mysql://scaiflow:***@db:3306/scaiflow");
+    }
+
+    #[test]
+    fn object_store_urls() {
+        assert_eq!(
+            ObjectStoreUrl::parse("file:///var/lib/scaiflow").unwrap(),
+            ObjectStoreUrl::File("/var/lib/scaiflow".into())
+        );
+        assert_eq!(
+            ObjectStoreUrl::parse("s3://flows-bucket/prod/scaiflow/").unwrap(),
+            ObjectStoreUrl::S3 {
+                bucket: "flows-bucket".into(),
+                prefix: Some("prod/scaiflow".into())
+            }
+        );
+        assert_eq!(
+            ObjectStoreUrl::parse("s3://flows-bucket").unwrap(),
+            ObjectStoreUrl::S3 {
+                bucket: "flows-bucket".into(),
+                prefix: None
+            }
+        );
+    }
+
+    #[test]
+    fn local_mode_is_refused_off_loopback() {
+        assert!(
+            error(&[("SCAIFLOW_API_HOST", "0.0.0.0")]).starts_with("refusing to listen on 0.0.0.0")
+        );
+        let c = config(&[
+            ("SCAIFLOW_API_HOST", "0.0.0.0"),
+            ("SCAIFLOW_AUTH_DISABLED", "true"),
+        ])
+        .unwrap();
+        assert_eq!(c.auth, AuthMode::Disabled);
+        let c = config(&[("SCAIFLOW_API_HOST", "::1")]).unwrap();
+        assert_eq!(c.auth, AuthMode::Local);
+    }
+
+    #[test]
+    fn scaikey_needs_all_three_settings() {
+        let c = config(&[
+            ("SCAIFLOW_API_HOST", "0.0.0.0"),
+            ("SCAIKEY_BASE_URL", "https://scaikey.example/"),
+            ("SCAIFLOW_SCAIKEY_CLIENT_ID", "client"),
+            ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", "secret"),
+        ])
+        .unwrap();
+        let AuthMode::ScaiKey(settings) = c.auth else {
+            panic!("expected ScaiKey mode")
+        };
+        assert_eq!(settings.base_url, "https://scaikey.example");
+        assert_eq!(settings.audience, "client");
+
+        let message = error(&[("SCAIKEY_BASE_URL", "https://scaikey.example")]);
+        assert!(
+            message.contains("SCAIFLOW_SCAIKEY_CLIENT_ID, SCAIFLOW_SCAIKEY_CLIENT_SECRET missing"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn aws_settings_are_collected_for_s3() {
+        let c = config(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ALLOW_HTTP", "true"),
+            ("OTHER", "x"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.aws,
+            vec![
+                ("aws_allow_http".to_string(), "true".to_string()),
+                ("aws_region".to_string(), "eu-west-1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn env_files_are_read_with_quotes_and_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("api.env");
+        std::fs::write(
+            &path,
+            "# comment\nSCAIFLOW_API_PORT=9100\nSCAIFLOW_LOG=\"debug,sqlx=warn\"\n",
+        )
+        .unwrap();
+        let mut vars = HashMap::new();
+        read_env_file(&path, &mut vars).unwrap();
+        assert_eq!(vars["SCAIFLOW_API_PORT"], "9100");
+        assert_eq!(vars["SCAIFLOW_LOG"], "debug,sqlx=warn");
+
+        std::fs::write(&path, "NOT VALID LINE\n").unwrap();
+        let err = read_env_file(&path, &mut vars).unwrap_err().to_string();
+        assert!(err.starts_with("cannot read env file"), "{err}");
+    }
+}

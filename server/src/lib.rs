@@ -1,0 +1,43 @@
+//! ScaiFlow's server: the axum router with the server-rendered editor, health and (growing) the
+//! REST API, plus the configuration, storage and logging it is wired from.
+//!
+//! `main.rs` only turns configuration into state and state into a listening router; everything
+//! testable lives here so router tests drive the real thing in-process.
+
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod objects;
+pub mod state;
+pub mod telemetry;
+
+use axum::Router;
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The complete HTTP application.
+pub fn router(state: AppState) -> Router {
+    let pages = generate_route_list(app::App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes(&state, pages, move || app::shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+        .with_state(state)
+}

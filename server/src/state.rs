@@ -1,0 +1,74 @@
+//! The state every handler shares: configuration, database pool, object store, Leptos options.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use object_store::ObjectStore;
+
+use crate::config::Config;
+use crate::db::Database;
+use crate::objects;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Database,
+    pub objects: Arc<dyn ObjectStore>,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Why the server could not start; each names what it was opening.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open database {url}: {source}")]
+    Database { url: String, source: sqlx::Error },
+    #[error("cannot migrate database {url}: {source}")]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error(transparent)]
+    ObjectStore(#[from] objects::OpenError),
+}
+
+impl AppState {
+    /// Connects to the database, brings its schema up to date and opens the object store.
+    pub async fn open(config: Config) -> Result<AppState, StartupError> {
+        let url = format!("{:?}", config.database);
+        let db = Database::connect(&config.database)
+            .await
+            .map_err(|source| StartupError::Database {
+                url: url.clone(),
+                source,
+            })?;
+        db.migrate()
+            .await
+            .map_err(|source| StartupError::Migrate { url, source })?;
+        let objects = objects::open(&config.object_store, &config.aws)?;
+        let leptos = leptos_options(&config);
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            objects,
+            leptos,
+        })
+    }
+}
+
+/// Leptos' own options, derived from ours rather than read from its `LEPTOS_*` variables.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(app::OUTPUT_NAME)
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen_addr())
+        .build()
+}

@@ -1,0 +1,190 @@
+//! The `scaiflow-server` binary as a process: start-up errors, readiness and graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_scaiflow-server");
+
+/// A directory with a stand-in built site, so the binary's "is the editor built" check passes.
+fn site_in(dir: &Path) -> String {
+    let pkg = dir.join("site/pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("scaiflow.wasm"), b"\0asm").unwrap();
+    dir.join("site").display().to_string()
+}
+
+fn server(dir: &Path, vars: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("SCAIFLOW_SITE_ROOT", site_in(dir))
+        .env(
+            "SCAIFLOW_DB_URL",
+            format!("sqlite://{}/db.sqlite", dir.display()),
+        )
+        .env(
+            "SCAIFLOW_OBJECT_STORE",
+            format!("file://{}/data", dir.display()),
+        )
+        .env("SCAIFLOW_LOG_FORMAT", "json");
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command
+}
+
+fn run(dir: &Path, vars: &[(&str, &str)]) -> Output {
+    server(dir, vars).output().expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_invalid_setting_exits_2_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &[("SCAIFLOW_API_PORT", "eighty")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("SCAIFLOW_API_PORT=\"eighty\" is not valid"),
+        "{message}"
+    );
+
+    let output = run(
+        dir.path(),
+        &[("SCAIFLOW_DB_URL", "mysql://u:p@host:port/db")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("SCAIFLOW_DB_URL"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_env_file_named_by_scaiflow_env_file_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = dir.path().join("api.env");
+    std::fs::write(&env_file, "SCAIFLOW_API_PORT=not-a-port\n").unwrap();
+    let output = run(
+        dir.path(),
+        &[("SCAIFLOW_ENV_FILE", env_file.to_str().unwrap())],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("\"not-a-port\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_port_in_use_exits_1_with_the_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = run(dir.path(), &[("SCAIFLOW_API_PORT", &port)]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{message}"
+    );
+    assert!(message.contains("in use"), "{message}");
+}
+
+#[test]
+fn a_missing_site_build_exits_1_with_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere").display().to_string();
+    let output = run(dir.path(), &[("SCAIFLOW_SITE_ROOT", &missing)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cargo leptos build"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A started server; killed and reaped on drop if a test fails before stopping it.
+struct Running {
+    child: Child,
+    url: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the server on an OS-chosen port and waits for its "running" log line.
+fn start(dir: &Path) -> Running {
+    let child = server(dir, &[("SCAIFLOW_API_PORT", "0")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let (sender, lines) = mpsc::channel();
+    let mut running = Running {
+        child,
+        url: String::new(),
+        lines,
+    };
+    let stdout = running.child.stdout.take().expect("piped stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    loop {
+        let line = running
+            .lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server became ready");
+        if line.contains("ScaiFlow is running") {
+            let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
+            running.url = event["url"].as_str().expect("url field").to_owned();
+            return running;
+        }
+    }
+}
+
+#[test]
+fn sigterm_shuts_down_cleanly_and_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = start(dir.path());
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    assert!(
+        dir.path().join("db.sqlite").is_file(),
+        "the database was created"
+    );
+
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+    // The reader thread ends at end of output, which the exit guarantees.
+    let rest: Vec<String> = server.lines.iter().collect();
+    assert!(rest.iter().any(|l| l.contains("SIGTERM")), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("\"stopped\"")), "{rest:?}");
+}
