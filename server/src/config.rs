@@ -20,11 +20,7 @@ const ENV_FILES: [&str; 2] = ["/etc/scaiflow/api.env", ".env"];
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{var}={value:?} is not valid: {reason}")]
-    Invalid {
-        var: &'static str,
-        value: String,
-        reason: String,
-    },
+    Invalid { var: &'static str, value: String, reason: String },
     #[error("{reason}")]
     Refused { reason: String },
     #[error("cannot read env file {}: {message}", path.display())]
@@ -65,10 +61,7 @@ pub enum ObjectStoreUrl {
     /// A directory on the local filesystem.
     File(PathBuf),
     /// An S3 bucket, optionally under a key prefix.
-    S3 {
-        bucket: String,
-        prefix: Option<String>,
-    },
+    S3 { bucket: String, prefix: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,9 +107,7 @@ impl Config {
         let process: HashMap<String, String> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
-        let explicit = process
-            .get("SCAIFLOW_ENV_FILE")
-            .or_else(|| vars.get("SCAIFLOW_ENV_FILE"));
+        let explicit = process.get("SCAIFLOW_ENV_FILE").or_else(|| vars.get("SCAIFLOW_ENV_FILE"));
         if let Some(explicit) = explicit.cloned() {
             let path = PathBuf::from(explicit);
             read_env_file(&path, &mut vars)?;
@@ -146,11 +137,7 @@ impl Config {
         let port = match get("SCAIFLOW_API_PORT") {
             None => 8001,
             Some(raw) => raw.parse().map_err(|_| {
-                invalid(
-                    "SCAIFLOW_API_PORT",
-                    raw,
-                    "expected a port number from 0 to 65535",
-                )
+                invalid("SCAIFLOW_API_PORT", raw, "expected a port number from 0 to 65535")
             })?,
         };
         let database = match get("SCAIFLOW_DB_URL") {
@@ -172,18 +159,11 @@ impl Config {
             .collect();
         aws.sort();
         let site_root = PathBuf::from(
-            get("SCAIFLOW_SITE_ROOT")
-                .or_else(|| get("LEPTOS_SITE_ROOT"))
-                .unwrap_or("target/site"),
+            get("SCAIFLOW_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")).unwrap_or("target/site"),
         );
-        let log_filter = get("SCAIFLOW_LOG")
-            .or_else(|| get("RUST_LOG"))
-            .unwrap_or("info")
-            .to_owned();
-        let log_format = match get("SCAIFLOW_LOG_FORMAT")
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        let log_filter =
+            get("SCAIFLOW_LOG").or_else(|| get("RUST_LOG")).unwrap_or("info").to_owned();
+        let log_format = match get("SCAIFLOW_LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(_) => {
@@ -223,24 +203,13 @@ fn auth_mode<'a>(
     disabled: bool,
     get: &impl Fn(&str) -> Option<&'a str>,
 ) -> Result<AuthMode, ConfigError> {
-    const SCAIKEY: [&str; 3] = [
-        "SCAIKEY_BASE_URL",
-        "SCAIFLOW_SCAIKEY_CLIENT_ID",
-        "SCAIFLOW_SCAIKEY_CLIENT_SECRET",
-    ];
-    let set: Vec<&str> = SCAIKEY
-        .iter()
-        .copied()
-        .filter(|name| get(name).is_some())
-        .collect();
+    const SCAIKEY: [&str; 3] =
+        ["SCAIKEY_BASE_URL", "SCAIFLOW_SCAIKEY_CLIENT_ID", "SCAIFLOW_SCAIKEY_CLIENT_SECRET"];
+    let set: Vec<&str> = SCAIKEY.iter().copied().filter(|name| get(name).is_some()).collect();
     if set.len() == SCAIKEY.len() {
         let base_url = get(SCAIKEY[0]).unwrap_or_default();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(invalid(
-                SCAIKEY[0],
-                base_url,
-                "expected an http:// or https:// URL",
-            ));
+            return Err(invalid(SCAIKEY[0], base_url, "expected an http:// or https:// URL"));
         }
         let client_id = get(SCAIKEY[1]).unwrap_or_default().to_owned();
         return Ok(AuthMode::ScaiKey(ScaiKeySettings {
@@ -251,11 +220,7 @@ fn auth_mode<'a>(
         }));
     }
     if !set.is_empty() {
-        let missing: Vec<&str> = SCAIKEY
-            .iter()
-            .copied()
-            .filter(|n| !set.contains(n))
-            .collect();
+        let missing: Vec<&str> = SCAIKEY.iter().copied().filter(|n| !set.contains(n)).collect();
         return Err(ConfigError::Refused {
             reason: format!(
                 "ScaiKey is partly configured: {} set but {} missing; set all three or none",
@@ -378,11 +343,7 @@ impl ObjectStoreUrl {
 }
 
 fn invalid(var: &'static str, value: &str, reason: &str) -> ConfigError {
-    ConfigError::Invalid {
-        var,
-        value: value.to_owned(),
-        reason: reason.to_owned(),
-    }
+    ConfigError::Invalid { var, value: value.to_owned(), reason: reason.to_owned() }
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {
@@ -394,10 +355,7 @@ fn parse_bool(raw: &str) -> Option<bool> {
 }
 
 fn read_env_file(path: &Path, vars: &mut HashMap<String, String>) -> Result<(), ConfigError> {
-    let error = |message: String| ConfigError::EnvFile {
-        path: path.to_owned(),
-        message,
-    };
+    let error = |message: String| ConfigError::EnvFile { path: path.to_owned(), message };
     let entries = dotenvy::from_path_iter(path).map_err(|e| error(e.to_string()))?;
     for entry in entries {
         let (key, value) = entry.map_err(|e| error(e.to_string()))?;
@@ -411,10 +369,7 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_vars(&vars)
     }
 
@@ -426,10 +381,7 @@ mod tests {
     fn defaults_are_the_documented_ones() {
         let c = config(&[]).unwrap();
         assert_eq!(c.listen_addr().to_string(), "127.0.0.1:8001");
-        assert_eq!(
-            c.database,
-            DatabaseUrl::Sqlite("sqlite://./scaiflow.db".into())
-        );
+        assert_eq!(c.database, DatabaseUrl::Sqlite("sqlite://./scaiflow.db".into()));
         assert_eq!(c.object_store, ObjectStoreUrl::File("./data".into()));
         assert_eq!(c.site_root, PathBuf::from("target/site"));
         assert_eq!(c.log_format, LogFormat::Text);
@@ -466,10 +418,7 @@ mod tests {
             parse("sqlite+aiosqlite:////var/x.db"),
             DatabaseUrl::Sqlite("sqlite:///var/x.db".into())
         );
-        assert_eq!(
-            parse("sqlite::memory:"),
-            DatabaseUrl::Sqlite("sqlite::memory:".into())
-        );
+        assert_eq!(parse("sqlite::memory:"), DatabaseUrl::Sqlite("sqlite::memory:".into()));
         assert_eq!(
             parse("mariadb://u:p@db/scaiflow"),
             DatabaseUrl::MySql("mysql://u:p@db/scaiflow".into())
@@ -501,10 +450,7 @@ mod tests {
         );
         assert_eq!(
             ObjectStoreUrl::parse("s3://flows-bucket").unwrap(),
-            ObjectStoreUrl::S3 {
-                bucket: "flows-bucket".into(),
-                prefix: None
-            }
+            ObjectStoreUrl::S3 { bucket: "flows-bucket".into(), prefix: None }
         );
     }
 
@@ -513,11 +459,8 @@ mod tests {
         assert!(
             error(&[("SCAIFLOW_API_HOST", "0.0.0.0")]).starts_with("refusing to listen on 0.0.0.0")
         );
-        let c = config(&[
-            ("SCAIFLOW_API_HOST", "0.0.0.0"),
-            ("SCAIFLOW_AUTH_DISABLED", "true"),
-        ])
-        .unwrap();
+        let c = config(&[("SCAIFLOW_API_HOST", "0.0.0.0"), ("SCAIFLOW_AUTH_DISABLED", "true")])
+            .unwrap();
         assert_eq!(c.auth, AuthMode::Disabled);
         let c = config(&[("SCAIFLOW_API_HOST", "::1")]).unwrap();
         assert_eq!(c.auth, AuthMode::Local);
@@ -532,9 +475,7 @@ mod tests {
             ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", "secret"),
         ])
         .unwrap();
-        let AuthMode::ScaiKey(settings) = c.auth else {
-            panic!("expected ScaiKey mode")
-        };
+        let AuthMode::ScaiKey(settings) = c.auth else { panic!("expected ScaiKey mode") };
         assert_eq!(settings.base_url, "https://scaikey.example");
         assert_eq!(settings.audience, "client");
 
@@ -547,12 +488,8 @@ mod tests {
 
     #[test]
     fn aws_settings_are_collected_for_s3() {
-        let c = config(&[
-            ("AWS_REGION", "eu-west-1"),
-            ("AWS_ALLOW_HTTP", "true"),
-            ("OTHER", "x"),
-        ])
-        .unwrap();
+        let c = config(&[("AWS_REGION", "eu-west-1"), ("AWS_ALLOW_HTTP", "true"), ("OTHER", "x")])
+            .unwrap();
         assert_eq!(
             c.aws,
             vec![

@@ -48,28 +48,18 @@ pub enum Status {
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let (database, object_store) = tokio::join!(
         check(state.db.backend(), state.db.ping()),
-        check(
-            state.config.object_store.backend(),
-            objects::ping(state.objects.as_ref())
-        ),
+        check(state.config.object_store.backend(), objects::ping(state.objects.as_ref())),
     );
     let healthy = database.status == Status::Ok && object_store.status == Status::Ok;
     let status = if healthy { Status::Ok } else { Status::Error };
-    let code = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let code = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     if !healthy {
         tracing::warn!(?database, ?object_store, "health check failed");
     }
     let report = Health {
         status,
         version: env!("CARGO_PKG_VERSION"),
-        checks: Checks {
-            database,
-            object_store,
-        },
+        checks: Checks { database, object_store },
     };
     (code, Json(report))
 }
@@ -87,11 +77,7 @@ async fn check<E: std::fmt::Display>(
         Err(_) => Some(format!("no answer within {} s", CHECK_TIMEOUT.as_secs())),
     };
     Check {
-        status: if error.is_none() {
-            Status::Ok
-        } else {
-            Status::Error
-        },
+        status: if error.is_none() { Status::Ok } else { Status::Error },
         backend,
         latency_ms,
         error,

@@ -17,10 +17,7 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -38,10 +35,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
-    let wasm = config
-        .site_root
-        .join("pkg")
-        .join(format!("{}.wasm", app::OUTPUT_NAME));
+    let wasm = config.site_root.join("pkg").join(format!("{}.wasm", app::OUTPUT_NAME));
     anyhow::ensure!(
         wasm.is_file(),
         "the editor is not built: {} is missing; build it with `cargo leptos build` \
@@ -62,9 +56,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (set SCAIFLOW_API_PORT or SCAIFLOW_API_HOST)")
     })?;
-    let bound = listener
-        .local_addr()
-        .context("cannot read the listening address")?;
+    let bound = listener.local_addr().context("cannot read the listening address")?;
     tracing::info!(url = %format!("http://{bound}/"), "ScaiFlow is running");
 
     let db = state.db.clone();

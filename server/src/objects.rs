@@ -31,11 +31,9 @@ pub fn open(
                 dir: dir.display().to_string(),
                 message: e.to_string(),
             })?;
-            let store =
-                LocalFileSystem::new_with_prefix(dir).map_err(|e| OpenError::Directory {
-                    dir: dir.display().to_string(),
-                    message: e.to_string(),
-                })?;
+            let store = LocalFileSystem::new_with_prefix(dir).map_err(|e| {
+                OpenError::Directory { dir: dir.display().to_string(), message: e.to_string() }
+            })?;
             Ok(Arc::new(store))
         }
         ObjectStoreUrl::S3 { bucket, prefix } => {
@@ -49,10 +47,7 @@ pub fn open(
             let store = builder
                 .with_bucket_name(bucket)
                 .build()
-                .map_err(|e| OpenError::S3 {
-                    bucket: bucket.clone(),
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| OpenError::S3 { bucket: bucket.clone(), message: e.to_string() })?;
             Ok(match prefix {
                 Some(prefix) => Arc::new(PrefixStore::new(store, prefix.as_str())),
                 None => Arc::new(store),
@@ -68,18 +63,11 @@ const PROBE_PREFIX: &str = "_healthz";
 /// and deletes it. (Listing alone succeeds on a local store whose directory is gone.)
 pub async fn ping(store: &dyn ObjectStore) -> Result<(), object_store::Error> {
     static PROBES: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let serial = PROBES.fetch_add(1, Ordering::Relaxed);
-    let key = Path::from(format!(
-        "{PROBE_PREFIX}/{nanos}-{}-{serial}",
-        std::process::id()
-    ));
+    let key = Path::from(format!("{PROBE_PREFIX}/{nanos}-{}-{serial}", std::process::id()));
     let payload = Bytes::from_static(b"scaiflow health probe");
-    store
-        .put(&key, PutPayload::from_bytes(payload.clone()))
-        .await?;
+    store.put(&key, PutPayload::from_bytes(payload.clone())).await?;
     let read = store.get(&key).await?.bytes().await;
     let deleted = store.delete(&key).await;
     if read? != payload {
@@ -120,14 +108,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
-        let err = open(&ObjectStoreUrl::File(file), &[])
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            err.starts_with("cannot use object store directory"),
-            "{err}"
-        );
+        let err = open(&ObjectStoreUrl::File(file), &[]).err().unwrap().to_string();
+        assert!(err.starts_with("cannot use object store directory"), "{err}");
     }
 
     #[test]
@@ -140,20 +122,11 @@ mod tests {
             ("aws_secret_access_key".to_string(), "secret".to_string()),
             ("aws_profile".to_string(), "ignored".to_string()),
         ];
-        let url = ObjectStoreUrl::S3 {
-            bucket: "flows".into(),
-            prefix: None,
-        };
+        let url = ObjectStoreUrl::S3 { bucket: "flows".into(), prefix: None };
         let store = open(&url, &aws).unwrap();
         assert_eq!(store.to_string(), "AmazonS3(flows)");
-        let prefixed = ObjectStoreUrl::S3 {
-            bucket: "flows".into(),
-            prefix: Some("p".into()),
-        };
-        assert_eq!(
-            open(&prefixed, &aws).unwrap().to_string(),
-            "PrefixObjectStore(p)"
-        );
+        let prefixed = ObjectStoreUrl::S3 { bucket: "flows".into(), prefix: Some("p".into()) };
+        assert_eq!(open(&prefixed, &aws).unwrap().to_string(), "PrefixObjectStore(p)");
 
         let bad = [("aws_allow_http".to_string(), "sometimes".to_string())];
         let err = open(&url, &bad).err().unwrap().to_string();

@@ -31,10 +31,7 @@ pub enum StartupError {
     #[error("cannot open database {url}: {source}")]
     Database { url: String, source: sqlx::Error },
     #[error("cannot migrate database {url}: {source}")]
-    Migrate {
-        url: String,
-        source: sqlx::migrate::MigrateError,
-    },
+    Migrate { url: String, source: sqlx::migrate::MigrateError },
     #[error(transparent)]
     ObjectStore(#[from] objects::OpenError),
 }
@@ -45,21 +42,11 @@ impl AppState {
         let url = format!("{:?}", config.database);
         let db = Database::connect(&config.database)
             .await
-            .map_err(|source| StartupError::Database {
-                url: url.clone(),
-                source,
-            })?;
-        db.migrate()
-            .await
-            .map_err(|source| StartupError::Migrate { url, source })?;
+            .map_err(|source| StartupError::Database { url: url.clone(), source })?;
+        db.migrate().await.map_err(|source| StartupError::Migrate { url, source })?;
         let objects = objects::open(&config.object_store, &config.aws)?;
         let leptos = leptos_options(&config);
-        Ok(AppState {
-            config: Arc::new(config),
-            db,
-            objects,
-            leptos,
-        })
+        Ok(AppState { config: Arc::new(config), db, objects, leptos })
     }
 }
 

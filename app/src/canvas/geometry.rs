@@ -38,10 +38,7 @@ impl Bounds {
     }
 
     pub fn centre(&self) -> Point {
-        Point::new(
-            (self.min.x + self.max.x) / 2.0,
-            (self.min.y + self.max.y) / 2.0,
-        )
+        Point::new((self.min.x + self.max.x) / 2.0, (self.min.y + self.max.y) / 2.0)
     }
 
     /// The smallest rectangle holding every node card; `None` for an empty flow.
@@ -63,10 +60,7 @@ impl Bounds {
 /// The card rectangle of a node.
 pub fn card(node: &Node) -> Bounds {
     let min = Point::new(node.position.x, node.position.y);
-    Bounds {
-        min,
-        max: Point::new(min.x + NODE_WIDTH, min.y + NODE_HEIGHT),
-    }
+    Bounds { min, max: Point::new(min.x + NODE_WIDTH, min.y + NODE_HEIGHT) }
 }
 
 /// Which side of the card a port sits on.
@@ -98,10 +92,7 @@ pub fn anchor(node: &Node, side: Side, port: &str) -> (Point, bool) {
         Some(i) => port_offset(side, i, ports.len()),
         None => port_offset(side, 0, 1),
     };
-    (
-        Point::new(node.position.x + offset.x, node.position.y + offset.y),
-        found.is_some(),
-    )
+    (Point::new(node.position.x + offset.x, node.position.y + offset.y), found.is_some())
 }
 
 /// The drawn shape of an edge.
@@ -139,11 +130,7 @@ pub fn edge_shape(flow: &FlowGraph, edge: &Edge) -> Option<EdgeShape> {
     // Midpoint of a cubic Bézier at t = 0.5: (P0 + 3 P1 + 3 P2 + P3) / 8.
     let mid_x = (from.x + 3.0 * (from.x + handle) + 3.0 * (to.x - handle) + to.x) / 8.0;
     let mid_y = (from.y + to.y) / 2.0;
-    Some(EdgeShape {
-        path,
-        label_at: Point::new(mid_x, mid_y),
-        resolved: source_ok && target_ok,
-    })
+    Some(EdgeShape { path, label_at: Point::new(mid_x, mid_y), resolved: source_ok && target_ok })
 }
 
 #[cfg(test)]
@@ -170,10 +157,7 @@ mod tests {
 
     #[test]
     fn ports_are_spread_evenly_along_their_side() {
-        assert_eq!(
-            port_offset(Side::Input, 0, 1),
-            Point::new(0.0, NODE_HEIGHT / 2.0)
-        );
+        assert_eq!(port_offset(Side::Input, 0, 1), Point::new(0.0, NODE_HEIGHT / 2.0));
         assert_eq!(
             port_offset(Side::Output, 1, 2),
             Point::new(NODE_WIDTH, NODE_HEIGHT * 2.0 / 3.0)
@@ -187,11 +171,7 @@ mod tests {
         assert!(shape.resolved);
         let start = format!("M {} {} ", NODE_WIDTH, NODE_HEIGHT / 2.0);
         assert!(shape.path.starts_with(&start), "{}", shape.path);
-        let end = format!(
-            "{} {}",
-            400.0 - PORT_RADIUS,
-            100.0 + NODE_HEIGHT * 2.0 / 3.0
-        );
+        let end = format!("{} {}", 400.0 - PORT_RADIUS, 100.0 + NODE_HEIGHT * 2.0 / 3.0);
         assert!(shape.path.ends_with(&end), "{}", shape.path);
     }
 
@@ -206,9 +186,6 @@ mod tests {
     fn bounds_cover_every_card() {
         let bounds = Bounds::of_nodes(&flow()).unwrap();
         assert_eq!(bounds.min, Point::new(0.0, 0.0));
-        assert_eq!(
-            bounds.max,
-            Point::new(400.0 + NODE_WIDTH, 100.0 + NODE_HEIGHT)
-        );
+        assert_eq!(bounds.max, Point::new(400.0 + NODE_WIDTH, 100.0 + NODE_HEIGHT));
     }
 }

@@ -12,10 +12,7 @@ pub struct PanGesture {
 
 impl PanGesture {
     pub fn start(pointer_id: i32, at: Point) -> Self {
-        Self {
-            pointer_id,
-            last: at,
-        }
+        Self { pointer_id, last: at }
     }
 
     /// The screen delta since the previous event of the same pointer; `None` for another one
@@ -76,10 +73,7 @@ mod tests {
 
     #[test]
     fn line_and_page_deltas_are_converted_to_pixels() {
-        assert_eq!(
-            wheel_zoom_factor(1.0, DOM_DELTA_LINE),
-            wheel_zoom_factor(16.0, 0)
-        );
+        assert_eq!(wheel_zoom_factor(1.0, DOM_DELTA_LINE), wheel_zoom_factor(16.0, 0));
         assert_eq!(wheel_zoom_factor(100.0, DOM_DELTA_PAGE), (-0.7f64).exp());
     }
 }

@@ -68,12 +68,9 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
 
     let transform = move || store.viewport.with(|vp| vp.transform());
     let grid_transform = move || {
-        store.viewport.with(|vp| {
-            format!(
-                "translate({} {}) scale({})",
-                vp.offset.x, vp.offset.y, vp.zoom
-            )
-        })
+        store
+            .viewport
+            .with(|vp| format!("translate({} {}) scale({})", vp.offset.x, vp.offset.y, vp.zoom))
     };
     view! {
         <svg
@@ -135,9 +132,7 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
 /// One edge: a curve with an arrowhead and, for conditional edges, its condition.
 #[component]
 fn EdgeView(store: CanvasStore, edge: Edge) -> impl IntoView {
-    let shape = store
-        .flow
-        .with_untracked(|flow| geometry::edge_shape(flow, &edge))?;
+    let shape = store.flow.with_untracked(|flow| geometry::edge_shape(flow, &edge))?;
     let class = format!(
         "edge edge-{}{}",
         edge.kind.as_str(),

@@ -18,10 +18,7 @@ pub struct Viewport {
 
 impl Default for Viewport {
     fn default() -> Self {
-        Self {
-            offset: Point::new(0.0, 0.0),
-            zoom: 1.0,
-        }
+        Self { offset: Point::new(0.0, 0.0), zoom: 1.0 }
     }
 }
 
@@ -40,10 +37,7 @@ impl Viewport {
         }
         let under = self.to_flow(anchor);
         self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
-        self.offset = Point::new(
-            anchor.x - under.x * self.zoom,
-            anchor.y - under.y * self.zoom,
-        );
+        self.offset = Point::new(anchor.x - under.x * self.zoom, anchor.y - under.y * self.zoom);
     }
 
     /// Scales and centres so `bounds` fills a `width` × `height` canvas with `margin` pixels
@@ -55,28 +49,19 @@ impl Viewport {
         let zoom = (usable_w / bw).min(usable_h / bh).clamp(MIN_ZOOM, 1.0);
         let centre = bounds.centre();
         Self {
-            offset: Point::new(
-                width / 2.0 - centre.x * zoom,
-                height / 2.0 - centre.y * zoom,
-            ),
+            offset: Point::new(width / 2.0 - centre.x * zoom, height / 2.0 - centre.y * zoom),
             zoom,
         }
     }
 
     /// The flow point shown at a screen point.
     pub fn to_flow(&self, screen: Point) -> Point {
-        Point::new(
-            (screen.x - self.offset.x) / self.zoom,
-            (screen.y - self.offset.y) / self.zoom,
-        )
+        Point::new((screen.x - self.offset.x) / self.zoom, (screen.y - self.offset.y) / self.zoom)
     }
 
     /// The screen point where a flow point is shown.
     pub fn to_screen(&self, flow: Point) -> Point {
-        Point::new(
-            flow.x * self.zoom + self.offset.x,
-            flow.y * self.zoom + self.offset.y,
-        )
+        Point::new(flow.x * self.zoom + self.offset.x, flow.y * self.zoom + self.offset.y)
     }
 
     /// The SVG `transform` of the layer holding the flow.
@@ -122,10 +107,7 @@ mod tests {
 
     #[test]
     fn zoom_keeps_the_point_under_the_cursor_fixed() {
-        let mut vp = Viewport {
-            offset: Point::new(40.0, 25.0),
-            zoom: 0.8,
-        };
+        let mut vp = Viewport { offset: Point::new(40.0, 25.0), zoom: 0.8 };
         let cursor = Point::new(310.0, 190.0);
         let before = vp.to_flow(cursor);
         vp.zoom_at(cursor, 1.5);
@@ -149,21 +131,12 @@ mod tests {
 
     #[test]
     fn fit_centres_the_bounds_and_never_magnifies() {
-        let bounds = Bounds {
-            min: Point::new(100.0, 100.0),
-            max: Point::new(300.0, 200.0),
-        };
+        let bounds = Bounds { min: Point::new(100.0, 100.0), max: Point::new(300.0, 200.0) };
         let vp = Viewport::fit(bounds, 1000.0, 800.0, 40.0);
         assert_eq!(vp.zoom, 1.0);
-        assert!(close(
-            vp.to_screen(bounds.centre()),
-            Point::new(500.0, 400.0)
-        ));
+        assert!(close(vp.to_screen(bounds.centre()), Point::new(500.0, 400.0)));
 
-        let wide = Bounds {
-            min: Point::new(0.0, 0.0),
-            max: Point::new(4000.0, 500.0),
-        };
+        let wide = Bounds { min: Point::new(0.0, 0.0), max: Point::new(4000.0, 500.0) };
         let vp = Viewport::fit(wide, 1000.0, 800.0, 50.0);
         assert!((vp.zoom - 900.0 / 4000.0).abs() < 1e-12);
         assert!(close(vp.to_screen(wide.centre()), Point::new(500.0, 400.0)));
@@ -171,10 +144,7 @@ mod tests {
 
     #[test]
     fn percent_rounds() {
-        let vp = Viewport {
-            offset: Point::new(0.0, 0.0),
-            zoom: 1.2345,
-        };
+        let vp = Viewport { offset: Point::new(0.0, 0.0), zoom: 1.2345 };
         assert_eq!(vp.percent(), 123);
     }
 }

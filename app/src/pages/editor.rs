@@ -34,11 +34,8 @@ fn Editor(flow: FlowGraph) -> impl IntoView {
 
     let name = move || store.flow.with(|f| f.name.clone());
     let version = move || store.flow.with(|f| format!("v{}", f.version));
-    let counts = move || {
-        store
-            .flow
-            .with(|f| format!("{} nodes · {} edges", f.nodes.len(), f.edges.len()))
-    };
+    let counts =
+        move || store.flow.with(|f| format!("{} nodes · {} edges", f.nodes.len(), f.edges.len()));
 
     view! {
         <div class="editor" data-hydrated=move || hydrated.get().to_string()>

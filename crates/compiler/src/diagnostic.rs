@@ -33,10 +33,7 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>, path: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(message, path)
-        }
+        Self { severity: Severity::Warning, ..Self::error(message, path) }
     }
 
     pub fn on_node(mut self, id: &str) -> Self {

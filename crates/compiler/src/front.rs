@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use flow_model::FlowGraph;
+use flow_model::{Edge, FlowGraph};
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Graph, Link};
@@ -37,59 +37,50 @@ pub fn lower(flow: &FlowGraph) -> (Graph<'_>, Vec<Diagnostic>) {
             diagnostics.push(report(format!("duplicate edge id '{}'", edge.id)));
             continue;
         }
-        let source = index.get(edge.source.node.as_str()).copied();
-        let target = index.get(edge.target.node.as_str()).copied();
-        let mut resolved = true;
-        match source {
-            None => {
-                resolved = false;
-                diagnostics.push(report(format!(
-                    "edge '{}': source node '{}' does not exist",
-                    edge.id, edge.source.node
-                )));
+        match (end_of(flow, &index, edge, End::Source), end_of(flow, &index, edge, End::Target)) {
+            (Ok(source), Ok(target)) => edges.push(Link { edge: i, source, target }),
+            (source, target) => {
+                for message in [source.err(), target.err()].into_iter().flatten() {
+                    diagnostics.push(report(message));
+                }
             }
-            Some(s) if flow.nodes[s].output(&edge.source.port).is_none() => {
-                resolved = false;
-                diagnostics.push(report(format!(
-                    "edge '{}': source node '{}' has no output port '{}'",
-                    edge.id, edge.source.node, edge.source.port
-                )));
-            }
-            Some(_) => {}
-        }
-        match target {
-            None => {
-                resolved = false;
-                diagnostics.push(report(format!(
-                    "edge '{}': target node '{}' does not exist",
-                    edge.id, edge.target.node
-                )));
-            }
-            Some(t) if flow.nodes[t].input(&edge.target.port).is_none() => {
-                resolved = false;
-                diagnostics.push(report(format!(
-                    "edge '{}': target node '{}' has no input port '{}'",
-                    edge.id, edge.target.node, edge.target.port
-                )));
-            }
-            Some(_) => {}
-        }
-        if let (true, Some(source), Some(target)) = (resolved, source, target) {
-            edges.push(Link {
-                edge: i,
-                source,
-                target,
-            });
         }
     }
 
-    (
-        Graph {
-            flow,
-            nodes,
-            edges,
-            index,
-        },
-        diagnostics,
-    )
+    (Graph { flow, nodes, edges, index }, diagnostics)
+}
+
+/// One end of an edge: the source names an output port, the target an input port.
+#[derive(Clone, Copy)]
+enum End {
+    Source,
+    Target,
+}
+
+/// The index of the node at `end` of `edge`, or the message saying what does not resolve.
+fn end_of(
+    flow: &FlowGraph,
+    index: &HashMap<&str, usize>,
+    edge: &Edge,
+    end: End,
+) -> Result<usize, String> {
+    let (endpoint, role, direction) = match end {
+        End::Source => (&edge.source, "source", "output"),
+        End::Target => (&edge.target, "target", "input"),
+    };
+    let Some(&n) = index.get(endpoint.node.as_str()) else {
+        return Err(format!("edge '{}': {role} node '{}' does not exist", edge.id, endpoint.node));
+    };
+    let node = &flow.nodes[n];
+    let port = match end {
+        End::Source => node.output(&endpoint.port),
+        End::Target => node.input(&endpoint.port),
+    };
+    match port {
+        Some(_) => Ok(n),
+        None => Err(format!(
+            "edge '{}': {role} node '{}' has no {direction} port '{}'",
+            edge.id, endpoint.node, endpoint.port
+        )),
+    }
 }

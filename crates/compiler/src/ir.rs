@@ -47,7 +47,6 @@ impl<'a> Graph<'a> {
 
     /// Resolved edges transferring control (sequential or conditional) out of `node`.
     pub fn control_out(&self, node: usize) -> impl Iterator<Item = Link> + '_ {
-        self.outgoing(node)
-            .filter(|l| self.edge(*l).kind != EdgeKind::Data)
+        self.outgoing(node).filter(|l| self.edge(*l).kind != EdgeKind::Data)
     }
 }

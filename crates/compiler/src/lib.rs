@@ -55,10 +55,7 @@ pub fn compile_flow(flow: &FlowGraph, format: Format) -> Result<Output, CompileE
 }
 
 fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors: Vec<&str> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.message.as_str())
-        .collect();
+    let errors: Vec<&str> =
+        diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
     errors.join("; ")
 }

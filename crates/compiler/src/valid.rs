@@ -24,10 +24,7 @@ fn entry_points(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
 fn conditions(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     for (i, edge) in graph.flow.edges.iter().enumerate() {
         let path = format!("edges[{i}].condition");
-        let blank = edge
-            .condition
-            .as_deref()
-            .is_none_or(|c| c.trim().is_empty());
+        let blank = edge.condition.as_deref().is_none_or(|c| c.trim().is_empty());
         match edge.kind {
             EdgeKind::Conditional if blank => out.push(
                 Diagnostic::error(
@@ -84,14 +81,9 @@ fn cycles(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
                     stack.push((link.target, 0));
                 }
                 ACTIVE => {
-                    let from = stack
-                        .iter()
-                        .position(|&(n, _)| n == link.target)
-                        .unwrap_or(0);
-                    let mut names: Vec<&str> = stack[from..]
-                        .iter()
-                        .map(|&(n, _)| graph.node(n).id.as_str())
-                        .collect();
+                    let from = stack.iter().position(|&(n, _)| n == link.target).unwrap_or(0);
+                    let mut names: Vec<&str> =
+                        stack[from..].iter().map(|&(n, _)| graph.node(n).id.as_str()).collect();
                     names.push(graph.node(link.target).id.as_str());
                     let edge = graph.edge(link);
                     out.push(
@@ -114,10 +106,8 @@ fn cycles(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
 fn unused_outputs(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     for &n in &graph.nodes {
         let node = graph.node(n);
-        let used: Vec<&str> = graph
-            .outgoing(n)
-            .map(|l| graph.edge(l).source.port.as_str())
-            .collect();
+        let used: Vec<&str> =
+            graph.outgoing(n).map(|l| graph.edge(l).source.port.as_str()).collect();
         if used.is_empty() {
             continue;
         }

@@ -33,12 +33,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", example.key));
             assert!(flow.nodes.len() >= 3, "{}", example.key);
             let ids: HashSet<&str> = flow.nodes.iter().map(|n| n.id.as_str()).collect();
-            assert_eq!(
-                ids.len(),
-                flow.nodes.len(),
-                "{}: duplicate node id",
-                example.key
-            );
+            assert_eq!(ids.len(), flow.nodes.len(), "{}: duplicate node id", example.key);
             for edge in &flow.edges {
                 let source = flow.node(&edge.source.node).expect("edge source node");
                 let target = flow.node(&edge.target.node).expect("edge target node");

@@ -275,15 +275,9 @@ mod tests {
     fn documented_category_membership() {
         use NodeKind as K;
         let members = |c: Category| -> Vec<NodeKind> {
-            NodeKind::ALL
-                .into_iter()
-                .filter(|k| k.category() == c)
-                .collect()
+            NodeKind::ALL.into_iter().filter(|k| k.category() == c).collect()
         };
-        assert_eq!(
-            members(Category::Entry),
-            [K::EntryApi, K::EntryWebhook, K::EntrySchedule]
-        );
+        assert_eq!(members(Category::Entry), [K::EntryApi, K::EntryWebhook, K::EntrySchedule]);
         assert_eq!(members(Category::Tool), [K::ToolPlugin, K::ToolHttp]);
         assert_eq!(members(Category::QueueHitl).len(), 5);
         assert_eq!(members(Category::Compute).len(), 5);

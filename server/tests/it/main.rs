@@ -37,36 +37,18 @@ impl TestApp {
         let request = Request::get(uri).body(Body::empty()).expect("request");
         let response = self.router().oneshot(request).await.expect("infallible");
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            status,
-            String::from_utf8_lossy(&bytes).into_owned(),
-            content_type,
-        )
+        let content_type =
+            response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned(), content_type)
     }
 }
 
 /// Configuration pointing the database and the object store into `dir`.
 fn config_in(dir: &TempDir) -> Config {
     let vars: HashMap<String, String> = [
-        (
-            "SCAIFLOW_DB_URL".to_string(),
-            format!("sqlite://{}/scaiflow.db", dir.path().display()),
-        ),
-        (
-            "SCAIFLOW_OBJECT_STORE".to_string(),
-            format!("file://{}/data", dir.path().display()),
-        ),
+        ("SCAIFLOW_DB_URL".to_string(), format!("sqlite://{}/scaiflow.db", dir.path().display())),
+        ("SCAIFLOW_OBJECT_STORE".to_string(), format!("file://{}/data", dir.path().display())),
     ]
     .into();
     Config::from_vars(&vars).expect("valid test configuration")

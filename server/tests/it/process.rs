@@ -23,14 +23,8 @@ fn server(dir: &Path, vars: &[(&str, &str)]) -> Command {
         .current_dir(dir)
         .env_clear()
         .env("SCAIFLOW_SITE_ROOT", site_in(dir))
-        .env(
-            "SCAIFLOW_DB_URL",
-            format!("sqlite://{}/db.sqlite", dir.display()),
-        )
-        .env(
-            "SCAIFLOW_OBJECT_STORE",
-            format!("file://{}/data", dir.display()),
-        )
+        .env("SCAIFLOW_DB_URL", format!("sqlite://{}/db.sqlite", dir.display()))
+        .env("SCAIFLOW_OBJECT_STORE", format!("file://{}/data", dir.display()))
         .env("SCAIFLOW_LOG_FORMAT", "json");
     for (key, value) in vars {
         command.env(key, value);
@@ -52,21 +46,11 @@ fn an_invalid_setting_exits_2_naming_the_variable() {
     let output = run(dir.path(), &[("SCAIFLOW_API_PORT", "eighty")]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(
-        message.contains("SCAIFLOW_API_PORT=\"eighty\" is not valid"),
-        "{message}"
-    );
+    assert!(message.contains("SCAIFLOW_API_PORT=\"eighty\" is not valid"), "{message}");
 
-    let output = run(
-        dir.path(),
-        &[("SCAIFLOW_DB_URL", "mysql://u:p@host:port/db")],
-    );
+    let output = run(dir.path(), &[("SCAIFLOW_DB_URL", "mysql://u:p@host:port/db")]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("SCAIFLOW_DB_URL"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("SCAIFLOW_DB_URL"), "{}", stderr(&output));
 }
 
 #[test]
@@ -74,16 +58,9 @@ fn an_env_file_named_by_scaiflow_env_file_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let env_file = dir.path().join("api.env");
     std::fs::write(&env_file, "SCAIFLOW_API_PORT=not-a-port\n").unwrap();
-    let output = run(
-        dir.path(),
-        &[("SCAIFLOW_ENV_FILE", env_file.to_str().unwrap())],
-    );
+    let output = run(dir.path(), &[("SCAIFLOW_ENV_FILE", env_file.to_str().unwrap())]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("\"not-a-port\""),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("\"not-a-port\""), "{}", stderr(&output));
 }
 
 #[test]
@@ -94,10 +71,7 @@ fn a_port_in_use_exits_1_with_the_address() {
     let output = run(dir.path(), &[("SCAIFLOW_API_PORT", &port)]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(
-        message.contains(&format!("cannot listen on 127.0.0.1:{port}")),
-        "{message}"
-    );
+    assert!(message.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{message}");
     assert!(message.contains("in use"), "{message}");
 }
 
@@ -107,11 +81,7 @@ fn a_missing_site_build_exits_1_with_how_to_build_it() {
     let missing = dir.path().join("nowhere").display().to_string();
     let output = run(dir.path(), &[("SCAIFLOW_SITE_ROOT", &missing)]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("cargo leptos build"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("cargo leptos build"), "{}", stderr(&output));
 }
 
 /// A started server; killed and reaped on drop if a test fails before stopping it.
@@ -138,11 +108,7 @@ fn start(dir: &Path) -> Running {
         .spawn()
         .expect("the binary starts");
     let (sender, lines) = mpsc::channel();
-    let mut running = Running {
-        child,
-        url: String::new(),
-        lines,
-    };
+    let mut running = Running { child, url: String::new(), lines };
     let stdout = running.child.stdout.take().expect("piped stdout");
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -152,10 +118,8 @@ fn start(dir: &Path) -> Running {
         }
     });
     loop {
-        let line = running
-            .lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("server became ready");
+        let line =
+            running.lines.recv_timeout(Duration::from_secs(60)).expect("server became ready");
         if line.contains("ScaiFlow is running") {
             let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
             running.url = event["url"].as_str().expect("url field").to_owned();
@@ -168,15 +132,8 @@ fn start(dir: &Path) -> Running {
 fn sigterm_shuts_down_cleanly_and_logs_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = start(dir.path());
-    assert!(
-        server.url.starts_with("http://127.0.0.1:"),
-        "{}",
-        server.url
-    );
-    assert!(
-        dir.path().join("db.sqlite").is_file(),
-        "the database was created"
-    );
+    assert!(server.url.starts_with("http://127.0.0.1:"), "{}", server.url);
+    assert!(dir.path().join("db.sqlite").is_file(), "the database was created");
 
     let pid = server.child.id().to_string();
     let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();

@@ -7,9 +7,7 @@ use crate::TestApp;
 #[tokio::test]
 async fn migrations_create_the_flows_table_and_rerun_cleanly() {
     let app = TestApp::new().await;
-    let Database::Sqlite(pool) = &app.state.db else {
-        panic!("tests use SQLite")
-    };
+    let Database::Sqlite(pool) = &app.state.db else { panic!("tests use SQLite") };
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('flows') ORDER BY cid")
             .fetch_all(pool)
@@ -41,10 +39,6 @@ async fn a_database_in_a_missing_directory_is_a_clear_startup_error() {
         dir.path().display()
     ))
     .unwrap();
-    let err = scaiflow_server::AppState::open(config)
-        .await
-        .err()
-        .unwrap()
-        .to_string();
+    let err = scaiflow_server::AppState::open(config).await.err().unwrap().to_string();
     assert!(err.starts_with("cannot open database sqlite://"), "{err}");
 }

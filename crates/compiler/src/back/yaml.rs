@@ -17,12 +17,8 @@ const DEFAULT_RUNTIME: &str = "0.2";
 /// Emits the manifest text.
 pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
     let flow = graph.flow;
-    let entries: Vec<usize> = graph
-        .nodes
-        .iter()
-        .copied()
-        .filter(|&n| graph.node(n).kind.is_entry())
-        .collect();
+    let entries: Vec<usize> =
+        graph.nodes.iter().copied().filter(|&n| graph.node(n).kind.is_entry()).collect();
     let Some(&entry) = entries.first() else {
         return Err(unsupported(&flow.id, "flow has no entry-point node"));
     };
@@ -33,32 +29,18 @@ pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
         ));
     }
     let chain = chain_from(graph, entry)?;
-    if let Some(&orphan) = graph
-        .nodes
-        .iter()
-        .find(|n| **n != entry && !chain.contains(n))
-    {
+    if let Some(&orphan) = graph.nodes.iter().find(|n| **n != entry && !chain.contains(n)) {
         return Err(unsupported(
             &graph.node(orphan).id,
             "node is not reachable from the entry point",
         ));
     }
-    let steps = chain
-        .iter()
-        .map(|&n| step(graph, graph.node(n)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let steps = chain.iter().map(|&n| step(graph, graph.node(n))).collect::<Result<Vec<_>, _>>()?;
 
     let slug = slug(&flow.name);
-    let runtime = flow
-        .scaicore_target
-        .clone()
-        .unwrap_or_else(|| DEFAULT_RUNTIME.to_owned());
+    let runtime = flow.scaicore_target.clone().unwrap_or_else(|| DEFAULT_RUNTIME.to_owned());
     let config = flow.config.clone().unwrap_or_default();
-    let models = config
-        .core_identity
-        .as_ref()
-        .map(|c| c.models.clone())
-        .unwrap_or_default();
+    let models = config.core_identity.as_ref().map(|c| c.models.clone()).unwrap_or_default();
     let persona = config
         .core_identity
         .as_ref()
@@ -74,10 +56,7 @@ pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
         map([("provider", "scaikey".into()), ("persona", persona.into())]),
     );
     if let Some(primary) = models.first() {
-        core.insert(
-            "model".into(),
-            format!("{}/{}", primary.provider, primary.model).into(),
-        );
+        core.insert("model".into(), format!("{}/{}", primary.provider, primary.model).into());
     }
     let plugins = plugins(graph);
     if !plugins.is_empty() {
@@ -110,11 +89,7 @@ pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
             (
                 "model_visibility_group_ids",
                 Value::Sequence(
-                    config
-                        .model_visibility_group_ids
-                        .iter()
-                        .map(|g| g.as_str().into())
-                        .collect(),
+                    config.model_visibility_group_ids.iter().map(|g| g.as_str().into()).collect(),
                 ),
             ),
             ("models", to_yaml(&models_json)),
@@ -158,13 +133,7 @@ fn chain_from(graph: &Graph<'_>, entry: usize) -> Result<Vec<usize>, CompileErro
 /// One step of the flow body.
 fn step(graph: &Graph<'_>, node: &Node) -> Result<Value, CompileError> {
     let config = &node.config;
-    let text = |key: &str| {
-        config
-            .get(key)
-            .and_then(Json::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let text = |key: &str| config.get(key).and_then(Json::as_str).unwrap_or_default().to_owned();
     let mut step = Mapping::new();
     match node.kind {
         NodeKind::LlmFlexible => {
@@ -178,10 +147,7 @@ fn step(graph: &Graph<'_>, node: &Node) -> Result<Value, CompileError> {
             }
         }
         NodeKind::ToolPlugin => {
-            let args = config
-                .get("args")
-                .map(to_yaml)
-                .unwrap_or(Value::Mapping(Mapping::new()));
+            let args = config.get("args").map(to_yaml).unwrap_or(Value::Mapping(Mapping::new()));
             step.insert(
                 "plugin_call".into(),
                 map([
@@ -192,10 +158,7 @@ fn step(graph: &Graph<'_>, node: &Node) -> Result<Value, CompileError> {
             );
         }
         NodeKind::Checkpoint | NodeKind::HitlDecision => {
-            let kind = config
-                .get("type")
-                .and_then(Json::as_str)
-                .unwrap_or("approval");
+            let kind = config.get("type").and_then(Json::as_str).unwrap_or("approval");
             let mut checkpoint = map_of([("type", kind.into())]);
             for key in ["prompt", "options", "timeout", "on_timeout"] {
                 if let Some(value) = config.get(key).filter(|v| !v.is_null()) {
@@ -242,16 +205,9 @@ fn step(graph: &Graph<'_>, node: &Node) -> Result<Value, CompileError> {
 /// Plugins declared in the flow config, then those tool nodes use, each alias once.
 fn plugins(graph: &Graph<'_>) -> Vec<Value> {
     let mut aliases: Vec<String> = Vec::new();
-    let declared = graph
-        .flow
-        .config
-        .as_ref()
-        .map(|c| c.plugins.as_slice())
-        .unwrap_or_default();
+    let declared = graph.flow.config.as_ref().map(|c| c.plugins.as_slice()).unwrap_or_default();
     for plugin in declared {
-        let alias = plugin
-            .as_str()
-            .or_else(|| plugin.get("alias").and_then(Json::as_str));
+        let alias = plugin.as_str().or_else(|| plugin.get("alias").and_then(Json::as_str));
         if let Some(alias) = alias {
             aliases.push(alias.to_owned());
         }
@@ -281,10 +237,7 @@ fn plugins(graph: &Graph<'_>) -> Vec<Value> {
 
 fn flow_scope(graph: &Graph<'_>) -> Option<String> {
     let scaiqueue = graph.flow.config.as_ref()?.scaiqueue.as_ref()?;
-    scaiqueue
-        .get("scope")
-        .and_then(Json::as_str)
-        .map(str::to_owned)
+    scaiqueue.get("scope").and_then(Json::as_str).map(str::to_owned)
 }
 
 /// The Core name: lower-case words joined by dashes (`Customer Support` → `customer-support`).
@@ -298,18 +251,11 @@ pub fn slug(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() {
-        "flow".to_owned()
-    } else {
-        slug
-    }
+    if slug.is_empty() { "flow".to_owned() } else { slug }
 }
 
 fn unsupported(node_id: &str, reason: &str) -> CompileError {
-    CompileError::Unsupported {
-        node_id: node_id.to_owned(),
-        reason: reason.to_owned(),
-    }
+    CompileError::Unsupported { node_id: node_id.to_owned(), reason: reason.to_owned() }
 }
 
 fn map<const N: usize>(pairs: [(&str, Value); N]) -> Value {
@@ -317,10 +263,7 @@ fn map<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 }
 
 fn map_of<const N: usize>(pairs: [(&str, Value); N]) -> Mapping {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (Value::from(k), v))
-        .collect()
+    pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect()
 }
 
 /// JSON config values carried into YAML unchanged.

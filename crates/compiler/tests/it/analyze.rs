@@ -14,13 +14,7 @@ fn a_clean_linear_flow_has_no_diagnostics() {
     let f = flow(
         json!([
             node("a", "entry_api", &[], &["out_request"], json!({})),
-            node(
-                "b",
-                "llm_flexible",
-                &["in"],
-                &["out"],
-                json!({"goal": "Say hi"})
-            )
+            node("b", "llm_flexible", &["in"], &["out"], json!({"goal": "Say hi"}))
         ]),
         json!([edge("e1", ("a", "out_request"), ("b", "in"))]),
     );
@@ -50,10 +44,7 @@ fn dangling_references_use_the_documented_wording() {
     assert_eq!(dangling.edge_id.as_deref(), Some("edge_xyz"));
     assert_eq!(dangling.severity, Severity::Error);
     let all = messages(&f);
-    assert!(
-        all.contains(&"edge 'e2': source node 'ghost' does not exist".to_string()),
-        "{all:?}"
-    );
+    assert!(all.contains(&"edge 'e2': source node 'ghost' does not exist".to_string()), "{all:?}");
     assert!(
         all.contains(&"edge 'e3': target node 'b' has no input port 'in_typo'".to_string()),
         "{all:?}"
@@ -73,11 +64,7 @@ fn missing_entry_duplicates_and_conditions_are_all_reported_together() {
             node("b", "llm_rigid", &["in"], &["out"], json!({})),
             node("c", "llm_rigid", &["in"], &["out"], json!({}))
         ]),
-        json!([
-            conditional,
-            sequential_with_condition,
-            edge("e2", ("a", "out"), ("c", "in"))
-        ]),
+        json!([conditional, sequential_with_condition, edge("e2", ("a", "out"), ("c", "in"))]),
     );
     let all = messages(&f);
     for expected in [
@@ -87,10 +74,7 @@ fn missing_entry_duplicates_and_conditions_are_all_reported_together() {
         "edge 'e1': conditional edge has no condition",
         "edge 'e2': condition is ignored on a sequential edge",
     ] {
-        assert!(
-            all.contains(&expected.to_string()),
-            "missing {expected:?} in {all:?}"
-        );
+        assert!(all.contains(&expected.to_string()), "missing {expected:?} in {all:?}");
     }
 }
 
@@ -108,15 +92,10 @@ fn back_edges_are_cycles_named_node_by_node() {
             edge("e3", ("node_b", "out"), ("node_a", "in"))
         ]),
     );
-    let cycles: Vec<_> = analyze(&f)
-        .into_iter()
-        .filter(|d| d.message.starts_with("cycle"))
-        .collect();
+    let cycles: Vec<_> =
+        analyze(&f).into_iter().filter(|d| d.message.starts_with("cycle")).collect();
     assert_eq!(cycles.len(), 1, "{cycles:?}");
-    assert_eq!(
-        cycles[0].message,
-        "cycle detected: node_a -> node_b -> node_a"
-    );
+    assert_eq!(cycles[0].message, "cycle detected: node_a -> node_b -> node_a");
     assert_eq!(cycles[0].edge_id.as_deref(), Some("e3"));
     assert_eq!(cycles[0].path, "edges[2]");
 }
@@ -126,13 +105,7 @@ fn a_partly_connected_node_warns_about_its_unused_outputs() {
     let f = flow(
         json!([
             node("entry", "entry_api", &[], &["out"], json!({})),
-            node(
-                "node_review",
-                "hitl_review",
-                &["in"],
-                &["out", "out_aux"],
-                json!({"queue": "q"})
-            ),
+            node("node_review", "hitl_review", &["in"], &["out", "out_aux"], json!({"queue": "q"})),
             node("end", "llm_rigid", &["in"], &["out"], json!({}))
         ]),
         json!([
@@ -142,10 +115,7 @@ fn a_partly_connected_node_warns_about_its_unused_outputs() {
     );
     let diagnostics = analyze(&f);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-    assert_eq!(
-        diagnostics[0].message,
-        "node 'node_review' has an unused output port 'out_aux'"
-    );
+    assert_eq!(diagnostics[0].message, "node 'node_review' has an unused output port 'out_aux'");
     assert_eq!(diagnostics[0].severity, Severity::Warning);
     assert_eq!(diagnostics[0].node_id.as_deref(), Some("node_review"));
     assert_eq!(diagnostics[0].path, "nodes[1].outputs[1]");

@@ -75,16 +75,10 @@ fn a_linear_flow_compiles_to_the_documented_manifest() {
 
 #[test]
 fn an_invalid_flow_fails_with_every_diagnostic() {
-    let f = flow(
-        json!([node("a", "llm_rigid", &["in"], &["out"], json!({}))]),
-        json!([]),
-    );
+    let f = flow(json!([node("a", "llm_rigid", &["in"], &["out"], json!({}))]), json!([]));
     let err = compile_flow(&f, Format::Yaml).unwrap_err();
     assert_eq!(err.diagnostics().len(), 1);
-    assert_eq!(
-        err.to_string(),
-        "flow does not compile: flow has no entry-point node"
-    );
+    assert_eq!(err.to_string(), "flow does not compile: flow has no entry-point node");
 }
 
 #[test]
@@ -100,8 +94,5 @@ fn constructs_without_a_lowering_are_refused_by_name() {
 #[test]
 fn formats_parse_from_their_names() {
     assert_eq!("yaml".parse::<Format>().unwrap(), Format::Yaml);
-    assert_eq!(
-        "xml".parse::<Format>().unwrap_err(),
-        "unknown format 'xml' (expected yaml)"
-    );
+    assert_eq!("xml".parse::<Format>().unwrap_err(), "unknown format 'xml' (expected yaml)");
 }
