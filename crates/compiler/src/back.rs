@@ -1,5 +1,8 @@
-//! Back ends: each turns a validated [`Graph`] into one artifact format.
+//! Back ends: each turns a validated program into one artifact format.
 
+pub mod op;
+pub mod scai;
+pub mod scir;
 pub mod yaml;
 
 use std::fmt;
@@ -8,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::CompileError;
-use crate::ir::Graph;
+use crate::ir::{Graph, Program};
 
 /// An artifact format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,14 +19,20 @@ use crate::ir::Graph;
 pub enum Format {
     /// The ScaiCore YAML manifest ScaiGrid deploys (the default).
     Yaml,
+    /// The SCIR MessagePack IR bundle (`SCIR` magic), for verification and direct runtime use.
+    Ir,
+    /// `.scai` source text, for people to read (deprecated upstream).
+    Scai,
 }
 
 impl Format {
-    pub const ALL: [Format; 1] = [Format::Yaml];
+    pub const ALL: [Format; 3] = [Format::Yaml, Format::Ir, Format::Scai];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Yaml => "yaml",
+            Format::Ir => "ir",
+            Format::Scai => "scai",
         }
     }
 
@@ -31,7 +40,14 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Yaml => "yaml",
+            Format::Ir => "scir",
+            Format::Scai => "scai",
         }
+    }
+
+    /// Text formats can be shown as they are; the IR is binary.
+    pub fn is_text(self) -> bool {
+        !matches!(self, Format::Ir)
     }
 }
 
@@ -48,7 +64,7 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str() == s)
-            .ok_or_else(|| format!("unknown format '{s}' (expected yaml)"))
+            .ok_or_else(|| format!("unknown format '{s}' (expected yaml, ir or scai)"))
     }
 }
 
@@ -62,14 +78,16 @@ pub struct Output {
 impl Output {
     /// The artifact as text, for the text formats.
     pub fn text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes).ok()
+        if self.format.is_text() { std::str::from_utf8(&self.bytes).ok() } else { None }
     }
 }
 
-/// Emits `graph`, which must have passed validation, as `format`.
-pub fn emit(graph: &Graph<'_>, format: Format) -> Result<Output, CompileError> {
+/// Emits `program`, which must be free of errors, as `format`.
+pub fn emit(graph: &Graph<'_>, program: &Program, format: Format) -> Result<Output, CompileError> {
     let bytes = match format {
-        Format::Yaml => yaml::emit(graph)?.into_bytes(),
+        Format::Yaml => yaml::emit(graph, program).into_bytes(),
+        Format::Ir => scir::encode(&scir::module(graph, program))?,
+        Format::Scai => scai::emit(graph, program).into_bytes(),
     };
     Ok(Output { format, bytes })
 }

@@ -1,14 +1,15 @@
-//! Front end: lowers the wire document into [`Graph`], reporting references that do not resolve.
+//! Front end: lowers the wire document into [`Graph`], reporting references that do not resolve
+//! and node configs that do not fit their kind.
 
 use std::collections::{HashMap, HashSet};
 
-use flow_model::{Edge, FlowGraph};
+use flow_model::{Edge, FlowGraph, NodeConfig};
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Graph, Link};
 
-/// Resolves node and port references. Duplicate ids keep their first occurrence; edges with a
-/// missing node or port are reported and left out of the graph.
+/// Resolves node and port references and types node configs. Duplicate ids keep their first
+/// occurrence; edges with a missing node or port are reported and left out of the graph.
 pub fn lower(flow: &FlowGraph) -> (Graph<'_>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut index = HashMap::with_capacity(flow.nodes.len());
@@ -47,7 +48,56 @@ pub fn lower(flow: &FlowGraph) -> (Graph<'_>, Vec<Diagnostic>) {
         }
     }
 
-    (Graph { flow, nodes, edges, index }, diagnostics)
+    let mut out = vec![Vec::new(); flow.nodes.len()];
+    for &link in &edges {
+        out[link.source].push(link);
+    }
+    let mut configs = vec![None; flow.nodes.len()];
+    for &n in &nodes {
+        configs[n] = typed_config(flow, n, &mut diagnostics);
+    }
+
+    (Graph { flow, nodes, edges, configs, out, index }, diagnostics)
+}
+
+/// The typed config of node `n`; config errors and unknown fields are reported.
+fn typed_config(
+    flow: &FlowGraph,
+    n: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<NodeConfig> {
+    let node = &flow.nodes[n];
+    let known = NodeConfig::known_fields(node.kind);
+    for key in node.config.keys().filter(|k| !known.contains(*k)) {
+        diagnostics.push(
+            Diagnostic::warning(
+                format!(
+                    "node '{}': unknown config field '{key}' for {}",
+                    node.id,
+                    node.kind.as_str()
+                ),
+                format!("nodes[{n}].config.{key}"),
+            )
+            .on_node(&node.id),
+        );
+    }
+    match NodeConfig::parse(node.kind, &node.config) {
+        Ok(config) => Some(config),
+        Err(e) => {
+            let field = match e.path.as_str() {
+                "." => "config".to_owned(),
+                inner => format!("config.{inner}"),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    format!("node '{}': {field}: {}", node.id, e.message),
+                    format!("nodes[{n}].{field}"),
+                )
+                .on_node(&node.id),
+            );
+            None
+        }
+    }
 }
 
 /// One end of an edge: the source names an output port, the target an input port.

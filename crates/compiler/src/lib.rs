@@ -13,13 +13,14 @@ mod diagnostic;
 
 use flow_model::FlowGraph;
 
+pub use back::scir::{self, DecodeError, IRModule, decode};
 pub use back::{Format, Output};
 pub use diagnostic::{Diagnostic, Severity};
 
-/// Every problem found in `flow`, errors and warnings, in document order.
+/// Every problem found in `flow`, errors and warnings.
 pub fn analyze(flow: &FlowGraph) -> Vec<Diagnostic> {
     let (graph, mut diagnostics) = front::lower(flow);
-    diagnostics.extend(valid::validate(&graph));
+    diagnostics.extend(valid::validate(&graph).1);
     diagnostics
 }
 
@@ -29,9 +30,9 @@ pub enum CompileError {
     /// The flow has errors; `diagnostics` holds all of them (and the warnings).
     #[error("flow does not compile: {}", summary(diagnostics))]
     Invalid { diagnostics: Vec<Diagnostic> },
-    /// The flow is valid but uses a construct this back end cannot express yet.
-    #[error("node '{node_id}': {reason}")]
-    Unsupported { node_id: String, reason: String },
+    /// The artifact could not be written (a bug, never the flow's fault).
+    #[error("cannot write the {format} artifact: {message}")]
+    Encode { format: &'static str, message: String },
 }
 
 impl CompileError {
@@ -39,7 +40,7 @@ impl CompileError {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             CompileError::Invalid { diagnostics } => diagnostics,
-            CompileError::Unsupported { .. } => &[],
+            CompileError::Encode { .. } => &[],
         }
     }
 }
@@ -47,11 +48,14 @@ impl CompileError {
 /// Compiles `flow` to `format`. Fails, with every diagnostic, when any of them is an error.
 pub fn compile_flow(flow: &FlowGraph, format: Format) -> Result<Output, CompileError> {
     let (graph, mut diagnostics) = front::lower(flow);
-    diagnostics.extend(valid::validate(&graph));
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(CompileError::Invalid { diagnostics });
+    let (program, found) = valid::validate(&graph);
+    diagnostics.extend(found);
+    match program {
+        Some(program) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            back::emit(&graph, &program, format)
+        }
+        _ => Err(CompileError::Invalid { diagnostics }),
     }
-    back::emit(&graph, format)
 }
 
 fn summary(diagnostics: &[Diagnostic]) -> String {

@@ -1,126 +1,36 @@
-//! Analysis of a resolved graph. Returns every finding; never stops at the first.
+//! Analysis: every check of a resolved graph, returning all findings at once, and the
+//! structuring that turns the graph into the program the back ends emit.
 
-use flow_model::EdgeKind;
+mod graph;
+mod nodes;
+mod plugins;
+mod queues;
+mod registry;
+mod structure;
+
+pub(crate) use nodes::{is_identifier, result_binding};
+pub use structure::slug;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Graph, Link};
+use crate::ir::{Graph, Program};
 
-/// Structural checks: entry point, edge conditions, cycles and unused output ports.
-pub fn validate(graph: &Graph<'_>) -> Vec<Diagnostic> {
+/// Runs every check and, when the graph has no cycle, structures it. The program is `None`
+/// only for cyclic graphs; otherwise it is built even when there are errors (for diagnostics),
+/// but only an error-free program may be emitted.
+pub fn validate(graph: &Graph<'_>) -> (Option<Program>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    entry_points(graph, &mut diagnostics);
-    conditions(graph, &mut diagnostics);
-    cycles(graph, &mut diagnostics);
-    unused_outputs(graph, &mut diagnostics);
-    diagnostics
-}
-
-fn entry_points(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
-    if !graph.nodes.iter().any(|&n| graph.node(n).kind.is_entry()) {
-        out.push(Diagnostic::error("flow has no entry-point node", "nodes"));
+    graph::entry_points(graph, &mut diagnostics);
+    graph::conditions(graph, &mut diagnostics);
+    let cyclic = graph::cycles(graph, &mut diagnostics);
+    graph::unused_outputs(graph, &mut diagnostics);
+    registry::check(graph, &mut diagnostics);
+    nodes::check(graph, &mut diagnostics);
+    queues::check(graph, &mut diagnostics);
+    plugins::check(graph, &mut diagnostics);
+    if cyclic {
+        return (None, diagnostics);
     }
-}
-
-fn conditions(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
-    for (i, edge) in graph.flow.edges.iter().enumerate() {
-        let path = format!("edges[{i}].condition");
-        let blank = edge.condition.as_deref().is_none_or(|c| c.trim().is_empty());
-        match edge.kind {
-            EdgeKind::Conditional if blank => out.push(
-                Diagnostic::error(
-                    format!("edge '{}': conditional edge has no condition", edge.id),
-                    path,
-                )
-                .on_edge(&edge.id),
-            ),
-            EdgeKind::Sequential | EdgeKind::Data if !blank => out.push(
-                Diagnostic::warning(
-                    format!(
-                        "edge '{}': condition is ignored on a {} edge",
-                        edge.id,
-                        edge.kind.as_str()
-                    ),
-                    path,
-                )
-                .on_edge(&edge.id),
-            ),
-            _ => {}
-        }
-    }
-}
-
-/// Reports each back edge of a depth-first search once, with the cycle it closes. Loops are
-/// drawn with `logic_loop`, never with edges pointing back.
-fn cycles(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
-    const NEW: u8 = 0;
-    const ACTIVE: u8 = 1;
-    const DONE: u8 = 2;
-    let count = graph.flow.nodes.len();
-    let mut adjacency: Vec<Vec<Link>> = vec![Vec::new(); count];
-    for &link in &graph.edges {
-        adjacency[link.source].push(link);
-    }
-    let mut state = vec![NEW; count];
-    for &start in &graph.nodes {
-        if state[start] != NEW {
-            continue;
-        }
-        state[start] = ACTIVE;
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        while let Some(top) = stack.last_mut() {
-            let (node, next) = *top;
-            let Some(&link) = adjacency[node].get(next) else {
-                state[node] = DONE;
-                stack.pop();
-                continue;
-            };
-            top.1 += 1;
-            match state[link.target] {
-                NEW => {
-                    state[link.target] = ACTIVE;
-                    stack.push((link.target, 0));
-                }
-                ACTIVE => {
-                    let from = stack.iter().position(|&(n, _)| n == link.target).unwrap_or(0);
-                    let mut names: Vec<&str> =
-                        stack[from..].iter().map(|&(n, _)| graph.node(n).id.as_str()).collect();
-                    names.push(graph.node(link.target).id.as_str());
-                    let edge = graph.edge(link);
-                    out.push(
-                        Diagnostic::error(
-                            format!("cycle detected: {}", names.join(" -> ")),
-                            format!("edges[{}]", link.edge),
-                        )
-                        .on_node(names[0])
-                        .on_edge(&edge.id),
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// A node that uses some of its output ports but not all probably misses a connection; a node
-/// that uses none simply ends the flow.
-fn unused_outputs(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
-    for &n in &graph.nodes {
-        let node = graph.node(n);
-        let used: Vec<&str> =
-            graph.outgoing(n).map(|l| graph.edge(l).source.port.as_str()).collect();
-        if used.is_empty() {
-            continue;
-        }
-        for (j, port) in node.outputs.iter().enumerate() {
-            if !used.contains(&port.id.as_str()) {
-                out.push(
-                    Diagnostic::warning(
-                        format!("node '{}' has an unused output port '{}'", node.id, port.id),
-                        format!("nodes[{n}].outputs[{j}]"),
-                    )
-                    .on_node(&node.id),
-                );
-            }
-        }
-    }
+    let (program, found) = structure::structure(graph);
+    diagnostics.extend(found);
+    (Some(program), diagnostics)
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::flow_config::FlowConfig;
 use crate::kind::NodeKind;
 
 /// The `$schema` value of a schema v2 document.
@@ -152,68 +153,49 @@ pub struct Endpoint {
     pub port: String,
 }
 
-/// Flow-level identity and capabilities (`flow.config`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct FlowConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub core_identity: Option<CoreIdentity>,
-    #[serde(default)]
-    pub plugins: Vec<Value>,
-    #[serde(default)]
-    pub capabilities: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bunker: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scaiqueue: Option<Value>,
-    #[serde(default)]
-    pub publish_as_model: bool,
-    #[serde(default)]
-    pub model_visibility_group_ids: Vec<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// The Core's name and its model registry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CoreIdentity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The first entry is the implicit `primary` for LLM nodes that set no role.
-    #[serde(default)]
-    pub models: Vec<ModelEntry>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// One model registry row, keyed by the role LLM nodes refer to with `llm_role`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelEntry {
-    pub role: String,
-    /// Provider key: `scaigrid`, `scaiinfer`, `openai`, ...
-    #[serde(rename = "ref")]
-    pub provider: String,
-    pub model: String,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A document that is not valid FlowGraph JSON, located by line and column.
+/// A document that is not valid FlowGraph JSON, located by line and column and, once the JSON
+/// itself is well-formed, by the path of the offending value (`nodes[2].type`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
+#[error("line {line}, column {column}{}: {message}", path_suffix(.path))]
 pub struct ParseError {
     pub line: usize,
     pub column: usize,
+    /// JSON path of the value that does not fit; `None` for syntax errors.
+    pub path: Option<String>,
     pub message: String,
+}
+
+impl ParseError {
+    fn new(error: serde_json::Error, path: Option<String>) -> Self {
+        use serde_json::error::Category;
+        // A syntax error has no meaningful value path; "." is the root, which says nothing.
+        let located = matches!(error.classify(), Category::Data);
+        ParseError {
+            line: error.line(),
+            column: error.column(),
+            path: path.filter(|p| located && p != "."),
+            message: strip_position(&error.to_string()),
+        }
+    }
+}
+
+fn path_suffix(path: &Option<String>) -> String {
+    match path {
+        Some(path) => format!(" ({path})"),
+        None => String::new(),
+    }
 }
 
 impl FlowGraph {
     /// Parses a flow document from JSON text.
     pub fn from_json(text: &str) -> Result<Self, ParseError> {
-        serde_json::from_str(text).map_err(|e| ParseError {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let flow = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            ParseError::new(e.into_inner(), Some(path))
+        })?;
+        deserializer.end().map_err(|e| ParseError::new(e, None))?;
+        Ok(flow)
     }
 
     /// Serialises the document as pretty-printed JSON (two-space indent, stable key order).
@@ -287,9 +269,22 @@ mod tests {
     }
 
     #[test]
-    fn unknown_node_kind_is_rejected_with_its_name() {
+    fn unknown_node_kind_is_rejected_with_its_name_and_path() {
         let text = MINIMAL.replace("entry_api", "entry_chat");
         let err = FlowGraph::from_json(&text).unwrap_err();
         assert!(err.message.contains("entry_chat"), "{err}");
+        assert_eq!(err.path.as_deref(), Some("nodes[0].type"));
+        assert!(err.to_string().contains("(nodes[0].type)"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_have_no_path() {
+        let err = FlowGraph::from_json("{\"id\": \"x\",, }").unwrap_err();
+        assert_eq!(err.path, None);
+        assert_eq!((err.line, err.column), (1, 12), "the second comma");
+        let err =
+            FlowGraph::from_json("{\"id\": \"x\", \"name\": \"n\", \"version\": \"1\"} trailing")
+                .unwrap_err();
+        assert!(err.message.contains("trailing"), "{err}");
     }
 }

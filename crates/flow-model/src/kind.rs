@@ -250,7 +250,8 @@ mod tests {
 
     #[test]
     fn wire_names_round_trip_through_serde() {
-        for kind in NodeKind::ALL {
+        for (i, kind) in NodeKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i, "ALL is in declaration order");
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
             assert_eq!(serde_json::from_str::<NodeKind>(&json).unwrap(), kind);

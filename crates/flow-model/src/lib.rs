@@ -5,13 +5,19 @@
 //! no async, no framework; it builds for `wasm32-unknown-unknown` so the browser canvas and the
 //! server share it.
 
+pub mod config;
+pub mod flow_config;
+
+mod catalogue;
 mod examples;
 mod graph;
 mod kind;
 
+pub use catalogue::PortSpec;
+pub use config::{ConfigError, NodeConfig};
 pub use examples::{EXAMPLES, Example};
+pub use flow_config::{CoreIdentity, FlowConfig, ModelEntry, QueueTopology};
 pub use graph::{
-    CoreIdentity, Edge, EdgeKind, Endpoint, FlowConfig, FlowGraph, Metadata, ModelEntry, Node,
-    ParseError, Port, Position, SCHEMA_URL,
+    Edge, EdgeKind, Endpoint, FlowGraph, Metadata, Node, ParseError, Port, Position, SCHEMA_URL,
 };
 pub use kind::{Category, NodeKind};

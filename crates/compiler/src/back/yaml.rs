@@ -1,46 +1,29 @@
 //! The YAML manifest back end: the artifact ScaiGrid's `POST /v1/modules/scaicore/cores` takes.
 //!
-//! Lowers a flow that runs as one chain from its entry point. Every step carries `meta` with
-//! the node's id, kind, label and full config, and `core.scaiflow_meta` keeps what ScaiCore
-//! ignores but an import needs (the model registry, source linkage, deploy intents).
+//! `core` carries the identity, the primary model, plugins, capabilities, the ScaiQueue topology
+//! and one entry per flow (`trigger` + `steps`). Every step made from a node carries `meta` with
+//! the node's id, kind, label and full config (plus its position and ports), and
+//! `core.scaiflow_meta` keeps what ScaiCore ignores but an import needs: the full model registry,
+//! source linkage, deploy intents, the edges and the rest of the document. Together they let
+//! [`crate::import`] rebuild the flow exactly.
 
-use flow_model::{EdgeKind, Node, NodeKind};
+use flow_model::{NodeConfig, NodeKind};
 use serde_json::Value as Json;
 use serde_yaml::{Mapping, Value};
 
-use crate::CompileError;
-use crate::ir::Graph;
+use crate::back::op::{self, Checkpoint, Llm, Op, binding};
+use crate::ir::{Branch, EndKind, FlowBody, Graph, Program, Step};
+use crate::valid::slug;
 
 /// The runtime version when the flow names no `scaicore_target`.
-const DEFAULT_RUNTIME: &str = "0.2";
+pub const DEFAULT_RUNTIME: &str = "0.2";
 
 /// Emits the manifest text.
-pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
+pub fn emit(graph: &Graph<'_>, program: &Program) -> String {
     let flow = graph.flow;
-    let entries: Vec<usize> =
-        graph.nodes.iter().copied().filter(|&n| graph.node(n).kind.is_entry()).collect();
-    let Some(&entry) = entries.first() else {
-        return Err(unsupported(&flow.id, "flow has no entry-point node"));
-    };
-    if let Some(&second) = entries.get(1) {
-        return Err(unsupported(
-            &graph.node(second).id,
-            "a second entry point is not compiled yet",
-        ));
-    }
-    let chain = chain_from(graph, entry)?;
-    if let Some(&orphan) = graph.nodes.iter().find(|n| **n != entry && !chain.contains(n)) {
-        return Err(unsupported(
-            &graph.node(orphan).id,
-            "node is not reachable from the entry point",
-        ));
-    }
-    let steps = chain.iter().map(|&n| step(graph, graph.node(n))).collect::<Result<Vec<_>, _>>()?;
-
-    let slug = slug(&flow.name);
-    let runtime = flow.scaicore_target.clone().unwrap_or_else(|| DEFAULT_RUNTIME.to_owned());
     let config = flow.config.clone().unwrap_or_default();
     let models = config.core_identity.as_ref().map(|c| c.models.clone()).unwrap_or_default();
+    let runtime = flow.scaicore_target.clone().unwrap_or_else(|| DEFAULT_RUNTIME.to_owned());
     let persona = config
         .core_identity
         .as_ref()
@@ -48,225 +31,331 @@ pub fn emit(graph: &Graph<'_>) -> Result<String, CompileError> {
         .unwrap_or_else(|| flow.name.clone());
 
     let mut core = Mapping::new();
-    core.insert("name".into(), slug.clone().into());
-    core.insert("mode".into(), "stateless".into());
-    core.insert("runtime_version".into(), runtime.clone().into());
+    insert(&mut core, "name", slug(&flow.name));
+    insert(&mut core, "mode", "stateless");
+    insert(&mut core, "runtime_version", runtime.clone());
     core.insert(
         "identity".into(),
         map([("provider", "scaikey".into()), ("persona", persona.into())]),
     );
     if let Some(primary) = models.first() {
-        core.insert("model".into(), format!("{}/{}", primary.provider, primary.model).into());
+        insert(&mut core, "model", format!("{}/{}", primary.provider, primary.model));
     }
-    let plugins = plugins(graph);
+    let plugins: Vec<Value> = op::plugins(graph)
+        .into_iter()
+        .map(|(alias, endpoint)| map([("alias", alias.into()), ("endpoint", endpoint.into())]))
+        .collect();
     if !plugins.is_empty() {
         core.insert("plugins".into(), Value::Sequence(plugins));
     }
-    if let Some(scaiqueue) = &config.scaiqueue {
-        core.insert("scaiqueue".into(), to_yaml(scaiqueue));
+    let mut capabilities: Vec<Value> = config.capabilities.iter().map(yaml).collect();
+    if let Some(bunker) = op::bunker(graph) {
+        capabilities.push(map([("bunker", yaml(&json(&bunker)))]));
     }
-    let trigger = match graph.node(entry).kind {
-        NodeKind::EntryWebhook => "webhook",
-        NodeKind::EntrySchedule => "schedule",
-        _ => "api",
-    };
-    core.insert(
-        "flows".into(),
-        Value::Sequence(vec![map([
-            ("name", slug.into()),
-            ("trigger", map([("type", trigger.into())])),
-            ("steps", Value::Sequence(steps)),
-        ])]),
+    if !capabilities.is_empty() {
+        core.insert("capabilities".into(), Value::Sequence(capabilities));
+    }
+    if let Some(topology) = &config.scaiqueue {
+        core.insert("scaiqueue".into(), yaml(&json(topology)));
+    }
+    let emitter = Emitter { graph };
+    let flows = program.flows.iter().map(|f| emitter.flow(f)).collect();
+    core.insert("flows".into(), Value::Sequence(flows));
+
+    let mut meta = Mapping::new();
+    insert(&mut meta, "source_id", flow.id.clone());
+    insert(&mut meta, "source_version", flow.version.clone());
+    insert(&mut meta, "scaicore_target", runtime);
+    insert(&mut meta, "publish_as_model", config.publish_as_model);
+    meta.insert(
+        "model_visibility_group_ids".into(),
+        yaml(&json(&config.model_visibility_group_ids)),
     );
-    let models_json = serde_json::to_value(&models).unwrap_or(Json::Null);
-    core.insert(
-        "scaiflow_meta".into(),
-        map([
-            ("source_id", flow.id.clone().into()),
-            ("source_version", flow.version.clone().into()),
-            ("scaicore_target", runtime.into()),
-            ("publish_as_model", config.publish_as_model.into()),
-            (
-                "model_visibility_group_ids",
-                Value::Sequence(
-                    config.model_visibility_group_ids.iter().map(|g| g.as_str().into()).collect(),
-                ),
-            ),
-            ("models", to_yaml(&models_json)),
-        ]),
-    );
+    meta.insert("models".into(), yaml(&json(&models)));
+    meta.insert("document".into(), yaml(&document(graph)));
+    meta.insert("edges".into(), yaml(&json(&flow.edges)));
+    let order: Vec<Json> = flow.nodes.iter().map(|n| Json::String(n.id.clone())).collect();
+    meta.insert("node_order".into(), yaml(&Json::Array(order)));
+    if !program.detached.is_empty() {
+        let detached = program.detached.iter().map(|&n| emitter.node_meta(n)).collect();
+        meta.insert("detached_nodes".into(), Value::Sequence(detached));
+    }
+    core.insert("scaiflow_meta".into(), Value::Mapping(meta));
 
     let mut root = Mapping::new();
     root.insert("core".into(), Value::Mapping(core));
-    serde_yaml::to_string(&Value::Mapping(root))
-        .map_err(|e| unsupported(&flow.id, &format!("manifest could not be written: {e}")))
+    // Mappings of strings, numbers and booleans always serialise.
+    serde_yaml::to_string(&Value::Mapping(root)).unwrap_or_default()
 }
 
-/// The nodes after `entry`, following the single control edge out of each.
-fn chain_from(graph: &Graph<'_>, entry: usize) -> Result<Vec<usize>, CompileError> {
-    let mut chain = Vec::new();
-    let mut current = entry;
-    loop {
-        let out: Vec<_> = graph.control_out(current).collect();
-        match out.as_slice() {
-            [] => return Ok(chain),
-            [link] if graph.edge(*link).kind == EdgeKind::Sequential => {
-                chain.push(link.target);
-                current = link.target;
-            }
-            [_] => {
-                return Err(unsupported(
-                    &graph.node(current).id,
-                    "conditional edges are not compiled yet",
-                ));
-            }
-            _ => {
-                return Err(unsupported(
-                    &graph.node(current).id,
-                    "branching to several nodes is not compiled yet",
-                ));
-            }
+/// The parts of the document not rebuilt from steps and edges: everything but the nodes and
+/// edges, so an import restores it as it was.
+fn document(graph: &Graph<'_>) -> Json {
+    match json(graph.flow) {
+        Json::Object(mut doc) => {
+            doc.remove("nodes");
+            doc.remove("edges");
+            Json::Object(doc)
         }
+        other => other,
     }
 }
 
-/// One step of the flow body.
-fn step(graph: &Graph<'_>, node: &Node) -> Result<Value, CompileError> {
-    let config = &node.config;
-    let text = |key: &str| config.get(key).and_then(Json::as_str).unwrap_or_default().to_owned();
-    let mut step = Mapping::new();
-    match node.kind {
-        NodeKind::LlmFlexible => {
-            step.insert("llm_turn".into(), text("goal").into());
+struct Emitter<'g, 'a> {
+    graph: &'g Graph<'a>,
+}
+
+impl Emitter<'_, '_> {
+    fn flow(&self, body: &FlowBody) -> Value {
+        let mut flow = Mapping::new();
+        insert(&mut flow, "name", body.name.clone());
+        let mut triggers = body.entries.iter().map(|&e| self.trigger(e));
+        if let Some(first) = triggers.next() {
+            flow.insert("trigger".into(), first);
         }
-        NodeKind::LlmGuarded => {
-            step.insert("llm_turn".into(), text("goal").into());
-            step.insert("guarded".into(), true.into());
-            if let Some(guard) = config.get("guard").and_then(Json::as_str) {
-                step.insert("guard".into(), guard.into());
+        let others: Vec<Value> = triggers.collect();
+        if !others.is_empty() {
+            flow.insert("triggers".into(), Value::Sequence(others));
+        }
+        flow.insert("steps".into(), self.steps(&body.steps));
+        Value::Mapping(flow)
+    }
+
+    fn trigger(&self, entry: usize) -> Value {
+        let node = self.graph.node(entry);
+        let mut trigger = Mapping::new();
+        let kind = match node.kind {
+            NodeKind::EntryWebhook => "webhook",
+            NodeKind::EntrySchedule => "schedule",
+            _ => "api",
+        };
+        insert(&mut trigger, "type", kind);
+        insert(&mut trigger, "name", binding(self.graph, entry));
+        match self.graph.config(entry) {
+            Some(NodeConfig::EntryApi(c)) => {
+                insert(&mut trigger, "method", c.method.clone());
+                insert(&mut trigger, "path", c.path.clone());
+            }
+            Some(NodeConfig::EntryWebhook(c)) => {
+                insert(&mut trigger, "method", c.method.clone());
+                insert(&mut trigger, "path", c.path.clone());
+            }
+            Some(NodeConfig::EntrySchedule(c)) => {
+                insert(&mut trigger, "cron", c.cron.clone());
+                insert(&mut trigger, "timezone", c.timezone.clone());
+            }
+            _ => {}
+        }
+        trigger.insert("meta".into(), self.node_meta(entry));
+        Value::Mapping(trigger)
+    }
+
+    fn steps(&self, steps: &[Step]) -> Value {
+        Value::Sequence(steps.iter().map(|s| self.step(s)).collect())
+    }
+
+    fn step(&self, step: &Step) -> Value {
+        let graph = self.graph;
+        match step {
+            Step::Node(n) => self.node_step(*n),
+            Step::Breakpoint(n) => map([(
+                "checkpoint",
+                map([
+                    ("type", "debug_breakpoint".into()),
+                    ("node", graph.node(*n).id.clone().into()),
+                ]),
+            )]),
+            Step::Branch(branch) => self.branch(branch),
+            Step::Loop { node, body } => {
+                let mut block = Mapping::new();
+                let key = match op::loop_style(graph, *node) {
+                    Some(c) if c.style == flow_model::config::LoopStyle::While => {
+                        insert(&mut block, "condition", c.condition.clone().unwrap_or_default());
+                        "while"
+                    }
+                    Some(c) => {
+                        insert(&mut block, "items", c.items.clone().unwrap_or_default());
+                        insert(&mut block, "as", c.item_var.clone());
+                        "foreach"
+                    }
+                    None => "foreach",
+                };
+                if let Some(max) = op::loop_style(graph, *node).and_then(|c| c.max_iterations) {
+                    insert(&mut block, "max_iterations", max);
+                }
+                block.insert("steps".into(), self.steps(body));
+                let mut step = Mapping::new();
+                step.insert(key.into(), Value::Mapping(block));
+                step.insert("meta".into(), self.node_meta(*node));
+                Value::Mapping(step)
+            }
+            Step::Parallel { node, branches } => {
+                let mut block = Mapping::new();
+                if let Some(NodeConfig::LogicParallel(c)) = graph.config(*node) {
+                    if let Some(max) = c.max_concurrent {
+                        insert(&mut block, "max_concurrent", max);
+                    }
+                    insert(&mut block, "fail_fast", c.fail_fast);
+                }
+                let branches = branches.iter().map(|b| self.steps(b)).collect();
+                block.insert("branches".into(), Value::Sequence(branches));
+                map([("parallel", Value::Mapping(block)), ("meta", self.node_meta(*node))])
+            }
+            Step::End(EndKind::Return) => map([("return", Value::Null)]),
+            Step::End(EndKind::Continue) => map([("continue", Value::Null)]),
+        }
+    }
+
+    fn branch(&self, branch: &Branch) -> Value {
+        let graph = self.graph;
+        let mut block = Mapping::new();
+        if let Some(NodeConfig::LogicDecision(c)) = graph.config(branch.node) {
+            insert(
+                &mut block,
+                "style",
+                if c.style == flow_model::config::DecisionStyle::Match { "match" } else { "if" },
+            );
+            if let Some(subject) = &c.subject {
+                insert(&mut block, "subject", subject.clone());
             }
         }
-        NodeKind::ToolPlugin => {
-            let args = config.get("args").map(to_yaml).unwrap_or(Value::Mapping(Mapping::new()));
-            step.insert(
-                "plugin_call".into(),
+        let cases = branch
+            .cases
+            .iter()
+            .map(|case| {
                 map([
-                    ("alias", text("plugin").into()),
-                    ("method", text("method").into()),
-                    ("args", args),
-                ]),
-            );
+                    ("when", case.condition.clone().into()),
+                    ("edge", graph.flow.edges[case.edge].id.clone().into()),
+                    ("steps", self.steps(&case.steps)),
+                ])
+            })
+            .collect();
+        block.insert("cases".into(), Value::Sequence(cases));
+        if let Some(default) = &branch.default {
+            block.insert("else".into(), self.steps(default));
         }
-        NodeKind::Checkpoint | NodeKind::HitlDecision => {
-            let kind = config.get("type").and_then(Json::as_str).unwrap_or("approval");
-            let mut checkpoint = map_of([("type", kind.into())]);
-            for key in ["prompt", "options", "timeout", "on_timeout"] {
-                if let Some(value) = config.get(key).filter(|v| !v.is_null()) {
-                    checkpoint.insert(key.into(), to_yaml(value));
+        let mut step = Mapping::new();
+        step.insert("branch".into(), Value::Mapping(block));
+        if graph.node(branch.node).kind == NodeKind::LogicDecision {
+            step.insert("meta".into(), self.node_meta(branch.node));
+        } else {
+            // The node's own step carries its meta; this block only says where it branches.
+            insert(&mut step, "from", graph.node(branch.node).id.clone());
+        }
+        Value::Mapping(step)
+    }
+
+    fn node_step(&self, n: usize) -> Value {
+        let mut step = Mapping::new();
+        let mut result = true;
+        match op::op(self.graph, n) {
+            Op::Llm(Llm { guarded, goal, role, guard, validate, output_schema, .. }) => {
+                insert(&mut step, "llm_turn", goal);
+                if guarded {
+                    insert(&mut step, "guarded", true);
+                    if let Some(guard) = guard {
+                        insert(&mut step, "guard", guard);
+                    }
+                    if let Some(validate) = validate {
+                        insert(&mut step, "validate", validate);
+                    }
+                }
+                if let Some(role) = role {
+                    insert(&mut step, "llm", role);
+                }
+                if !output_schema.is_empty() {
+                    step.insert("output".into(), yaml(&Json::Object(output_schema)));
                 }
             }
-            step.insert("checkpoint".into(), Value::Mapping(checkpoint));
+            Op::Template { template } => insert(&mut step, "template", template),
+            Op::PluginCall { alias, method, args } => {
+                step.insert(
+                    "plugin_call".into(),
+                    map([
+                        ("alias", alias.into()),
+                        ("method", method.into()),
+                        ("args", yaml(&Json::Object(args))),
+                    ]),
+                );
+            }
+            Op::Assign { assignments } => {
+                step.insert("assign".into(), yaml(&Json::Object(assignments)));
+                result = false;
+            }
+            Op::Checkpoint(c) => {
+                step.insert("checkpoint".into(), checkpoint(c));
+            }
+            Op::CoreCall(call) => {
+                step.insert("core_call".into(), yaml(&Json::Object(call)));
+            }
         }
-        NodeKind::HitlReview => {
-            let scope = config
-                .get("scope")
-                .and_then(Json::as_str)
-                .map(str::to_owned)
-                .or_else(|| flow_scope(graph))
-                .map_or(Value::Null, Value::from);
-            step.insert(
-                "checkpoint".into(),
-                map([
-                    ("type", "hitl_review".into()),
-                    ("scope", scope),
-                    ("queue", text("queue").into()),
-                ]),
-            );
+        if result {
+            insert(&mut step, "result", binding(self.graph, n));
         }
-        kind => {
-            return Err(unsupported(
-                &node.id,
-                &format!("node kind '{}' is not compiled to YAML yet", kind.as_str()),
-            ));
-        }
+        step.insert("meta".into(), self.node_meta(n));
+        Value::Mapping(step)
     }
-    step.insert(
-        "meta".into(),
-        map([
-            ("node_id", node.id.clone().into()),
-            ("node_kind", node.kind.as_str().into()),
-            ("node_label", node.label.clone().into()),
-            ("node_config", to_yaml(&Json::Object(node.config.clone()))),
-        ]),
-    );
-    Ok(Value::Mapping(step))
+
+    /// `{node_id, node_kind, node_label, node_config}` plus what an import needs to rebuild the
+    /// node exactly: position, ports and unknown fields.
+    fn node_meta(&self, n: usize) -> Value {
+        let node = self.graph.node(n);
+        let mut meta = Mapping::new();
+        insert(&mut meta, "node_id", node.id.clone());
+        insert(&mut meta, "node_kind", node.kind.as_str());
+        insert(&mut meta, "node_label", node.label.clone());
+        meta.insert("node_config".into(), yaml(&Json::Object(node.config.clone())));
+        meta.insert("node_position".into(), yaml(&json(&node.position)));
+        meta.insert("node_inputs".into(), yaml(&json(&node.inputs)));
+        meta.insert("node_outputs".into(), yaml(&json(&node.outputs)));
+        if !node.extra.is_empty() {
+            meta.insert("node_extra".into(), yaml(&Json::Object(node.extra.clone())));
+        }
+        Value::Mapping(meta)
+    }
 }
 
-/// Plugins declared in the flow config, then those tool nodes use, each alias once.
-fn plugins(graph: &Graph<'_>) -> Vec<Value> {
-    let mut aliases: Vec<String> = Vec::new();
-    let declared = graph.flow.config.as_ref().map(|c| c.plugins.as_slice()).unwrap_or_default();
-    for plugin in declared {
-        let alias = plugin.as_str().or_else(|| plugin.get("alias").and_then(Json::as_str));
-        if let Some(alias) = alias {
-            aliases.push(alias.to_owned());
+fn checkpoint(c: Checkpoint) -> Value {
+    let mut block = Mapping::new();
+    insert(&mut block, "type", c.checkpoint_type);
+    if let Some(target) = c.hitl_target {
+        block.insert("scope".into(), target.scope.map_or(Value::Null, Value::from));
+        insert(&mut block, "queue", target.queue);
+        block.insert("hitl_spec".into(), yaml(&target.hitl_spec));
+    }
+    if let Some(prompt) = c.prompt {
+        insert(&mut block, "prompt", prompt);
+    }
+    if !c.options.is_empty() {
+        block.insert(
+            "options".into(),
+            Value::Sequence(c.options.into_iter().map(Value::from).collect()),
+        );
+    }
+    for (key, value) in
+        [("timeout", c.timeout), ("on_timeout", c.on_timeout), ("assignee", c.assignee)]
+    {
+        if let Some(value) = value {
+            insert(&mut block, key, value);
         }
     }
-    for &n in &graph.nodes {
-        let node = graph.node(n);
-        if node.kind == NodeKind::ToolPlugin
-            && let Some(alias) = node.config.get("plugin").and_then(Json::as_str)
-        {
-            aliases.push(alias.to_owned());
-        }
-    }
-    let mut unique: Vec<String> = Vec::new();
-    for alias in aliases {
-        if !alias.is_empty() && !unique.contains(&alias) {
-            unique.push(alias);
-        }
-    }
-    unique
-        .into_iter()
-        .map(|alias| {
-            let endpoint = format!("plugin://{alias}");
-            map([("alias", alias.into()), ("endpoint", endpoint.into())])
-        })
-        .collect()
+    Value::Mapping(block)
 }
 
-fn flow_scope(graph: &Graph<'_>) -> Option<String> {
-    let scaiqueue = graph.flow.config.as_ref()?.scaiqueue.as_ref()?;
-    scaiqueue.get("scope").and_then(Json::as_str).map(str::to_owned)
-}
-
-/// The Core name: lower-case words joined by dashes (`Customer Support` → `customer-support`).
-pub fn slug(name: &str) -> String {
-    let mut slug = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() { "flow".to_owned() } else { slug }
-}
-
-fn unsupported(node_id: &str, reason: &str) -> CompileError {
-    CompileError::Unsupported { node_id: node_id.to_owned(), reason: reason.to_owned() }
+fn insert(mapping: &mut Mapping, key: &str, value: impl Into<Value>) {
+    mapping.insert(key.into(), value.into());
 }
 
 fn map<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Mapping(map_of(pairs))
+    Value::Mapping(pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect())
 }
 
-fn map_of<const N: usize>(pairs: [(&str, Value); N]) -> Mapping {
-    pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect()
+/// A serialisable value as JSON (the document model is JSON; YAML is produced from it).
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Json {
+    serde_json::to_value(value).unwrap_or(Json::Null)
 }
 
-/// JSON config values carried into YAML unchanged.
-fn to_yaml(value: &Json) -> Value {
+/// A JSON value as YAML, key order kept.
+fn yaml(value: &Json) -> Value {
     serde_yaml::to_value(value).unwrap_or(Value::Null)
 }

@@ -105,8 +105,14 @@ fn a_partly_connected_node_warns_about_its_unused_outputs() {
     let f = flow(
         json!([
             node("entry", "entry_api", &[], &["out"], json!({})),
-            node("node_review", "hitl_review", &["in"], &["out", "out_aux"], json!({"queue": "q"})),
-            node("end", "llm_rigid", &["in"], &["out"], json!({}))
+            node(
+                "node_review",
+                "hitl_review",
+                &["in"],
+                &["out", "out_aux"],
+                json!({"queue": "q", "scope": "s"})
+            ),
+            node("end", "llm_rigid", &["in"], &["out"], json!({"template": "bye"}))
         ]),
         json!([
             edge("e1", ("entry", "out"), ("node_review", "in")),

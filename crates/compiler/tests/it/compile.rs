@@ -1,6 +1,6 @@
 //! `compile_flow`: YAML manifests of linear flows, and failures that carry their diagnostics.
 
-use compiler::{CompileError, Format, compile_flow};
+use compiler::{Format, compile_flow};
 use serde_json::json;
 
 use crate::{edge, flow, node};
@@ -28,7 +28,7 @@ fn a_linear_flow_compiles_to_the_documented_manifest() {
                 "tool_plugin",
                 &["in"],
                 &["out"],
-                json!({"plugin": "scaidrive", "method": "search", "args": {"path": "/kb/"}})
+                json!({"plugin": "scaidrive", "method": "search", "args": {"path": "/kb/", "query": "{{input.q}}"}})
             ),
             node(
                 "node_respond",
@@ -75,24 +75,30 @@ fn a_linear_flow_compiles_to_the_documented_manifest() {
 
 #[test]
 fn an_invalid_flow_fails_with_every_diagnostic() {
-    let f = flow(json!([node("a", "llm_rigid", &["in"], &["out"], json!({}))]), json!([]));
-    let err = compile_flow(&f, Format::Yaml).unwrap_err();
-    assert_eq!(err.diagnostics().len(), 1);
-    assert_eq!(err.to_string(), "flow does not compile: flow has no entry-point node");
-}
-
-#[test]
-fn constructs_without_a_lowering_are_refused_by_name() {
-    let f = flow_model::FlowGraph::from_json(flow_model::EXAMPLES[0].json).unwrap();
-    let err = compile_flow(&f, Format::Yaml).unwrap_err();
-    assert!(
-        matches!(err, CompileError::Unsupported { ref node_id, .. } if node_id == "node_decide"),
-        "{err}"
+    let f = flow(
+        json!([
+            node("a", "llm_rigid", &["in"], &["out"], json!({"template": "t"})),
+            node("b", "tool_plugin", &["in"], &["out"], json!({"plugin": "x", "colour": "red"}))
+        ]),
+        json!([]),
     );
+    let err = compile_flow(&f, Format::Yaml).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "flow does not compile: flow has no entry-point node; node 'b': tool_plugin needs a method"
+    );
+    // Warnings travel along with the errors.
+    assert!(err.diagnostics().iter().any(|d| !d.is_error()), "{:?}", err.diagnostics());
 }
 
 #[test]
 fn formats_parse_from_their_names() {
     assert_eq!("yaml".parse::<Format>().unwrap(), Format::Yaml);
-    assert_eq!("xml".parse::<Format>().unwrap_err(), "unknown format 'xml' (expected yaml)");
+    assert_eq!("ir".parse::<Format>().unwrap(), Format::Ir);
+    assert_eq!("scai".parse::<Format>().unwrap(), Format::Scai);
+    assert_eq!(
+        "xml".parse::<Format>().unwrap_err(),
+        "unknown format 'xml' (expected yaml, ir or scai)"
+    );
+    assert_eq!(Format::Ir.extension(), "scir");
 }

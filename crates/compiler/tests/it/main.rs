@@ -2,6 +2,7 @@
 
 mod analyze;
 mod compile;
+mod snapshots;
 
 use flow_model::FlowGraph;
 use serde_json::{Value, json};

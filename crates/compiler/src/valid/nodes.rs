@@ -1,0 +1,329 @@
+//! Checks of each node's configuration against what its kind needs.
+
+use std::collections::HashMap;
+
+use flow_model::NodeConfig as C;
+use flow_model::config::{DecisionStyle, LoopStyle};
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::Graph;
+
+/// Per-node findings: model roles, loop bounds, required fields, value formats, bindings.
+pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
+    let roles: Vec<&str> = graph
+        .flow
+        .config
+        .as_ref()
+        .and_then(|c| c.core_identity.as_ref())
+        .map(|c| c.models.iter().map(|m| m.role.as_str()).collect())
+        .unwrap_or_default();
+    let mut bindings: HashMap<String, &str> = HashMap::new();
+
+    for &n in &graph.nodes {
+        let Some(config) = graph.config(n) else { continue };
+        let node = graph.node(n);
+        let mut report = |error: bool, field: &str, message: String| {
+            let path = if field.is_empty() {
+                format!("nodes[{n}]")
+            } else {
+                format!("nodes[{n}].config.{field}")
+            };
+            let d = if error {
+                Diagnostic::error(message, path)
+            } else {
+                Diagnostic::warning(message, path)
+            };
+            out.push(d.on_node(&node.id));
+        };
+        let id = &node.id;
+
+        match config {
+            C::LlmGuarded(c) => {
+                llm_role(id, c.llm_role.as_deref(), &roles, &mut report);
+                if c.goal.trim().is_empty() {
+                    report(true, "goal", format!("node '{id}': llm_guarded needs a goal"));
+                }
+            }
+            C::LlmFlexible(c) => {
+                llm_role(id, c.llm_role.as_deref(), &roles, &mut report);
+                if c.goal.trim().is_empty() {
+                    report(true, "goal", format!("node '{id}': llm_flexible needs a goal"));
+                }
+            }
+            C::LlmRigid(c) if c.template.trim().is_empty() => {
+                report(false, "template", format!("node '{id}': the template is empty"));
+            }
+            C::LogicLoop(c) => {
+                match c.style {
+                    LoopStyle::While if c.max_iterations.is_none() => {
+                        report(true, "max_iterations", "while loop missing max_iterations".into());
+                    }
+                    LoopStyle::While
+                        if c.condition.as_deref().is_none_or(|s| s.trim().is_empty()) =>
+                    {
+                        report(
+                            true,
+                            "condition",
+                            format!("node '{id}': while loop needs a condition"),
+                        );
+                    }
+                    LoopStyle::Foreach
+                        if c.items.as_deref().is_none_or(|s| s.trim().is_empty()) =>
+                    {
+                        report(true, "items", format!("node '{id}': foreach loop needs items"));
+                    }
+                    _ => {}
+                }
+                if c.max_iterations == Some(0) {
+                    report(
+                        true,
+                        "max_iterations",
+                        format!("node '{id}': max_iterations must be at least 1"),
+                    );
+                }
+                if c.style == LoopStyle::Foreach && !is_identifier(&c.item_var) {
+                    report(
+                        true,
+                        "item_var",
+                        format!("node '{id}': item_var '{}' is not a valid name", c.item_var),
+                    );
+                }
+            }
+            C::LogicDecision(c)
+                if c.style == DecisionStyle::Match
+                    && c.subject.as_deref().is_none_or(|s| s.trim().is_empty()) =>
+            {
+                report(true, "subject", format!("node '{id}': a match decision needs a subject"));
+            }
+            C::LogicParallel(c) if c.max_concurrent == Some(0) => {
+                report(
+                    true,
+                    "max_concurrent",
+                    format!("node '{id}': max_concurrent must be at least 1"),
+                );
+            }
+            C::ToolPlugin(c) => {
+                if c.plugin.trim().is_empty() {
+                    report(true, "plugin", format!("node '{id}': tool_plugin needs a plugin"));
+                } else if !is_identifier(&c.plugin) {
+                    report(
+                        true,
+                        "plugin",
+                        format!("node '{id}': plugin alias '{}' is not a valid name", c.plugin),
+                    );
+                }
+                if c.method.trim().is_empty() {
+                    report(true, "method", format!("node '{id}': tool_plugin needs a method"));
+                }
+            }
+            C::ToolHttp(c) => {
+                let url = c.url.trim();
+                if url.is_empty() {
+                    report(true, "url", format!("node '{id}': tool_http needs a url"));
+                } else if !(url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with("{{"))
+                {
+                    report(
+                        true,
+                        "url",
+                        format!("node '{id}': url '{url}' must start with http:// or https://"),
+                    );
+                }
+                if c.timeout_s == 0 {
+                    report(true, "timeout_s", format!("node '{id}': timeout_s must be at least 1"));
+                }
+            }
+            C::DataVariableSet(c) => {
+                if c.assignments.is_empty() {
+                    report(false, "assignments", format!("node '{id}': assigns no variables"));
+                }
+                for name in c.assignments.keys().filter(|k| !is_identifier(k)) {
+                    report(
+                        true,
+                        "assignments",
+                        format!("node '{id}': '{name}' is not a valid variable name"),
+                    );
+                }
+            }
+            C::Checkpoint(c) => duration(id, "timeout", c.timeout.as_deref(), &mut report),
+            C::HitlDecision(c) => duration(id, "timeout", c.timeout.as_deref(), &mut report),
+            C::HitlReview(c) => {
+                duration(id, "timeout", c.timeout.as_deref(), &mut report);
+                for (i, option) in c.sections.decision.iter().enumerate() {
+                    if option.get("id").and_then(|v| v.as_str()).is_none_or(str::is_empty) {
+                        report(
+                            true,
+                            &format!("sections.decision[{i}].id"),
+                            format!("node '{id}': decision option {} has no id", i + 1),
+                        );
+                    }
+                }
+            }
+            C::EntrySchedule(c) => {
+                let fields = c.cron.split_whitespace().count();
+                if fields != 5 {
+                    report(
+                        true,
+                        "cron",
+                        format!("node '{id}': cron '{}' must have 5 fields, not {fields}", c.cron),
+                    );
+                }
+                if c.timezone.trim().is_empty() {
+                    report(
+                        true,
+                        "timezone",
+                        format!("node '{id}': entry_schedule needs a timezone"),
+                    );
+                }
+            }
+            C::ComputeExec(c) => {
+                if c.command.is_empty() {
+                    report(true, "command", format!("node '{id}': compute_exec needs a command"));
+                }
+                if c.timeout_s == 0 {
+                    report(true, "timeout_s", format!("node '{id}': timeout_s must be at least 1"));
+                }
+            }
+            C::ComputeFileUpload(c) if c.path.trim().is_empty() => {
+                report(true, "path", format!("node '{id}': compute_file_upload needs a path"));
+            }
+            C::ComputeFileDownload(c) if c.path.trim().is_empty() => {
+                report(true, "path", format!("node '{id}': compute_file_download needs a path"));
+            }
+            C::SubflowCall(c) => {
+                if !is_core_uri(&c.target) {
+                    report(
+                        true,
+                        "target",
+                        format!(
+                            "node '{id}': target '{}' must look like core://tenant/slug",
+                            c.target
+                        ),
+                    );
+                }
+                duration(id, "timeout", Some(&c.timeout), &mut report);
+            }
+            _ => {}
+        }
+
+        if let Some(binding) = result_binding(config) {
+            if !is_identifier(binding) {
+                report(
+                    true,
+                    "result_binding",
+                    format!("node '{id}': result_binding '{binding}' is not a valid name"),
+                );
+            } else if let Some(other) = bindings.insert(binding.to_owned(), id) {
+                report(
+                    false,
+                    "result_binding",
+                    format!(
+                        "node '{id}': result_binding '{binding}' is also used by node '{other}'"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn llm_role(
+    id: &str,
+    role: Option<&str>,
+    roles: &[&str],
+    report: &mut impl FnMut(bool, &str, String),
+) {
+    match role {
+        Some(role) if !roles.contains(&role) => report(
+            true,
+            "llm_role",
+            format!("llm_role validation failed: node '{id}': llm_role='{role}' is not declared"),
+        ),
+        None if roles.is_empty() => report(
+            true,
+            "llm_role",
+            format!(
+                "llm_role validation failed: node '{id}': no model is declared \
+                 (add one to config.core_identity.models)"
+            ),
+        ),
+        _ => {}
+    }
+}
+
+fn duration(
+    id: &str,
+    field: &str,
+    value: Option<&str>,
+    report: &mut impl FnMut(bool, &str, String),
+) {
+    if let Some(value) = value.filter(|v| !is_duration(v)) {
+        report(
+            true,
+            field,
+            format!("node '{id}': {field} '{value}' is not a duration such as 30s, 5m or 1h"),
+        );
+    }
+}
+
+/// The name a node's result is bound to, when the config sets one.
+pub(crate) fn result_binding(config: &C) -> Option<&str> {
+    match config {
+        C::LlmRigid(c) => c.result_binding.as_deref(),
+        C::LlmGuarded(c) => c.result_binding.as_deref(),
+        C::LlmFlexible(c) => c.result_binding.as_deref(),
+        C::ToolPlugin(c) => c.result_binding.as_deref(),
+        C::ToolHttp(c) => c.result_binding.as_deref(),
+        C::QueueConsume(c) => c.result_binding.as_deref(),
+        C::ComputeProvision(c) => c.result_binding.as_deref(),
+        C::ComputeExec(c) => c.result_binding.as_deref(),
+        C::ComputeFileDownload(c) => c.result_binding.as_deref(),
+        C::SubflowCall(c) => c.result_binding.as_deref(),
+        _ => None,
+    }
+}
+
+/// ScaiCore's `IDENTIFIER`: `[a-z_][a-zA-Z0-9_]*`.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A duration literal: digits and one unit of `ms`, `s`, `m`, `h`, `d`, `w`.
+pub(crate) fn is_duration(s: &str) -> bool {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&s[digits..], "ms" | "s" | "m" | "h" | "d" | "w")
+}
+
+fn is_core_uri(s: &str) -> bool {
+    s.strip_prefix("core://")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(tenant, slug)| !tenant.is_empty() && !slug.is_empty() && !slug.contains('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert!(is_identifier("node_1") && is_identifier("_x") && is_identifier("camelCase"));
+        assert!(
+            !is_identifier("1x")
+                && !is_identifier("Node")
+                && !is_identifier("a-b")
+                && !is_identifier("")
+        );
+        assert!(
+            is_duration("30s") && is_duration("1h") && is_duration("250ms") && is_duration("2w")
+        );
+        assert!(
+            !is_duration("s") && !is_duration("1.5h") && !is_duration("10 m") && !is_duration("1y")
+        );
+        assert!(is_core_uri("core://acme/customer-lookup"));
+        assert!(
+            !is_core_uri("core://acme") && !is_core_uri("core:///x") && !is_core_uri("http://a/b")
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! The sub-flow kind: a call into another deployed Core.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// `subflow_call`: compiles to a `core_call` block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct SubflowCall {
+    /// `core://{tenant_slug}/{slug}`.
+    pub target: String,
+    /// A specific flow of the target Core; its default flow when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_name: Option<String>,
+    pub input_bindings: Map<String, Value>,
+    /// For entity-mode targets.
+    pub instance_key: Option<String>,
+    /// Pins the target Core's version; its default when unset.
+    pub version: Option<String>,
+    /// Wall-clock budget, e.g. `30s`.
+    pub timeout: String,
+    /// Fire and forget.
+    pub is_async: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_binding: Option<String>,
+}
+
+impl Default for SubflowCall {
+    fn default() -> Self {
+        Self {
+            target: String::new(),
+            flow_name: None,
+            input_bindings: Map::new(),
+            instance_key: None,
+            version: None,
+            timeout: "30s".into(),
+            is_async: false,
+            result_binding: None,
+        }
+    }
+}
