@@ -6,6 +6,7 @@
 
 pub mod back;
 pub mod front;
+pub mod import;
 pub mod ir;
 pub mod valid;
 
@@ -16,6 +17,7 @@ use flow_model::FlowGraph;
 pub use back::scir::{self, DecodeError, IRModule, decode};
 pub use back::{Format, Output};
 pub use diagnostic::{Diagnostic, Severity};
+pub use import::{ImportError, from_yaml};
 
 /// Every problem found in `flow`, errors and warnings.
 pub fn analyze(flow: &FlowGraph) -> Vec<Diagnostic> {

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod compile;
+mod import;
 mod snapshots;
 
 use flow_model::FlowGraph;

@@ -44,14 +44,32 @@ fn diff(expected: &str, actual: &str) -> String {
     format!("  at line {}\n  expected:\n{}  actual:\n{}", first + 1, show(&e), show(&a))
 }
 
-#[test]
-fn every_case_matches_its_expectations() {
+/// Every case that parses, by name, in name order.
+pub fn cases() -> Vec<(String, FlowGraph)> {
+    case_paths()
+        .into_iter()
+        .filter_map(|path| {
+            let name =
+                path.file_name()?.to_string_lossy().trim_end_matches(".flow.json").to_owned();
+            let flow = FlowGraph::from_json(&std::fs::read_to_string(&path).ok()?).ok()?;
+            Some((name, flow))
+        })
+        .collect()
+}
+
+fn case_paths() -> Vec<PathBuf> {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(data_dir())
         .expect("tests/data exists")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.to_string_lossy().ends_with(".flow.json"))
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn every_case_matches_its_expectations() {
+    let cases = case_paths();
     assert!(cases.len() >= 10, "expected the documented cases, found {}", cases.len());
 
     let mut failures = Vec::new();
