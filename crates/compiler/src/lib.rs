@@ -8,13 +8,14 @@ pub mod back;
 pub mod front;
 pub mod import;
 pub mod ir;
+pub mod package;
 pub mod valid;
 
 mod diagnostic;
 
 use flow_model::FlowGraph;
 
-pub use back::scir::{self, DecodeError, IRModule, decode};
+pub use back::scir::{self, DecodeError, IRModule, VerifyError, decode, verify};
 pub use back::{Format, Output};
 pub use diagnostic::{Diagnostic, Severity};
 pub use import::{ImportError, from_yaml};

@@ -9,6 +9,7 @@ mod registry;
 mod structure;
 
 pub(crate) use nodes::{is_identifier, result_binding};
+pub(crate) use queues::is_slug;
 pub use structure::slug;
 
 use crate::diagnostic::Diagnostic;

@@ -102,3 +102,28 @@ fn formats_parse_from_their_names() {
     );
     assert_eq!(Format::Ir.extension(), "scir");
 }
+
+#[test]
+fn ir_bundles_decode_to_what_was_encoded_and_the_verifier_catches_broken_ones() {
+    let f = flow_model::FlowGraph::from_json(flow_model::EXAMPLES[0].json).unwrap();
+    let bytes = compile_flow(&f, Format::Ir).unwrap().bytes;
+    assert_eq!(&bytes[..4], b"SCIR");
+    let module = compiler::decode(&bytes).unwrap();
+    assert_eq!(
+        compiler::scir::encode(&module).unwrap(),
+        bytes,
+        "decode then encode is the identity"
+    );
+    assert!(compiler::verify(&module).is_empty());
+
+    let mut broken = module.clone();
+    broken.models.retain(|m| m.role != "fast");
+    broken.plugins.clear();
+    broken.triggers[0].target_flow = "nowhere".into();
+    let codes: Vec<&str> = compiler::verify(&broken).iter().map(|e| e.code).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "V001").count(), 1, "{codes:?}");
+    assert!(codes.contains(&"V002") && codes.contains(&"V003"), "{codes:?}");
+
+    assert_eq!(compiler::decode(b"YAML").unwrap_err(), compiler::DecodeError::NotScir);
+    assert!(matches!(compiler::decode(b"SCIR\xc1"), Err(compiler::DecodeError::Malformed(_))));
+}

@@ -95,6 +95,8 @@ fn every_case_matches_its_expectations() {
                     let (extension, text) = match format {
                         Format::Ir => {
                             let module = decode(&output.bytes).expect("own bundles decode");
+                            let problems = compiler::verify(&module);
+                            assert!(problems.is_empty(), "{name}: {problems:?}");
                             ("ir.json", serde_json::to_string_pretty(&module).unwrap() + "\n")
                         }
                         _ => (format.extension(), output.text().unwrap().to_owned()),
