@@ -20,6 +20,7 @@ use crate::ir::{Graph, Program};
 /// but only an error-free program may be emitted.
 pub fn validate(graph: &Graph<'_>) -> (Option<Program>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    graph::document(graph, &mut diagnostics);
     graph::entry_points(graph, &mut diagnostics);
     graph::conditions(graph, &mut diagnostics);
     let cyclic = graph::cycles(graph, &mut diagnostics);

@@ -5,6 +5,23 @@ use flow_model::EdgeKind;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Graph;
 
+/// The document's own fields: an id, a name and a semver version.
+pub(super) fn document(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
+    let flow = graph.flow;
+    if flow.id.trim().is_empty() {
+        out.push(Diagnostic::error("the flow has no id", "id"));
+    }
+    if flow.name.trim().is_empty() {
+        out.push(Diagnostic::error("the flow has no name", "name"));
+    }
+    if !crate::package::is_semver(&flow.version) {
+        out.push(Diagnostic::error(
+            format!("version '{}' must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0", flow.version),
+            "version",
+        ));
+    }
+}
+
 pub(super) fn entry_points(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     if !graph.nodes.iter().any(|&n| graph.node(n).kind.is_entry()) {
         out.push(Diagnostic::error("flow has no entry-point node", "nodes"));
