@@ -21,8 +21,10 @@ pub struct Graph<'a> {
     /// Typed config per node index; `None` where it does not parse (front reported why) and
     /// for duplicates.
     pub configs: Vec<Option<NodeConfig>>,
-    /// Resolved edges leaving each node, in document order.
-    pub(crate) out: Vec<Vec<Link>>,
+    /// Resolved edges grouped by source node (document order within a node): the edges of
+    /// node `n` are `out_edges[out_start[n]..out_start[n + 1]]`. One allocation, not one per node.
+    pub(crate) out_start: Vec<usize>,
+    pub(crate) out_edges: Vec<Link>,
     pub(crate) index: HashMap<&'a str, usize>,
 }
 
@@ -54,12 +56,12 @@ impl<'a> Graph<'a> {
 
     /// Resolved edges leaving `node`, in document order.
     pub fn outgoing(&self, node: usize) -> &[Link] {
-        &self.out[node]
+        &self.out_edges[self.out_start[node]..self.out_start[node + 1]]
     }
 
     /// Resolved edges transferring control (sequential or conditional) out of `node`.
     pub fn control_out(&self, node: usize) -> impl Iterator<Item = Link> + '_ {
-        self.out[node].iter().copied().filter(|l| self.edge(*l).kind != EdgeKind::Data)
+        self.outgoing(node).iter().copied().filter(|l| self.edge(*l).kind != EdgeKind::Data)
     }
 
     /// Entry nodes, in document order.

@@ -156,8 +156,15 @@ impl NodeConfig {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(config: &Map<String, Value>) -> Result<T, ConfigError> {
-    let value = Value::Object(config.clone());
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    // Deserialise from references: no copy of the config is made. Path tracking costs, so it
+    // only runs again to locate an error.
+    let entries = || config.iter().map(|(k, v)| (k.as_str(), v));
+    let fast = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries());
+    if let Ok(typed) = T::deserialize(fast) {
+        return Ok(typed);
+    }
+    let deserializer = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries());
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         ConfigError { path, message: e.into_inner().to_string() }
     })

@@ -4,7 +4,7 @@
 
 use flow_model::config::HitlReview;
 use flow_model::flow_config::BunkerCapability;
-use flow_model::{FlowConfig, NodeConfig as C, NodeKind};
+use flow_model::{FlowConfig, NodeConfig as C};
 use serde_json::{Map, Value, json};
 
 use crate::ir::Graph;
@@ -12,9 +12,9 @@ use crate::valid::{is_identifier, result_binding};
 
 /// The construct one node compiles to.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Op {
+pub enum Op<'g> {
     /// `@flexible` (guard = None) or `@guarded`.
-    Llm(Llm),
+    Llm(Llm<'g>),
     /// `@rigid` rendering a template.
     Template { template: String },
     /// `@rigid` calling a plugin method.
@@ -28,15 +28,35 @@ pub enum Op {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Llm {
+pub struct Llm<'g> {
     pub guarded: bool,
     pub goal: String,
     pub role: Option<String>,
     pub guard: Option<String>,
     pub validate: Option<String>,
     pub output_schema: Map<String, Value>,
-    /// Every other field of the config, for the IR block (bindings, guidance, examples, ...).
-    pub config: Map<String, Value>,
+    source: &'g C,
+}
+
+impl Llm<'_> {
+    /// Every other field of the config (bindings, guidance, examples, ...), for the back ends
+    /// that spell them out.
+    pub fn rest(&self) -> Map<String, Value> {
+        const SHOWN: [&str; 9] = [
+            "goal",
+            "llm_role",
+            "model",
+            "guard",
+            "validate",
+            "output_schema",
+            "result_binding",
+            "breakpoint",
+            "",
+        ];
+        let mut map = self.source.to_map();
+        map.retain(|k, v| !SHOWN.contains(&k.as_str()) && !v.is_null());
+        map
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +78,7 @@ pub struct HitlTarget {
     pub hitl_spec: Value,
 }
 
-impl Op {
+impl Op<'_> {
     /// The plugin the node calls, if any.
     pub fn plugin_alias(&self) -> Option<&str> {
         match self {
@@ -69,7 +89,7 @@ impl Op {
 }
 
 /// The construct of a step node (not an entry, decision, loop or parallel node).
-pub fn op(graph: &Graph<'_>, n: usize) -> Op {
+pub fn op<'g>(graph: &'g Graph<'_>, n: usize) -> Op<'g> {
     let node = graph.node(n);
     let scope =
         |own: &Option<String>| own.clone().or_else(|| flow_scope(graph.flow.config.as_ref()));
@@ -85,10 +105,7 @@ pub fn op(graph: &Graph<'_>, n: usize) -> Op {
             guard: None,
             validate: None,
             output_schema: c.output_schema.clone(),
-            config: rest(
-                config,
-                &["goal", "llm_role", "model", "output_schema", "result_binding", "breakpoint"],
-            ),
+            source: config,
         }),
         C::LlmGuarded(c) => Op::Llm(Llm {
             guarded: true,
@@ -97,19 +114,7 @@ pub fn op(graph: &Graph<'_>, n: usize) -> Op {
             guard: c.guard.clone(),
             validate: c.validate.clone(),
             output_schema: c.output_schema.clone(),
-            config: rest(
-                config,
-                &[
-                    "goal",
-                    "llm_role",
-                    "model",
-                    "guard",
-                    "validate",
-                    "output_schema",
-                    "result_binding",
-                    "breakpoint",
-                ],
-            ),
+            source: config,
         }),
         C::LlmRigid(c) => Op::Template { template: c.template.clone() },
         C::ToolPlugin(c) => Op::PluginCall {
@@ -227,11 +232,11 @@ fn review(c: &HitlReview, scope: Option<String>) -> Checkpoint {
     }
 }
 
-fn scaiqueue(method: &str, args: Value) -> Op {
+fn scaiqueue(method: &str, args: Value) -> Op<'static> {
     Op::PluginCall { alias: "scaiqueue".into(), method: method.into(), args: object(args) }
 }
 
-fn scaibunker(method: &str, args: Map<String, Value>) -> Op {
+fn scaibunker(method: &str, args: Map<String, Value>) -> Op<'static> {
     Op::PluginCall { alias: "scaibunker".into(), method: method.into(), args }
 }
 
@@ -240,13 +245,6 @@ fn object(value: Value) -> Map<String, Value> {
         Value::Object(map) => map,
         _ => Map::new(),
     }
-}
-
-/// The config as stored, without the keys already represented elsewhere.
-fn rest(config: &C, skip: &[&str]) -> Map<String, Value> {
-    let mut map = config.to_map();
-    map.retain(|k, v| !skip.contains(&k.as_str()) && !v.is_null());
-    map
 }
 
 fn flow_scope(config: Option<&FlowConfig>) -> Option<String> {
@@ -314,18 +312,20 @@ pub fn plugins(graph: &Graph<'_>) -> Vec<(String, String)> {
         }
     }
     for &n in &graph.nodes {
-        let kind = graph.node(n).kind;
-        if kind.is_entry()
-            || matches!(
-                kind,
-                NodeKind::LogicDecision | NodeKind::LogicLoop | NodeKind::LogicParallel
-            )
-        {
-            continue;
-        }
-        if let Some(alias) = op(graph, n).plugin_alias() {
-            add(alias, None);
-        }
+        let alias = match graph.config(n) {
+            Some(C::ToolPlugin(c)) => c.plugin.as_str(),
+            Some(C::ToolHttp(_)) => "http",
+            Some(C::QueuePublish(_) | C::QueueConsume(_) | C::QueueEscalation(_)) => "scaiqueue",
+            Some(
+                C::ComputeProvision(_)
+                | C::ComputeExec(_)
+                | C::ComputeFileUpload(_)
+                | C::ComputeFileDownload(_)
+                | C::ComputeDestroy(_),
+            ) => "scaibunker",
+            _ => continue,
+        };
+        add(alias, None);
     }
     plugins
 }

@@ -261,20 +261,19 @@ impl Printer<'_, '_> {
         let result = binding(self.graph, n);
         match op::op(self.graph, n) {
             Op::Llm(llm) => {
+                let rest = llm.rest();
                 let keyword = if llm.guarded { "@guarded" } else { "@flexible" };
                 self.open(&format!("{result} = {keyword}"));
                 self.line(&format!("goal = {}", quote(&llm.goal)));
                 self.line(&format!("output = {}", output_type(&llm.output_schema)));
-                let inputs = llm
-                    .config
+                let inputs = rest
                     .get("input_bindings")
                     .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()));
                 match inputs {
                     Some(inputs) => self.line(&format!("input = {}", literal(inputs))),
                     None => self.line("input = input"),
                 }
-                if let Some(context) = llm
-                    .config
+                if let Some(context) = rest
                     .get("context_bindings")
                     .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
                 {
@@ -297,7 +296,7 @@ impl Printer<'_, '_> {
                     "on_validation_failure",
                     "budget",
                 ] {
-                    if let Some(value) = llm.config.get(key).filter(|v| !is_empty(v)) {
+                    if let Some(value) = rest.get(key).filter(|v| !is_empty(v)) {
                         self.line(&format!("{key} = {}", literal(value)));
                     }
                 }

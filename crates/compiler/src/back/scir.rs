@@ -461,7 +461,8 @@ impl Builder<'_, '_> {
         let empty_object = || Value::Object(Map::new());
         match op::op(graph, n) {
             Op::Llm(llm) => {
-                let c = &llm.config;
+                let rest = llm.rest();
+                let c = &rest;
                 let role = llm.role.clone().unwrap_or_else(|| self.default_role.clone());
                 let string = |key: &str| c.get(key).and_then(Value::as_str).map(str::to_owned);
                 if llm.guarded {

@@ -2,7 +2,9 @@
 
 mod analyze;
 mod compile;
+mod flowgen;
 mod import;
+mod properties;
 mod snapshots;
 
 use flow_model::FlowGraph;
