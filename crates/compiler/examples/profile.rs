@@ -27,14 +27,22 @@ fn main() {
         },
     };
     let flow = flowgen::sized(size, 42);
-    let mut best = Duration::MAX;
-    for _ in 0..reps {
+    let mut times = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
         let started = Instant::now();
         match format {
             None => drop(std::hint::black_box(analyze(&flow))),
             Some(format) => drop(std::hint::black_box(compile_flow(&flow, format))),
         }
-        best = best.min(started.elapsed());
+        times.push(started.elapsed());
     }
-    eprintln!("{what} of {} nodes: best of {reps}: {best:?}", flow.nodes.len());
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    eprintln!(
+        "{what} of {} nodes, {} runs: best {:?}, median {:?}, mean {mean:?}",
+        flow.nodes.len(),
+        times.len(),
+        times[0],
+        times[times.len() / 2]
+    );
 }

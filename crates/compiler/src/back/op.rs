@@ -2,6 +2,8 @@
 //! with scopes back-filled, plugin calls spelled out and bindings named. Back ends only choose
 //! the syntax.
 
+use std::borrow::Cow;
+
 use flow_model::config::HitlReview;
 use flow_model::flow_config::BunkerCapability;
 use flow_model::{FlowConfig, NodeConfig as C};
@@ -16,11 +18,11 @@ pub enum Op<'g> {
     /// `@flexible` (guard = None) or `@guarded`.
     Llm(Llm<'g>),
     /// `@rigid` rendering a template.
-    Template { template: String },
+    Template { template: &'g str },
     /// `@rigid` calling a plugin method.
-    PluginCall { alias: String, method: String, args: Map<String, Value> },
+    PluginCall { alias: Cow<'g, str>, method: Cow<'g, str>, args: Cow<'g, Map<String, Value>> },
     /// `@rigid` assigning variables.
-    Assign { assignments: Map<String, Value> },
+    Assign { assignments: &'g Map<String, Value> },
     /// `@checkpoint`, plain or with a ScaiQueue review target.
     Checkpoint(Checkpoint),
     /// `@core_call`.
@@ -30,11 +32,11 @@ pub enum Op<'g> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Llm<'g> {
     pub guarded: bool,
-    pub goal: String,
-    pub role: Option<String>,
-    pub guard: Option<String>,
-    pub validate: Option<String>,
-    pub output_schema: Map<String, Value>,
+    pub goal: &'g str,
+    pub role: Option<&'g str>,
+    pub guard: Option<&'g str>,
+    pub validate: Option<&'g str>,
+    pub output_schema: &'g Map<String, Value>,
     source: &'g C,
 }
 
@@ -95,32 +97,32 @@ pub fn op<'g>(graph: &'g Graph<'_>, n: usize) -> Op<'g> {
         |own: &Option<String>| own.clone().or_else(|| flow_scope(graph.flow.config.as_ref()));
     let Some(config) = graph.config(n) else {
         // Back ends only run on graphs without errors, where every config parsed.
-        return Op::Assign { assignments: Map::new() };
+        return Op::Template { template: "" };
     };
     match config {
         C::LlmFlexible(c) => Op::Llm(Llm {
             guarded: false,
-            goal: c.goal.clone(),
-            role: c.llm_role.clone(),
+            goal: &c.goal,
+            role: c.llm_role.as_deref(),
             guard: None,
             validate: None,
-            output_schema: c.output_schema.clone(),
+            output_schema: &c.output_schema,
             source: config,
         }),
         C::LlmGuarded(c) => Op::Llm(Llm {
             guarded: true,
-            goal: c.goal.clone(),
-            role: c.llm_role.clone(),
-            guard: c.guard.clone(),
-            validate: c.validate.clone(),
-            output_schema: c.output_schema.clone(),
+            goal: &c.goal,
+            role: c.llm_role.as_deref(),
+            guard: c.guard.as_deref(),
+            validate: c.validate.as_deref(),
+            output_schema: &c.output_schema,
             source: config,
         }),
-        C::LlmRigid(c) => Op::Template { template: c.template.clone() },
+        C::LlmRigid(c) => Op::Template { template: &c.template },
         C::ToolPlugin(c) => Op::PluginCall {
-            alias: c.plugin.clone(),
-            method: c.method.clone(),
-            args: c.args.clone(),
+            alias: Cow::Borrowed(&c.plugin),
+            method: Cow::Borrowed(&c.method),
+            args: Cow::Borrowed(&c.args),
         },
         C::ToolHttp(c) => {
             let mut args = object(json!({"method": c.method.as_str(), "url": c.url}));
@@ -131,9 +133,13 @@ pub fn op<'g>(graph: &'g Graph<'_>, n: usize) -> Op<'g> {
                 args.insert("body".into(), body.clone());
             }
             args.insert("timeout_s".into(), c.timeout_s.into());
-            Op::PluginCall { alias: "http".into(), method: "request".into(), args }
+            Op::PluginCall {
+                alias: "http".into(),
+                method: "request".into(),
+                args: Cow::Owned(args),
+            }
         }
-        C::DataVariableSet(c) => Op::Assign { assignments: c.assignments.clone() },
+        C::DataVariableSet(c) => Op::Assign { assignments: &c.assignments },
         C::Checkpoint(c) => Op::Checkpoint(Checkpoint {
             checkpoint_type: c.checkpoint_type.clone(),
             prompt: c.prompt.clone(),
@@ -201,7 +207,7 @@ pub fn op<'g>(graph: &'g Graph<'_>, n: usize) -> Op<'g> {
         | C::LogicParallel(_) => {
             // Structural kinds are emitted as triggers and blocks, never as operations.
             debug_assert!(false, "op() called for structural node {}", node.id);
-            Op::Assign { assignments: Map::new() }
+            Op::Template { template: "" }
         }
     }
 }
@@ -233,11 +239,19 @@ fn review(c: &HitlReview, scope: Option<String>) -> Checkpoint {
 }
 
 fn scaiqueue(method: &str, args: Value) -> Op<'static> {
-    Op::PluginCall { alias: "scaiqueue".into(), method: method.into(), args: object(args) }
+    Op::PluginCall {
+        alias: "scaiqueue".into(),
+        method: method.to_owned().into(),
+        args: Cow::Owned(object(args)),
+    }
 }
 
 fn scaibunker(method: &str, args: Map<String, Value>) -> Op<'static> {
-    Op::PluginCall { alias: "scaibunker".into(), method: method.into(), args }
+    Op::PluginCall {
+        alias: "scaibunker".into(),
+        method: method.to_owned().into(),
+        args: Cow::Owned(args),
+    }
 }
 
 fn object(value: Value) -> Map<String, Value> {

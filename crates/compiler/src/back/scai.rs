@@ -264,8 +264,8 @@ impl Printer<'_, '_> {
                 let rest = llm.rest();
                 let keyword = if llm.guarded { "@guarded" } else { "@flexible" };
                 self.open(&format!("{result} = {keyword}"));
-                self.line(&format!("goal = {}", quote(&llm.goal)));
-                self.line(&format!("output = {}", output_type(&llm.output_schema)));
+                self.line(&format!("goal = {}", quote(llm.goal)));
+                self.line(&format!("output = {}", output_type(llm.output_schema)));
                 let inputs = rest
                     .get("input_bindings")
                     .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()));
@@ -303,7 +303,7 @@ impl Printer<'_, '_> {
                 self.close();
             }
             Op::Template { template } => {
-                self.line(&format!("{result} = @rigid {{ return {} }}", quote(&template)))
+                self.line(&format!("{result} = @rigid {{ return {} }}", quote(template)))
             }
             Op::PluginCall { alias, method, args } => {
                 let args: Vec<String> =
@@ -315,7 +315,7 @@ impl Printer<'_, '_> {
             }
             Op::Assign { assignments } => {
                 self.open("@rigid");
-                for (target, expression) in &assignments {
+                for (target, expression) in assignments {
                     let expression =
                         expression.as_str().map_or_else(|| literal(expression), str::to_owned);
                     self.line(&format!("{target} = {expression}"));

@@ -463,15 +463,15 @@ impl Builder<'_, '_> {
             Op::Llm(llm) => {
                 let rest = llm.rest();
                 let c = &rest;
-                let role = llm.role.clone().unwrap_or_else(|| self.default_role.clone());
+                let role = llm.role.map_or_else(|| self.default_role.clone(), str::to_owned);
                 let string = |key: &str| c.get(key).and_then(Value::as_str).map(str::to_owned);
                 if llm.guarded {
                     Block::Guarded {
-                        goal: llm.goal,
-                        output_type: output_type(&llm.output_schema),
+                        goal: llm.goal.to_owned(),
+                        output_type: output_type(llm.output_schema),
                         llm_role: role,
-                        guard: llm.guard,
-                        validate: llm.validate,
+                        guard: llm.guard.map(str::to_owned),
+                        validate: llm.validate.map(str::to_owned),
                         input_bindings: field(c, "input_bindings").unwrap_or_else(empty_object),
                         context_bindings: field(c, "context_bindings").unwrap_or_else(empty_object),
                         guidance: string("guidance"),
@@ -482,8 +482,8 @@ impl Builder<'_, '_> {
                     }
                 } else {
                     Block::Flexible {
-                        goal: llm.goal,
-                        output_type: output_type(&llm.output_schema),
+                        goal: llm.goal.to_owned(),
+                        output_type: output_type(llm.output_schema),
                         llm_role: role,
                         input_bindings: field(c, "input_bindings").unwrap_or_else(empty_object),
                         context_bindings: field(c, "context_bindings").unwrap_or_else(empty_object),
@@ -506,15 +506,15 @@ impl Builder<'_, '_> {
                 }
             }
             Op::Template { template } => Block::Rigid {
-                statements: vec![Statement::Expression { expression: template }],
+                statements: vec![Statement::Expression { expression: template.to_owned() }],
                 result_binding: Some(result),
                 node_id: Some(node_id),
             },
             Op::PluginCall { alias, method, args } => Block::Rigid {
                 statements: vec![Statement::PluginCall {
-                    alias,
-                    method,
-                    args,
+                    alias: alias.into_owned(),
+                    method: method.into_owned(),
+                    args: args.into_owned(),
                     result_binding: Some(result.clone()),
                 }],
                 result_binding: Some(result),
@@ -522,8 +522,11 @@ impl Builder<'_, '_> {
             },
             Op::Assign { assignments } => Block::Rigid {
                 statements: assignments
-                    .into_iter()
-                    .map(|(target, expression)| Statement::Assign { target, expression })
+                    .iter()
+                    .map(|(target, expression)| Statement::Assign {
+                        target: target.clone(),
+                        expression: expression.clone(),
+                    })
                     .collect(),
                 result_binding: None,
                 node_id: Some(node_id),

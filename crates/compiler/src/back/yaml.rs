@@ -289,32 +289,32 @@ impl Emitter<'_, '_> {
         let mut result = true;
         match op::op(self.graph, n) {
             Op::Llm(Llm { guarded, goal, role, guard, validate, output_schema, .. }) => {
-                w.str(d, "llm_turn", &goal);
+                w.str(d, "llm_turn", goal);
                 if guarded {
                     w.literal(d, "guarded", true);
                     if let Some(guard) = guard {
-                        w.str(d, "guard", &guard);
+                        w.str(d, "guard", guard);
                     }
                     if let Some(validate) = validate {
-                        w.str(d, "validate", &validate);
+                        w.str(d, "validate", validate);
                     }
                 }
                 if let Some(role) = role {
-                    w.str(d, "llm", &role);
+                    w.str(d, "llm", role);
                 }
                 if !output_schema.is_empty() {
-                    w.value(d, "output", &Value::Object(output_schema));
+                    w.object(d, "output", output_schema);
                 }
             }
-            Op::Template { template } => w.str(d, "template", &template),
+            Op::Template { template } => w.str(d, "template", template),
             Op::PluginCall { alias, method, args } => {
                 w.map(d, "plugin_call");
                 w.str(d + 1, "alias", &alias);
                 w.str(d + 1, "method", &method);
-                w.value(d + 1, "args", &Value::Object(args));
+                w.object(d + 1, "args", &args);
             }
             Op::Assign { assignments } => {
-                w.value(d, "assign", &Value::Object(assignments));
+                w.object(d, "assign", assignments);
                 result = false;
             }
             Op::Checkpoint(c) => checkpoint(w, d, c),

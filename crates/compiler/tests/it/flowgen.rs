@@ -228,8 +228,10 @@ pub fn sized(size: usize, seed: u64) -> FlowGraph {
     let mut count = 1;
     while count < size {
         let roll = next() % 90;
+        // Each block adds its nodes: a decision, four steps and the merge; a loop and two steps;
+        // a parallel node, three steps and the join.
         let spec = if roll < 6 {
-            count += 7;
+            count += 6;
             Spec::Decision {
                 branches: vec![
                     vec![Spec::Step(next() as usize)],
@@ -239,13 +241,13 @@ pub fn sized(size: usize, seed: u64) -> FlowGraph {
                 merge: true,
             }
         } else if roll < 9 {
-            count += 4;
+            count += 3;
             Spec::Loop {
                 body: vec![Spec::Step(next() as usize), Spec::Step(next() as usize)],
                 foreach: next() % 2 == 0,
             }
         } else if roll < 11 {
-            count += 6;
+            count += 5;
             Spec::Parallel {
                 branches: vec![
                     vec![Spec::Step(next() as usize)],
