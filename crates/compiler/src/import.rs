@@ -321,8 +321,8 @@ impl Importer {
         self.edges.push(Edge {
             id: format!("edge_{}", self.edges.len() + 1),
             kind,
-            source: Endpoint { node: exit.node, port: exit.port },
-            target: Endpoint { node: target.to_owned(), port: port.to_owned() },
+            source: Endpoint { node: exit.node, port: exit.port, extra: Map::new() },
+            target: Endpoint { node: target.to_owned(), port: port.to_owned(), extra: Map::new() },
             condition: exit.condition,
             extra: Map::new(),
         });

@@ -74,11 +74,13 @@ impl ModelEntry {
 }
 
 /// A `{ref, model}` pair in a fallback chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ModelRef {
     #[serde(rename = "ref")]
     pub provider: String,
     pub model: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -110,6 +112,8 @@ pub struct BunkerCapability {
     pub gpu_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_profile: Option<NetworkProfile>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl Default for BunkerCapability {
@@ -123,6 +127,7 @@ impl Default for BunkerCapability {
             disk_mb: None,
             gpu_count: None,
             network_profile: None,
+            extra: Map::new(),
         }
     }
 }
@@ -170,6 +175,8 @@ pub struct QueueTopology {
     pub scope: Option<String>,
     #[serde(default)]
     pub queues: Vec<QueueSpec>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 impl QueueTopology {
@@ -194,6 +201,8 @@ pub struct QueueSpec {
     pub max_retries: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<QueuePurpose>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 fn default_max_retries() -> u32 {

@@ -89,7 +89,8 @@ impl Node {
     }
 }
 
-/// Canvas coordinates of a node's top-left corner, in flow units.
+/// Canvas coordinates of a node's top-left corner, in flow units. (The one type without room
+/// for unknown fields: it is plain, copyable geometry.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Position {
     pub x: f64,
@@ -147,10 +148,12 @@ impl EdgeKind {
 }
 
 /// One end of an edge: a node id and one of its port ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Endpoint {
     pub node: String,
     pub port: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A document that is not valid FlowGraph JSON, located by line and column and, once the JSON
@@ -241,6 +244,20 @@ mod tests {
 
         let again = FlowGraph::from_json(&flow.to_json_pretty()).unwrap();
         assert_eq!(again, flow);
+
+        // Also inside the typed parts of the flow config.
+        let text = MINIMAL.replace(
+            "\"edges\": [],",
+            r#""edges": [], "config": {"scaiqueue": {"scope": "s", "hint": 1, "queues": [{"slug": "q", "colour": "red"}]},
+                 "bunker": {"image": "x", "zone": "eu"},
+                 "core_identity": {"models": [{"role": "primary", "ref": "r", "model": "m", "fallback": [{"ref": "a", "model": "b", "note": "n"}]}]}},"#,
+        );
+        let flow = FlowGraph::from_json(&text).unwrap();
+        let saved: Value = serde_json::from_str(&flow.to_json_pretty()).unwrap();
+        assert_eq!(saved["config"]["scaiqueue"]["hint"], 1);
+        assert_eq!(saved["config"]["scaiqueue"]["queues"][0]["colour"], "red");
+        assert_eq!(saved["config"]["bunker"]["zone"], "eu");
+        assert_eq!(saved["config"]["core_identity"]["models"][0]["fallback"][0]["note"], "n");
         let value: Value = serde_json::from_str(&flow.to_json_pretty()).unwrap();
         assert_eq!(value["x_future_field"]["keep"][0], 1);
     }

@@ -359,12 +359,14 @@ impl Emitter<'_, '_> {
 fn write_edge(w: &mut Writer, d: usize, edge: &flow_model::Edge) {
     w.str(d, "id", &edge.id);
     w.str(d, "type", edge.kind.as_str());
-    w.map(d, "source");
-    w.str(d + 1, "node", &edge.source.node);
-    w.str(d + 1, "port", &edge.source.port);
-    w.map(d, "target");
-    w.str(d + 1, "node", &edge.target.node);
-    w.str(d + 1, "port", &edge.target.port);
+    for (key, end) in [("source", &edge.source), ("target", &edge.target)] {
+        w.map(d, key);
+        w.str(d + 1, "node", &end.node);
+        w.str(d + 1, "port", &end.port);
+        for (k, v) in &end.extra {
+            w.value(d + 1, k, v);
+        }
+    }
     if let Some(condition) = &edge.condition {
         w.str(d, "condition", condition);
     }

@@ -133,8 +133,12 @@ impl Renderer {
         self.edges.push(Edge {
             id,
             kind,
-            source: Endpoint { node: format!("n{}", from.node), port: from.port },
-            target: Endpoint { node: format!("n{to}"), port: "in".into() },
+            source: Endpoint {
+                node: format!("n{}", from.node),
+                port: from.port,
+                extra: Map::new(),
+            },
+            target: Endpoint { node: format!("n{to}"), port: "in".into(), extra: Map::new() },
             condition: from.condition,
             extra: Map::new(),
         });
