@@ -311,15 +311,7 @@ impl<'g, 'a> Structurer<'g, 'a> {
         let search = self.search;
         let mut heap = BinaryHeap::new();
         for (branch, &s) in starts.iter().enumerate() {
-            let branch = branch as u32;
-            if self.visit[s].0 == search {
-                if self.visit[s].1 != branch {
-                    self.multi[s] = search;
-                }
-            } else {
-                self.visit[s] = (search, branch);
-                heap.push(Reverse((self.topo[s], s)));
-            }
+            self.reach(&mut heap, s, branch as u32);
         }
         let mut reached_until = false;
         while let Some(Reverse((_, n))) = heap.pop() {
@@ -332,18 +324,23 @@ impl<'g, 'a> Structurer<'g, 'a> {
             }
             let branch = self.visit[n].1;
             for l in graph.control_out(n) {
-                let t = l.target;
-                if self.visit[t].0 == search {
-                    if self.visit[t].1 != branch {
-                        self.multi[t] = search;
-                    }
-                } else {
-                    self.visit[t] = (search, branch);
-                    heap.push(Reverse((self.topo[t], t)));
-                }
+                self.reach(&mut heap, l.target, branch);
             }
         }
         if reached_until { until } else { None }
+    }
+
+    /// Notes that `branch` reaches `n` in the current search: queued the first time, marked as
+    /// a meeting point when another branch already got there.
+    fn reach(&mut self, heap: &mut BinaryHeap<Reverse<(usize, usize)>>, n: usize, branch: u32) {
+        if self.visit[n].0 == self.search {
+            if self.visit[n].1 != branch {
+                self.multi[n] = self.search;
+            }
+        } else {
+            self.visit[n] = (self.search, branch);
+            heap.push(Reverse((self.topo[n], n)));
+        }
     }
 
     /// The step that ends a path early in `ctx`; `None` (with an error on `at`) where no
