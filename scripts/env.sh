@@ -11,6 +11,10 @@ PLAYWRIGHT_CORE_VERSION=1.65.1
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO_ROOT/Cargo.lock")"
 
+# The Python environment holding the S3-compatible test server (moto).
+export MOTO_VENV="${MOTO_VENV:-$HOME/.cache/scaiflow/moto-venv}"
+MOTO_VERSION=5.2.5
+
 # Builds go outside the clone by default, so a fresh clone reuses compiled dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scaiflow/target}"
 # wasm-opt from npm (binaryen 132) must come before any other on PATH: Debian's binaryen

@@ -56,10 +56,21 @@ if ! have_version trunk "trunk $TRUNK_VERSION"; then
   cargo install "trunk@$TRUNK_VERSION" --locked
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  step "installing Debian chromium"
+missing_packages=()
+[ -x /usr/bin/chromium ] || missing_packages+=(chromium)
+command -v mariadbd >/dev/null || missing_packages+=(mariadb-server)
+command -v curl >/dev/null || missing_packages+=(curl)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing_packages+=(python3-venv)
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing_packages[*]}"
   as_root apt-get update
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends chromium
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends "${missing_packages[@]}"
+fi
+
+if ! "$MOTO_VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+  step "installing the S3 test server (moto $MOTO_VERSION, PyPI)"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION"
 fi
 
 installed_playwright() {

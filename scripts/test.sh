@@ -34,8 +34,17 @@ cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-featur
 step "cargo check --target wasm32-unknown-unknown -p flow-model -p compiler"
 cargo check --locked --target wasm32-unknown-unknown -p flow-model -p compiler
 
-step "unit, router and process tests"
+step "unit, router and process tests (SQLite, local directory)"
 cargo nextest run --locked --workspace --exclude frontend --no-fail-fast
+
+step "server tests again on MariaDB and an S3-compatible server"
+source "$REPO_ROOT/scripts/services.sh"
+trap stop_services EXIT
+start_services
+cargo nextest run --locked -p scaiflow-server --no-fail-fast
+stop_services
+trap - EXIT
+unset SCAIFLOW_TEST_MYSQL_URL SCAIFLOW_TEST_S3_BUCKET AWS_ENDPOINT AWS_ALLOW_HTTP AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 
 step "cargo leptos build (server + hydrating WASM)"
 cargo leptos build

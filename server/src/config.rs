@@ -42,6 +42,10 @@ pub struct Config {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub auth: AuthMode,
+    /// Request bodies larger than this are refused with 413.
+    pub max_body_bytes: usize,
+    /// Memory for caching flow contents.
+    pub content_cache_bytes: usize,
     /// The env files that were read, for the start-up log.
     pub env_files: Vec<PathBuf>,
 }
@@ -177,6 +181,22 @@ impl Config {
                 .ok_or_else(|| invalid("SCAIFLOW_AUTH_DISABLED", raw, "expected true or false"))?,
         };
         let auth = auth_mode(host, auth_disabled, &get)?;
+        let max_body_bytes = match get("SCAIFLOW_MAX_BODY_BYTES") {
+            None => 8 * 1024 * 1024,
+            Some(raw) => raw.parse().ok().filter(|n| *n >= 1024).ok_or_else(|| {
+                invalid("SCAIFLOW_MAX_BODY_BYTES", raw, "expected a number of bytes, at least 1024")
+            })?,
+        };
+        let content_cache_bytes = match get("SCAIFLOW_CONTENT_CACHE_MB") {
+            None => 64 * 1024 * 1024,
+            Some(raw) => raw.parse::<usize>().map(|mb| mb * 1024 * 1024).map_err(|_| {
+                invalid(
+                    "SCAIFLOW_CONTENT_CACHE_MB",
+                    raw,
+                    "expected a number of megabytes (0 turns the cache off)",
+                )
+            })?,
+        };
 
         Ok(Config {
             host,
@@ -188,6 +208,8 @@ impl Config {
             log_filter,
             log_format,
             auth,
+            max_body_bytes,
+            content_cache_bytes,
             env_files: Vec::new(),
         })
     }
@@ -386,6 +408,8 @@ mod tests {
         assert_eq!(c.site_root, PathBuf::from("target/site"));
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.auth, AuthMode::Local);
+        assert_eq!(c.max_body_bytes, 8 * 1024 * 1024);
+        assert_eq!(c.content_cache_bytes, 64 * 1024 * 1024);
     }
 
     #[test]
@@ -405,6 +429,8 @@ mod tests {
         assert!(error(&[("SCAIFLOW_OBJECT_STORE", "s3://A_B")]).contains("not an S3 bucket"));
         assert!(error(&[("SCAIFLOW_LOG_FORMAT", "xml")]).contains("text or json"));
         assert!(error(&[("SCAIFLOW_AUTH_DISABLED", "maybe")]).contains("true or false"));
+        assert!(error(&[("SCAIFLOW_MAX_BODY_BYTES", "12")]).contains("at least 1024"));
+        assert!(error(&[("SCAIFLOW_CONTENT_CACHE_MB", "lots")]).contains("megabytes"));
     }
 
     #[test]

@@ -11,6 +11,19 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use crate::config::DatabaseUrl;
 
+/// Runs the same code against whichever pool the database holds: `with_pool!(db, pool => expr)`.
+/// The SQL must read the same in both dialects (sqlx uses `?` placeholders for SQLite and
+/// MySQL alike); where they differ, branch on [`Database::backend`].
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Database::Sqlite($pool) => $body,
+            $crate::db::Database::MySql($pool) => $body,
+        }
+    };
+}
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 

@@ -4,8 +4,13 @@
 //! `main.rs` only turns configuration into state and state into a listening router; everything
 //! testable lives here so router tests drive the real thing in-process.
 
+pub mod api;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod error;
+pub mod flows;
 pub mod health;
 pub mod objects;
 pub mod state;
@@ -24,8 +29,11 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(app::App);
     let leptos = state.leptos.clone();
+    let (v1, document) = api::router(&state);
     Router::new()
         .route("/healthz", get(health::healthz))
+        .nest("/api/v1", v1)
+        .merge(api::document_route(document))
         .leptos_routes(&state, pages, move || app::shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(

@@ -60,6 +60,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(url = %format!("http://{bound}/"), "ScaiFlow is running");
 
     let db = state.db.clone();
+    tokio::spawn(sweep_orphans(state.clone()));
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -67,6 +68,27 @@ async fn run(config: Config) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Once an hour, removes flow objects that interrupted saves left behind (older than an hour,
+/// so a save between its two steps is never touched).
+async fn sweep_orphans(state: AppState) {
+    const PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
+    let mut ticks = tokio::time::interval(PERIOD);
+    loop {
+        ticks.tick().await;
+        match scaiflow_server::flows::content::sweep_orphans(
+            &state.db,
+            state.objects.as_ref(),
+            PERIOD,
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "removed objects of interrupted saves"),
+            Err(e) => tracing::warn!(error = %e, "orphan sweep failed"),
+        }
+    }
 }
 
 fn auth_name(auth: &AuthMode) -> &'static str {

@@ -6,8 +6,10 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use object_store::ObjectStore;
 
-use crate::config::Config;
+use crate::auth::Principal;
+use crate::config::{AuthMode, Config};
 use crate::db::Database;
+use crate::flows::{content, repo};
 use crate::objects;
 
 /// Cheap to clone: everything inside is shared.
@@ -16,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Database,
     pub objects: Arc<dyn ObjectStore>,
+    /// Flow contents recently read or written (versions never change, so never stale).
+    pub content: Arc<content::Cache>,
     pub leptos: LeptosOptions,
 }
 
@@ -34,6 +38,8 @@ pub enum StartupError {
     Migrate { url: String, source: sqlx::migrate::MigrateError },
     #[error(transparent)]
     ObjectStore(#[from] objects::OpenError),
+    #[error("cannot record the local user: {0}")]
+    LocalUser(sqlx::Error),
 }
 
 impl AppState {
@@ -45,8 +51,14 @@ impl AppState {
             .map_err(|source| StartupError::Database { url: url.clone(), source })?;
         db.migrate().await.map_err(|source| StartupError::Migrate { url, source })?;
         let objects = objects::open(&config.object_store, &config.aws)?;
+        if matches!(config.auth, AuthMode::Local | AuthMode::Disabled) {
+            repo::ensure_principal(&db, &Principal::local(), crate::clock::now_millis())
+                .await
+                .map_err(StartupError::LocalUser)?;
+        }
         let leptos = leptos_options(&config);
-        Ok(AppState { config: Arc::new(config), db, objects, leptos })
+        let content = Arc::new(content::Cache::new(config.content_cache_bytes));
+        Ok(AppState { config: Arc::new(config), db, objects, content, leptos })
     }
 }
 

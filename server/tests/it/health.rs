@@ -14,9 +14,12 @@ async fn healthy_storage_reports_ok() {
     let report: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["status"], "ok");
     assert_eq!(report["checks"]["database"]["status"], "ok");
-    assert_eq!(report["checks"]["database"]["backend"], "sqlite");
+    assert_eq!(report["checks"]["database"]["backend"], app.state.db.backend());
     assert_eq!(report["checks"]["object_store"]["status"], "ok");
-    assert_eq!(report["checks"]["object_store"]["backend"], "file");
+    assert_eq!(
+        report["checks"]["object_store"]["backend"],
+        app.state.config.object_store.backend()
+    );
     assert!(report["checks"]["database"]["latency_ms"].is_number());
     assert!(report["checks"]["database"].get("error").is_none());
 }
@@ -36,7 +39,7 @@ async fn an_unreachable_database_is_503_with_the_reason() {
 
 #[tokio::test]
 async fn an_unreadable_object_store_is_503() {
-    let app = TestApp::new().await;
+    let app = TestApp::local().await;
     // Replace the store's directory by a file: listing it now fails.
     let data = app.dir.path().join("data");
     std::fs::remove_dir_all(&data).unwrap();

@@ -10,14 +10,14 @@ use std::time::Duration;
 const BINARY: &str = env!("CARGO_BIN_EXE_scaiflow-server");
 
 /// A directory with a stand-in built site, so the binary's "is the editor built" check passes.
-fn site_in(dir: &Path) -> String {
+pub(crate) fn site_in(dir: &Path) -> String {
     let pkg = dir.join("site/pkg");
     std::fs::create_dir_all(&pkg).unwrap();
     std::fs::write(pkg.join("scaiflow.wasm"), b"\0asm").unwrap();
     dir.join("site").display().to_string()
 }
 
-fn server(dir: &Path, vars: &[(&str, &str)]) -> Command {
+pub(crate) fn server(dir: &Path, vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BINARY);
     command
         .current_dir(dir)
@@ -85,9 +85,9 @@ fn a_missing_site_build_exits_1_with_how_to_build_it() {
 }
 
 /// A started server; killed and reaped on drop if a test fails before stopping it.
-struct Running {
-    child: Child,
-    url: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) url: String,
     lines: mpsc::Receiver<String>,
 }
 
@@ -101,7 +101,7 @@ impl Drop for Running {
 }
 
 /// Starts the server on an OS-chosen port and waits for its "running" log line.
-fn start(dir: &Path) -> Running {
+pub(crate) fn start(dir: &Path) -> Running {
     let child = server(dir, &[("SCAIFLOW_API_PORT", "0")])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

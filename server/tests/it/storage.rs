@@ -6,7 +6,7 @@ use crate::TestApp;
 
 #[tokio::test]
 async fn migrations_create_the_flows_table_and_rerun_cleanly() {
-    let app = TestApp::new().await;
+    let app = TestApp::local().await;
     let Database::Sqlite(pool) = &app.state.db else { panic!("tests use SQLite") };
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('flows') ORDER BY cid")

@@ -1,0 +1,81 @@
+//! The REST API under `/api/v1`, and its OpenAPI 3.1 document at `/api/openapi.json`.
+//!
+//! Routes and the document come from the same `routes!` registrations, so every route is
+//! documented and every documented operation is routed.
+
+mod flows;
+mod preview;
+
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as Document;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, BodyLimit, ErrorBody};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "ScaiFlow API", description = "Flows, versions, preview compilation and more."),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "flows", description = "Flows and their versions"),
+        (name = "preview", description = "Stateless compilation and validation"),
+    )
+)]
+struct Info;
+
+/// The API router (to be nested under `/api/v1`) and its OpenAPI document.
+pub fn router(state: &AppState) -> (Router<AppState>, Document) {
+    let limit = state.config.max_body_bytes;
+    let (api, mut document) = OpenApiRouter::with_openapi(Info::openapi())
+        // Preview routes first: `/flows/compile` is not a flow id.
+        .routes(routes!(preview::compile))
+        .routes(routes!(preview::validate))
+        .routes(routes!(flows::list, flows::create))
+        .routes(routes!(flows::get, flows::update, flows::delete))
+        .routes(routes!(flows::restore))
+        .routes(routes!(flows::versions))
+        .routes(routes!(flows::version))
+        .routes(routes!(flows::deployments))
+        .split_for_parts();
+    document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    let api = api
+        .fallback(|| async { ApiError::not_found("endpoint") })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(Extension(BodyLimit(limit)));
+    (api, document)
+}
+
+/// `/api/openapi.json`.
+pub fn document_route(document: Document) -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(move || async move { Json(document) }))
+}
+
+/// Query parameters whose rejections are API errors (422 naming the parameter).
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ApiError::Invalid {
+                message: rejection.body_text(),
+                pointer: None,
+                line: None,
+                column: None,
+            }),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Who is calling, and what they may do with a flow.
+//!
+//! Every API request carries a [`Principal`]. In `local` and `disabled` auth modes it is the one
+//! local user (`usr_local` in tenant `tnt_local`, a super admin); ScaiKey sign-in replaces it
+//! with the verified token's identity. Access to a flow is a level: `view` < `edit` < `deploy` <
+//! `admin`.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::AuthMode;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The local user of `local` and `disabled` auth modes.
+pub const LOCAL_USER: &str = "usr_local";
+pub const LOCAL_TENANT: &str = "tnt_local";
+
+/// The caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub tenant_id: String,
+    pub admin_role: Option<AdminRole>,
+    /// ScaiKey groups the user belongs to (for group ACLs).
+    pub groups: Vec<String>,
+}
+
+impl Principal {
+    /// The local user: every flow of the local tenant is theirs to administer.
+    pub fn local() -> Principal {
+        Principal {
+            user_id: LOCAL_USER.into(),
+            tenant_id: LOCAL_TENANT.into(),
+            admin_role: Some(AdminRole::SuperAdmin),
+            groups: Vec::new(),
+        }
+    }
+
+    /// Super and tenant admins administer every flow of their tenant.
+    pub fn is_tenant_admin(&self) -> bool {
+        self.admin_role.is_some()
+    }
+}
+
+/// ScaiFlow-local administrator roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminRole {
+    TenantAdmin,
+    SuperAdmin,
+}
+
+/// What a principal may do with one flow; each level includes the ones below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    View,
+    Edit,
+    Deploy,
+    Admin,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::View => "view",
+            Access::Edit => "edit",
+            Access::Deploy => "deploy",
+            Access::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Access> {
+        [Access::View, Access::Edit, Access::Deploy, Access::Admin]
+            .into_iter()
+            .find(|a| a.as_str() == text)
+    }
+}
+
+impl<S> FromRequestParts<S> for Principal
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // An identity established earlier in the request's handling (only server code can put
+        // one there) takes precedence.
+        if let Some(principal) = parts.extensions.get::<Principal>() {
+            return Ok(principal.clone());
+        }
+        let state = AppState::from_ref(state);
+        match &state.config.auth {
+            AuthMode::Local | AuthMode::Disabled => Ok(Principal::local()),
+            AuthMode::ScaiKey(_) => Err(ApiError::Unauthorized {
+                message: "this server requires ScaiKey sign-in, which it does not accept yet"
+                    .into(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_ordered() {
+        assert!(
+            Access::View < Access::Edit
+                && Access::Edit < Access::Deploy
+                && Access::Deploy < Access::Admin
+        );
+        assert_eq!(Access::parse("deploy"), Some(Access::Deploy));
+        assert_eq!(Access::parse("owner"), None);
+    }
+}

@@ -1,0 +1,285 @@
+//! The API's one error type, its JSON body `{"detail": {"error", "message", "fix"?, ...}}`, and
+//! the JSON body extractor whose rejections use it.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+
+/// Everything an API handler can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The flow (or version) does not exist for this caller, including flows of other tenants
+    /// and flows the caller may not see.
+    #[error("{what} not found")]
+    NotFound { what: String },
+    /// The caller may see the flow but not do this.
+    #[error("this needs '{needed}' access to the flow")]
+    Forbidden { needed: &'static str },
+    #[error("{message}")]
+    Unauthorized { message: String },
+    /// `If-Match` named an older version, or another save won the race.
+    #[error("the flow is at version {current}, not {expected}")]
+    VersionConflict { current: String, expected: String },
+    /// The body is not what the endpoint takes; `pointer` locates the problem.
+    #[error("{message}")]
+    Invalid { message: String, pointer: Option<String>, line: Option<usize>, column: Option<usize> },
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("send the body as JSON with content-type application/json")]
+    UnsupportedMediaType,
+    /// A failure of ours; logged with its cause, answered without it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        ApiError::NotFound { what: what.into() }
+    }
+
+    pub fn invalid(message: impl Into<String>, pointer: impl Into<String>) -> Self {
+        ApiError::Invalid {
+            message: message.into(),
+            pointer: Some(pointer.into()),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::VersionConflict { .. } => StatusCode::CONFLICT,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `detail` object.
+    pub fn detail(&self) -> Map<String, Value> {
+        let (code, fix) = match self {
+            ApiError::NotFound { .. } => ("not_found", None),
+            ApiError::Forbidden { .. } => {
+                ("forbidden", Some("Ask the flow's owner or an admin for access."))
+            }
+            ApiError::Unauthorized { .. } => ("unauthorized", Some("Sign in with ScaiKey.")),
+            ApiError::VersionConflict { .. } => (
+                "version_conflict",
+                Some("Reload the flow, reapply your change to the current version and save again."),
+            ),
+            ApiError::Invalid { .. } => ("invalid_request", None),
+            ApiError::TooLarge { .. } => ("payload_too_large", None),
+            ApiError::UnsupportedMediaType => ("unsupported_media_type", None),
+            ApiError::Internal(_) => ("internal_error", None),
+        };
+        let message = match self {
+            ApiError::Internal(_) => {
+                "the server failed to handle this request; the error is logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut detail = Map::new();
+        detail.insert("error".into(), code.into());
+        detail.insert("message".into(), message.into());
+        if let Some(fix) = fix {
+            detail.insert("fix".into(), fix.into());
+        }
+        match self {
+            ApiError::VersionConflict { current, .. } => {
+                detail.insert("current_version".into(), current.clone().into());
+            }
+            ApiError::Invalid { pointer, line, column, .. } => {
+                if let Some(pointer) = pointer {
+                    detail.insert("pointer".into(), pointer.clone().into());
+                }
+                if let (Some(line), Some(column)) = (line, column) {
+                    detail.insert("line".into(), (*line).into());
+                    detail.insert("column".into(), (*column).into());
+                }
+            }
+            ApiError::TooLarge { limit } => {
+                detail.insert("limit".into(), (*limit).into());
+            }
+            _ => {}
+        }
+        detail
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let status = self.status();
+        let mut response = (status, axum::Json(json!({"detail": self.detail()}))).into_response();
+        if let ApiError::VersionConflict { current, .. } = &self
+            && let Ok(etag) = HeaderValue::from_str(&format!("\"{current}\""))
+        {
+            response.headers_mut().insert(header::ETAG, etag);
+        }
+        response
+    }
+}
+
+/// The error body, for the OpenAPI document.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub detail: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `not_found`, `version_conflict`, `invalid_request`, `payload_too_large`, ...
+    pub error: String,
+    pub message: String,
+    /// What to do about it, when there is something.
+    pub fix: Option<String>,
+}
+
+/// A JSON request body. Rejections are API errors: no JSON content type → 415, over the size
+/// limit → 413, anything that does not deserialise → 422 with the JSON pointer (and line and
+/// column) of the offending value.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(
+                |v| {
+                    v.split(';')
+                        .next()
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+                },
+            );
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let limit = req.extensions().get::<BodyLimit>().map_or(usize::MAX, |l| l.0);
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge { limit }
+            } else {
+                ApiError::Invalid {
+                    message: rejection.body_text(),
+                    pointer: None,
+                    line: None,
+                    column: None,
+                }
+            }
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// The configured request body limit, put in request extensions so rejections can state it.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Deserialises JSON, locating errors by JSON pointer, line and column.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let located = |path: Option<&serde_path_to_error::Path>, e: serde_json::Error| {
+        let pointer = path.map(pointer);
+        let message = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("malformed JSON: {}", strip_position(&e.to_string()))
+            }
+            _ => strip_position(&e.to_string()),
+        };
+        ApiError::Invalid { message, pointer, line: Some(e.line()), column: Some(e.column()) }
+    };
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().clone();
+        located(Some(&path), e.into_inner())
+    })?;
+    deserializer.end().map_err(|e| located(None, e))?;
+    Ok(value)
+}
+
+/// A serde_path_to_error path as a JSON pointer: `content.nodes[0].type` → `/content/nodes/0/type`.
+pub fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        count: u32,
+    }
+
+    #[test]
+    fn type_errors_carry_a_json_pointer() {
+        let err = parse::<Body>(br#"{"name": "x", "items": [{"count": 1}, {"count": "two"}]}"#)
+            .unwrap_err();
+        let detail = err.detail();
+        assert_eq!(detail["error"], "invalid_request");
+        assert_eq!(detail["pointer"], "/items/1/count");
+        assert!(detail["message"].as_str().unwrap().contains("invalid type"), "{detail:?}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = parse::<Body>(b"{\n  \"name\": \"x\",\n  \"items\": [,]\n}").unwrap_err();
+        let detail = err.detail();
+        assert_eq!((detail["line"].as_u64(), detail["column"].as_u64()), (Some(3), Some(13)));
+        assert!(detail["message"].as_str().unwrap().starts_with("malformed JSON"), "{detail:?}");
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let detail = ApiError::internal("disk on fire at /var/secret").detail();
+        assert!(!detail["message"].as_str().unwrap().contains("secret"));
+        assert_eq!(detail["error"], "internal_error");
+    }
+}

@@ -1,0 +1,656 @@
+//! Flows: create, read, list, update (new immutable versions), soft delete and restore, with
+//! tenancy and per-flow access checked on every call.
+//!
+//! A save is crash-safe: the new version's object is written (create-only) and verified first,
+//! then one SQL transaction moves the flow's current version and records the version row. A
+//! crash in between leaves an unreferenced object at most, which later saves step over and the
+//! orphan sweep removes; never a row pointing at a missing object. The transaction only moves
+//! the flow from the version the save started from, so concurrent saves cannot both win.
+
+pub mod content;
+pub mod repo;
+
+use bytes::Bytes;
+use flow_model::FlowGraph;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::ToSchema;
+
+use crate::auth::{Access, Principal};
+use crate::clock::{now_millis, rfc3339};
+use crate::error::ApiError;
+use crate::state::AppState;
+use repo::{FlowRow, ListFilter, VersionRow};
+
+/// How many version numbers a save tries past objects left by interrupted saves.
+const VERSION_ATTEMPTS: usize = 20;
+/// How often a save without If-Match is retried after losing a race to another save.
+const UNCONDITIONAL_ATTEMPTS: usize = 32;
+/// The longest name a flow may have.
+const NAME_LIMIT: usize = 255;
+
+/// A flow in listings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowSummary {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub owner_id: String,
+    pub tenant_id: String,
+    /// The current version (semver).
+    pub version: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+    /// Set for flows in the trash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// What the caller may do with the flow.
+    pub access: Access,
+}
+
+/// A flow with its current content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowDetail {
+    #[serde(flatten)]
+    pub summary: FlowSummary,
+    /// The FlowGraph document of the current version.
+    #[schema(value_type = Object)]
+    pub content: Box<RawValue>,
+}
+
+/// A page of flows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowPage {
+    pub items: Vec<FlowSummary>,
+    /// How many flows match in all.
+    pub total: i64,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// One saved version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionInfo {
+    pub version: String,
+    pub created_at: String,
+    /// Who saved it.
+    pub author_id: String,
+    /// Bytes of the stored document.
+    pub size: i64,
+    /// SHA-256 of the stored document, hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionList {
+    pub items: Vec<VersionInfo>,
+    pub total: usize,
+}
+
+/// A version with its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionDetail {
+    #[serde(flatten)]
+    pub info: VersionInfo,
+    #[schema(value_type = Object)]
+    pub content: Box<RawValue>,
+}
+
+/// One deployment of a flow version to ScaiGrid.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deployment {
+    pub id: String,
+    pub flow_id: String,
+    pub version: String,
+    /// `succeeded` or `failed`.
+    pub status: String,
+    pub core_id: Option<String>,
+    pub published_slug: Option<String>,
+    /// The error code of a failed deployment (`scaicore_create_failed`, ...).
+    pub error: Option<String>,
+    pub message: Option<String>,
+    pub deployed_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeploymentList {
+    pub items: Vec<Deployment>,
+    pub total: usize,
+}
+
+/// `POST /flows`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateFlow {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The FlowGraph document.
+    #[schema(value_type = Object)]
+    pub content: FlowGraph,
+}
+
+/// `PUT /flows/{id}`: any subset of the fields.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFlow {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub content: Option<FlowGraph>,
+}
+
+/// Listing parameters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Substring of the name, case-insensitive.
+    pub search: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// `true` lists the trash (soft-deleted flows) instead.
+    pub deleted: Option<bool>,
+}
+
+/// The flows service over the shared state.
+pub struct Flows<'s> {
+    state: &'s AppState,
+}
+
+impl<'s> Flows<'s> {
+    pub fn new(state: &'s AppState) -> Self {
+        Flows { state }
+    }
+
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        query: ListQuery,
+    ) -> Result<FlowPage, ApiError> {
+        let limit = query.limit.unwrap_or(100);
+        if !(1..=500).contains(&limit) {
+            return Err(ApiError::invalid("limit must be between 1 and 500", "/limit"));
+        }
+        let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+        let filter = ListFilter {
+            search: query.search.filter(|s| !s.is_empty()),
+            deleted: query.deleted.unwrap_or(false),
+            after,
+            limit: limit + 1,
+        };
+        let (mut rows, total) =
+            repo::list(&self.state.db, principal, &filter).await.map_err(ApiError::internal)?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor =
+            if more { rows.last().map(|r| encode_cursor(&r.name, &r.id)) } else { None };
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let access = self.access(principal, &row).await?.unwrap_or(Access::View);
+            items.push(summary(row, access));
+        }
+        Ok(FlowPage { items, total, next_cursor })
+    }
+
+    pub async fn create(
+        &self,
+        principal: &Principal,
+        request: CreateFlow,
+    ) -> Result<FlowDetail, ApiError> {
+        let name = checked_name(&request.name)?;
+        let description = request.description.unwrap_or_default();
+        let mut content = request.content;
+        let id = format!("flow_{}", uuid::Uuid::new_v4().simple());
+        let version = if compiler::package::is_semver(&content.version) {
+            content.version.clone()
+        } else {
+            "1.0.0".to_owned()
+        };
+        content.id = id.clone();
+        content.version = version.clone();
+        let bytes = Bytes::from(encode(&content));
+        let now = now_millis();
+        let key = content::key(&principal.tenant_id, &id, &version);
+        match content::create(self.state.objects.as_ref(), &key, bytes.clone())
+            .await
+            .map_err(ApiError::internal)?
+        {
+            content::Created::Stored => {}
+            // A fresh id cannot collide unless the store is shared with a broken writer.
+            content::Created::Taken => {
+                return Err(ApiError::internal(format!("object {key} already exists")));
+            }
+        }
+        let row = FlowRow {
+            id: id.clone(),
+            tenant_id: principal.tenant_id.clone(),
+            owner_id: principal.user_id.clone(),
+            name,
+            description,
+            current_version: version.clone(),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        let first = version_row(&row, &version, 1, &key, &bytes, principal, now);
+        if let Err(e) = repo::create(&self.state.db, &row, &first).await {
+            content::discard(self.state.objects.as_ref(), &key).await;
+            return Err(ApiError::internal(e));
+        }
+        self.state.content.insert(key.as_ref(), bytes.clone());
+        Ok(FlowDetail { summary: summary(row, Access::Admin), content: raw(bytes)? })
+    }
+
+    pub async fn get(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
+        let (row, access) = self.authorized(principal, id, Access::View).await?;
+        let key = content::key(&row.tenant_id, &row.id, &row.current_version);
+        let bytes = content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(FlowDetail { summary: summary(row, access), content: raw(bytes)? })
+    }
+
+    /// Applies a partial update. New content becomes a new version (patch-bumped); name and
+    /// description alone keep the version. With `if_match`, only the version it names is
+    /// updated.
+    pub async fn update(
+        &self,
+        principal: &Principal,
+        id: &str,
+        request: UpdateFlow,
+        if_match: Option<&str>,
+    ) -> Result<FlowDetail, ApiError> {
+        // Without If-Match the caller accepts whatever version is current: a save that loses a
+        // race is applied again to the new current version, after a short randomised pause so
+        // busy writers spread out.
+        let attempts = if if_match.is_some() { 1 } else { UNCONDITIONAL_ATTEMPTS };
+        let mut outcome = self.update_once(principal, id, &request, if_match).await;
+        for attempt in 1..attempts {
+            match outcome {
+                Err(ApiError::VersionConflict { .. }) => {
+                    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 4);
+                    tokio::time::sleep(std::time::Duration::from_millis(
+                        jitter + attempt.min(8) as u64,
+                    ))
+                    .await;
+                    outcome = self.update_once(principal, id, &request, if_match).await;
+                }
+                _ => break,
+            }
+        }
+        outcome
+    }
+
+    async fn update_once(
+        &self,
+        principal: &Principal,
+        id: &str,
+        request: &UpdateFlow,
+        if_match: Option<&str>,
+    ) -> Result<FlowDetail, ApiError> {
+        let (row, access) = self.authorized(principal, id, Access::Edit).await?;
+        if let Some(expected) = if_match
+            && expected != row.current_version
+        {
+            return Err(ApiError::VersionConflict {
+                current: row.current_version,
+                expected: expected.to_owned(),
+            });
+        }
+        let name = match &request.name {
+            Some(name) => checked_name(name)?,
+            None => row.name.clone(),
+        };
+        let description = request.description.clone().unwrap_or_else(|| row.description.clone());
+        let now = now_millis();
+
+        // Content equal to the current version's (once id and version are set the same way)
+        // is not a change.
+        let current = repo::version(&self.state.db, &row.id, &row.current_version)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| {
+                ApiError::internal(format!(
+                    "flow {} has no row for its version {}",
+                    row.id, row.current_version
+                ))
+            })?;
+        let new_content = request.content.clone().map(|mut content| {
+            content.id = row.id.clone();
+            content.version = row.current_version.clone();
+            content
+        });
+        let changed = new_content.filter(|c| content::sha256_hex(&encode(c)) != current.sha256);
+
+        let Some(mut content) = changed else {
+            let update = repo::Update {
+                name: &name,
+                description: &description,
+                updated_at: now,
+                version: None,
+            };
+            return self.commit(principal, row, access, &update, None).await;
+        };
+
+        // Step past version numbers whose objects an interrupted save left behind.
+        let mut version = row.current_version.clone();
+        for _ in 0..VERSION_ATTEMPTS {
+            version = bump_patch(&version);
+            content.version = version.clone();
+            let bytes = Bytes::from(encode(&content));
+            let key = content::key(&row.tenant_id, &row.id, &version);
+            if content::create(self.state.objects.as_ref(), &key, bytes.clone())
+                .await
+                .map_err(ApiError::internal)?
+                == content::Created::Taken
+            {
+                continue;
+            }
+            let next = version_row(&row, &version, current.seq + 1, &key, &bytes, principal, now);
+            let update = repo::Update {
+                name: &name,
+                description: &description,
+                updated_at: now,
+                version: Some(&next),
+            };
+            let result = self.commit(principal, row, access, &update, Some(&bytes)).await;
+            if result.is_err() {
+                content::discard(self.state.objects.as_ref(), &key).await;
+            } else {
+                self.state.content.insert(key.as_ref(), bytes);
+            }
+            return result;
+        }
+        Err(ApiError::internal(format!(
+            "no free version number after {} for flow {}",
+            row.current_version, row.id
+        )))
+    }
+
+    /// Runs the conditional update; a lost race is a version conflict naming the winner.
+    async fn commit(
+        &self,
+        principal: &Principal,
+        row: FlowRow,
+        access: Access,
+        update: &repo::Update<'_>,
+        new_content: Option<&Bytes>,
+    ) -> Result<FlowDetail, ApiError> {
+        let moved =
+            repo::update(&self.state.db, &row.tenant_id, &row.id, &row.current_version, update)
+                .await
+                .map_err(ApiError::internal)?;
+        if !moved {
+            let now = repo::flow(&self.state.db, &principal.tenant_id, &row.id)
+                .await
+                .map_err(ApiError::internal)?;
+            return match now {
+                Some(now) if now.deleted_at.is_none() => Err(ApiError::VersionConflict {
+                    current: now.current_version,
+                    expected: row.current_version,
+                }),
+                _ => Err(ApiError::not_found(format!("flow '{}'", row.id))),
+            };
+        }
+        let version =
+            update.version.map_or_else(|| row.current_version.clone(), |v| v.version.clone());
+        let saved = FlowRow {
+            name: update.name.to_owned(),
+            description: update.description.to_owned(),
+            current_version: version.clone(),
+            updated_at: update.updated_at,
+            ..row
+        };
+        let bytes = match new_content {
+            Some(bytes) => bytes.clone(),
+            None => {
+                let key = content::key(&saved.tenant_id, &saved.id, &version);
+                content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
+                    .await
+                    .map_err(ApiError::internal)?
+            }
+        };
+        Ok(FlowDetail { summary: summary(saved, access), content: raw(bytes)? })
+    }
+
+    /// Moves a flow to the trash (its versions are kept).
+    pub async fn delete(&self, principal: &Principal, id: &str) -> Result<(), ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::Admin).await?;
+        let done = repo::set_deleted(
+            &self.state.db,
+            &row.tenant_id,
+            &row.id,
+            Some(now_millis()),
+            now_millis(),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+        if done { Ok(()) } else { Err(ApiError::not_found(format!("flow '{id}'"))) }
+    }
+
+    /// Takes a flow out of the trash.
+    pub async fn restore(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
+        let row = repo::flow(&self.state.db, &principal.tenant_id, id)
+            .await
+            .map_err(ApiError::internal)?
+            .filter(|r| r.deleted_at.is_some())
+            .ok_or_else(|| ApiError::not_found(format!("deleted flow '{id}'")))?;
+        match self.access(principal, &row).await? {
+            None => return Err(ApiError::not_found(format!("deleted flow '{id}'"))),
+            Some(a) if a < Access::Admin => {
+                return Err(ApiError::Forbidden { needed: Access::Admin.as_str() });
+            }
+            Some(_) => {}
+        }
+        let done = repo::set_deleted(&self.state.db, &row.tenant_id, &row.id, None, now_millis())
+            .await
+            .map_err(ApiError::internal)?;
+        if !done {
+            return Err(ApiError::not_found(format!("deleted flow '{id}'")));
+        }
+        self.get(principal, id).await
+    }
+
+    pub async fn versions(&self, principal: &Principal, id: &str) -> Result<VersionList, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::View).await?;
+        let rows = repo::versions(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let items: Vec<VersionInfo> = rows.into_iter().map(version_info).collect();
+        Ok(VersionList { total: items.len(), items })
+    }
+
+    pub async fn version(
+        &self,
+        principal: &Principal,
+        id: &str,
+        version: &str,
+    ) -> Result<VersionDetail, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::View).await?;
+        let found = repo::version(&self.state.db, &row.id, version)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| ApiError::not_found(format!("version '{version}' of flow '{id}'")))?;
+        let bytes =
+            content::read(self.state.objects.as_ref(), &self.state.content, &found.object_key)
+                .await
+                .map_err(ApiError::internal)?;
+        Ok(VersionDetail { info: version_info(found), content: raw(bytes)? })
+    }
+
+    pub async fn deployments(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> Result<DeploymentList, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::View).await?;
+        let rows = repo::deployments(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let items: Vec<Deployment> = rows
+            .into_iter()
+            .map(|d| Deployment {
+                id: d.id,
+                flow_id: d.flow_id,
+                version: d.version,
+                status: d.status,
+                core_id: d.core_id,
+                published_slug: d.published_slug,
+                error: d.error_code,
+                message: d.error_message,
+                deployed_by: d.deployed_by,
+                created_at: rfc3339(d.created_at),
+            })
+            .collect();
+        Ok(DeploymentList { total: items.len(), items })
+    }
+
+    /// The live flow `id` if the caller has at least `needed` access. A flow they cannot see at
+    /// all (another tenant's, or without any grant) is "not found", never "forbidden".
+    async fn authorized(
+        &self,
+        principal: &Principal,
+        id: &str,
+        needed: Access,
+    ) -> Result<(FlowRow, Access), ApiError> {
+        let not_found = || ApiError::not_found(format!("flow '{id}'"));
+        let row = repo::flow(&self.state.db, &principal.tenant_id, id)
+            .await
+            .map_err(ApiError::internal)?
+            .filter(|r| r.deleted_at.is_none())
+            .ok_or_else(not_found)?;
+        match self.access(principal, &row).await? {
+            None => Err(not_found()),
+            Some(access) if access < needed => Err(ApiError::Forbidden { needed: needed.as_str() }),
+            Some(access) => Ok((row, access)),
+        }
+    }
+
+    /// Owner, tenant admins and super admins administer; otherwise the best explicit grant.
+    async fn access(
+        &self,
+        principal: &Principal,
+        row: &FlowRow,
+    ) -> Result<Option<Access>, ApiError> {
+        if row.tenant_id != principal.tenant_id {
+            return Ok(None);
+        }
+        if row.owner_id == principal.user_id || principal.is_tenant_admin() {
+            return Ok(Some(Access::Admin));
+        }
+        repo::granted(&self.state.db, &row.id, principal).await.map_err(ApiError::internal)
+    }
+}
+
+/// The stored form of a document: compact JSON, fields in model order.
+pub fn encode(flow: &FlowGraph) -> Vec<u8> {
+    serde_json::to_vec(flow).unwrap_or_default()
+}
+
+/// `1.0.2` → `1.0.3`; a pre-release or build suffix is dropped (`1.0.2-rc.1` → `1.0.3`).
+pub fn bump_patch(version: &str) -> String {
+    let core = version.split(['-', '+']).next().unwrap_or(version);
+    let mut parts: Vec<u64> = core.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    parts.resize(3, 0);
+    format!("{}.{}.{}", parts[0], parts[1], parts[2] + 1)
+}
+
+fn checked_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("the name must not be empty", "/name"));
+    }
+    if name.chars().count() > NAME_LIMIT {
+        return Err(ApiError::invalid(
+            format!("the name is longer than {NAME_LIMIT} characters"),
+            "/name",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn summary(row: FlowRow, access: Access) -> FlowSummary {
+    FlowSummary {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        owner_id: row.owner_id,
+        tenant_id: row.tenant_id,
+        version: row.current_version,
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+        deleted_at: row.deleted_at.map(rfc3339),
+        access,
+    }
+}
+
+fn version_row(
+    flow: &FlowRow,
+    version: &str,
+    seq: i64,
+    key: &object_store::path::Path,
+    bytes: &[u8],
+    principal: &Principal,
+    now: i64,
+) -> VersionRow {
+    VersionRow {
+        flow_id: flow.id.clone(),
+        version: version.to_owned(),
+        seq,
+        object_key: key.to_string(),
+        sha256: content::sha256_hex(bytes),
+        size: bytes.len() as i64,
+        author_id: principal.user_id.clone(),
+        created_at: now,
+    }
+}
+
+fn version_info(row: VersionRow) -> VersionInfo {
+    VersionInfo {
+        version: row.version,
+        created_at: rfc3339(row.created_at),
+        author_id: row.author_id,
+        size: row.size,
+        sha256: row.sha256,
+    }
+}
+
+/// Stored content as it is, without parsing it into a document again.
+fn raw(bytes: Bytes) -> Result<Box<RawValue>, ApiError> {
+    let text = String::from_utf8(bytes.to_vec()).map_err(ApiError::internal)?;
+    RawValue::from_string(text).map_err(ApiError::internal)
+}
+
+fn encode_cursor(name: &str, id: &str) -> String {
+    use base64::Engine;
+    let json = serde_json::to_vec(&(name, id)).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, String), ApiError> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| ApiError::invalid("the cursor is not one this server gave out", "/cursor"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_bump_their_patch_number() {
+        assert_eq!(bump_patch("1.0.2"), "1.0.3");
+        assert_eq!(bump_patch("2.9.9"), "2.9.10");
+        assert_eq!(bump_patch("1.0.2-rc.1"), "1.0.3");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let cursor = encode_cursor("Café flow", "flow_1");
+        assert_eq!(decode_cursor(&cursor).unwrap(), ("Café flow".to_owned(), "flow_1".to_owned()));
+        assert!(decode_cursor("not base64 !").is_err());
+    }
+}
