@@ -60,6 +60,7 @@ missing_packages=()
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)
 command -v mariadbd >/dev/null || missing_packages+=(mariadb-server)
 command -v curl >/dev/null || missing_packages+=(curl)
+command -v wrk >/dev/null || missing_packages+=(wrk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing_packages+=(python3-venv)
 if [ ${#missing_packages[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing_packages[*]}"

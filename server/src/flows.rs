@@ -10,6 +10,8 @@
 pub mod content;
 pub mod repo;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use flow_model::FlowGraph;
 use serde::{Deserialize, Serialize};
@@ -56,7 +58,16 @@ pub struct FlowDetail {
     pub summary: FlowSummary,
     /// The FlowGraph document of the current version.
     #[schema(value_type = Object)]
-    pub content: Box<RawValue>,
+    #[serde(serialize_with = "stored_json")]
+    pub content: Bytes,
+}
+
+impl FlowDetail {
+    /// The response body, with the stored document spliced in as it is (it is never parsed
+    /// again on the way out).
+    pub fn to_json(&self) -> Vec<u8> {
+        splice(&self.summary, &self.content)
+    }
 }
 
 /// A page of flows.
@@ -95,7 +106,33 @@ pub struct VersionDetail {
     #[serde(flatten)]
     pub info: VersionInfo,
     #[schema(value_type = Object)]
-    pub content: Box<RawValue>,
+    #[serde(serialize_with = "stored_json")]
+    pub content: Bytes,
+}
+
+impl VersionDetail {
+    pub fn to_json(&self) -> Vec<u8> {
+        splice(&self.info, &self.content)
+    }
+}
+
+/// `{...fields of head..., "content": <stored JSON>}`.
+fn splice<T: Serialize>(head: &T, content: &[u8]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(head).unwrap_or_else(|_| b"{}".to_vec());
+    out.pop();
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"content\":");
+    out.extend_from_slice(content);
+    out.push(b'}');
+    out
+}
+
+/// Serialises stored JSON as the value it is.
+fn stored_json<S: serde::Serializer>(bytes: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+    let raw: &RawValue = serde_json::from_slice(bytes).map_err(serde::ser::Error::custom)?;
+    raw.serialize(serializer)
 }
 
 /// One deployment of a flow version to ScaiGrid.
@@ -154,6 +191,80 @@ pub struct ListQuery {
     pub cursor: Option<String>,
     /// `true` lists the trash (soft-deleted flows) instead.
     pub deleted: Option<bool>,
+}
+
+/// One queue per flow for the saves made through this process.
+#[derive(Default)]
+pub struct SaveLocks {
+    queues: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A turn to save a flow; the flow's queue is forgotten when nobody else waits in it.
+pub struct SaveTurn<'l> {
+    locks: &'l SaveLocks,
+    id: String,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl SaveLocks {
+    pub async fn lock(&self, id: &str) -> SaveTurn<'_> {
+        let queue = {
+            let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+            queues.entry(id.to_owned()).or_default().clone()
+        };
+        let guard = queue.lock_owned().await;
+        SaveTurn { locks: self, id: id.to_owned(), guard: Some(guard) }
+    }
+}
+
+impl Drop for SaveTurn<'_> {
+    fn drop(&mut self) {
+        self.guard.take();
+        let mut queues = self.locks.queues.lock().unwrap_or_else(|p| p.into_inner());
+        if queues.get(&self.id).is_some_and(|q| Arc::strong_count(q) == 1) {
+            queues.remove(&self.id);
+        }
+    }
+}
+
+/// Flow rows read recently, for reads only: a read may see a row up to [`ROW_TTL`] old when
+/// another server instance changed it, never older. Writes always read the database, and every
+/// write through this process refreshes its entry at once.
+pub struct RowCache {
+    rows: std::sync::Mutex<std::collections::HashMap<String, (FlowRow, std::time::Instant)>>,
+}
+
+/// How long a cached flow row may be used.
+pub const ROW_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Past this many entries, expired ones are dropped (and all of them if none has expired).
+const ROW_CACHE_ENTRIES: usize = 10_000;
+
+impl Default for RowCache {
+    fn default() -> Self {
+        RowCache { rows: std::sync::Mutex::new(std::collections::HashMap::new()) }
+    }
+}
+
+impl RowCache {
+    fn get(&self, id: &str) -> Option<FlowRow> {
+        let rows = self.rows.lock().unwrap_or_else(|p| p.into_inner());
+        rows.get(id).filter(|(_, at)| at.elapsed() < ROW_TTL).map(|(row, _)| row.clone())
+    }
+
+    fn put(&self, row: &FlowRow) {
+        let mut rows = self.rows.lock().unwrap_or_else(|p| p.into_inner());
+        if rows.len() >= ROW_CACHE_ENTRIES {
+            rows.retain(|_, (_, at)| at.elapsed() < ROW_TTL);
+            if rows.len() >= ROW_CACHE_ENTRIES {
+                rows.clear();
+            }
+        }
+        rows.insert(row.id.clone(), (row.clone(), std::time::Instant::now()));
+    }
+
+    fn forget(&self, id: &str) {
+        self.rows.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
 }
 
 /// The flows service over the shared state.
@@ -242,7 +353,8 @@ impl<'s> Flows<'s> {
             return Err(ApiError::internal(e));
         }
         self.state.content.insert(key.as_ref(), bytes.clone());
-        Ok(FlowDetail { summary: summary(row, Access::Admin), content: raw(bytes)? })
+        self.state.rows.put(&row);
+        Ok(FlowDetail { summary: summary(row, Access::Admin), content: bytes })
     }
 
     pub async fn get(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
@@ -251,7 +363,7 @@ impl<'s> Flows<'s> {
         let bytes = content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
             .await
             .map_err(ApiError::internal)?;
-        Ok(FlowDetail { summary: summary(row, access), content: raw(bytes)? })
+        Ok(FlowDetail { summary: summary(row, access), content: bytes })
     }
 
     /// Applies a partial update. New content becomes a new version (patch-bumped); name and
@@ -268,6 +380,9 @@ impl<'s> Flows<'s> {
         // race is applied again to the new current version, after a short randomised pause so
         // busy writers spread out.
         let attempts = if if_match.is_some() { 1 } else { UNCONDITIONAL_ATTEMPTS };
+        // Saves of one flow queue up in this process; only saves through other server
+        // instances can still race (and are caught by the conditional update).
+        let _turn = self.state.save_locks.lock(id).await;
         let mut outcome = self.update_once(principal, id, &request, if_match).await;
         for attempt in 1..attempts {
             match outcome {
@@ -385,6 +500,7 @@ impl<'s> Flows<'s> {
                 .await
                 .map_err(ApiError::internal)?;
         if !moved {
+            self.state.rows.forget(&row.id);
             let now = repo::flow(&self.state.db, &principal.tenant_id, &row.id)
                 .await
                 .map_err(ApiError::internal)?;
@@ -405,6 +521,7 @@ impl<'s> Flows<'s> {
             updated_at: update.updated_at,
             ..row
         };
+        self.state.rows.put(&saved);
         let bytes = match new_content {
             Some(bytes) => bytes.clone(),
             None => {
@@ -414,7 +531,7 @@ impl<'s> Flows<'s> {
                     .map_err(ApiError::internal)?
             }
         };
-        Ok(FlowDetail { summary: summary(saved, access), content: raw(bytes)? })
+        Ok(FlowDetail { summary: summary(saved, access), content: bytes })
     }
 
     /// Moves a flow to the trash (its versions are kept).
@@ -429,6 +546,7 @@ impl<'s> Flows<'s> {
         )
         .await
         .map_err(ApiError::internal)?;
+        self.state.rows.forget(&row.id);
         if done { Ok(()) } else { Err(ApiError::not_found(format!("flow '{id}'"))) }
     }
 
@@ -449,6 +567,7 @@ impl<'s> Flows<'s> {
         let done = repo::set_deleted(&self.state.db, &row.tenant_id, &row.id, None, now_millis())
             .await
             .map_err(ApiError::internal)?;
+        self.state.rows.forget(&row.id);
         if !done {
             return Err(ApiError::not_found(format!("deleted flow '{id}'")));
         }
@@ -477,7 +596,7 @@ impl<'s> Flows<'s> {
             content::read(self.state.objects.as_ref(), &self.state.content, &found.object_key)
                 .await
                 .map_err(ApiError::internal)?;
-        Ok(VersionDetail { info: version_info(found), content: raw(bytes)? })
+        Ok(VersionDetail { info: version_info(found), content: bytes })
     }
 
     pub async fn deployments(
@@ -514,11 +633,24 @@ impl<'s> Flows<'s> {
         needed: Access,
     ) -> Result<(FlowRow, Access), ApiError> {
         let not_found = || ApiError::not_found(format!("flow '{id}'"));
-        let row = repo::flow(&self.state.db, &principal.tenant_id, id)
-            .await
-            .map_err(ApiError::internal)?
-            .filter(|r| r.deleted_at.is_none())
-            .ok_or_else(not_found)?;
+        // Reads may use a recently read row; anything that writes decides on a fresh one.
+        let cached = (needed == Access::View)
+            .then(|| self.state.rows.get(id))
+            .flatten()
+            .filter(|r| r.tenant_id == principal.tenant_id);
+        let row = match cached {
+            Some(row) => Some(row),
+            None => {
+                let row = repo::flow(&self.state.db, &principal.tenant_id, id)
+                    .await
+                    .map_err(ApiError::internal)?;
+                if let Some(row) = &row {
+                    self.state.rows.put(row);
+                }
+                row
+            }
+        };
+        let row = row.filter(|r| r.deleted_at.is_none()).ok_or_else(not_found)?;
         match self.access(principal, &row).await? {
             None => Err(not_found()),
             Some(access) if access < needed => Err(ApiError::Forbidden { needed: needed.as_str() }),
@@ -613,12 +745,6 @@ fn version_info(row: VersionRow) -> VersionInfo {
         size: row.size,
         sha256: row.sha256,
     }
-}
-
-/// Stored content as it is, without parsing it into a document again.
-fn raw(bytes: Bytes) -> Result<Box<RawValue>, ApiError> {
-    let text = String::from_utf8(bytes.to_vec()).map_err(ApiError::internal)?;
-    RawValue::from_string(text).map_err(ApiError::internal)
 }
 
 fn encode_cursor(name: &str, id: &str) -> String {

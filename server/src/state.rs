@@ -9,7 +9,7 @@ use object_store::ObjectStore;
 use crate::auth::Principal;
 use crate::config::{AuthMode, Config};
 use crate::db::Database;
-use crate::flows::{content, repo};
+use crate::flows::{RowCache, SaveLocks, content, repo};
 use crate::objects;
 
 /// Cheap to clone: everything inside is shared.
@@ -20,6 +20,10 @@ pub struct AppState {
     pub objects: Arc<dyn ObjectStore>,
     /// Flow contents recently read or written (versions never change, so never stale).
     pub content: Arc<content::Cache>,
+    /// Saves of one flow through this process, one at a time.
+    pub save_locks: Arc<SaveLocks>,
+    /// Flow rows recently read, for reads.
+    pub rows: Arc<RowCache>,
     pub leptos: LeptosOptions,
 }
 
@@ -58,7 +62,15 @@ impl AppState {
         }
         let leptos = leptos_options(&config);
         let content = Arc::new(content::Cache::new(config.content_cache_bytes));
-        Ok(AppState { config: Arc::new(config), db, objects, content, leptos })
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            objects,
+            content,
+            save_locks: Arc::new(SaveLocks::default()),
+            rows: Arc::new(RowCache::default()),
+            leptos,
+        })
     }
 }
 

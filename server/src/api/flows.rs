@@ -20,7 +20,8 @@ fn detail(status: StatusCode, flow: FlowDetail) -> Response {
     let location = (status == StatusCode::CREATED)
         .then(|| HeaderValue::from_str(&format!("/api/v1/flows/{}", flow.summary.id)).ok())
         .flatten();
-    let mut response = (status, Json(flow)).into_response();
+    let body = flow.to_json();
+    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     if let Some(etag) = etag {
         response.headers_mut().insert(header::ETAG, etag);
     }
@@ -146,8 +147,9 @@ pub async fn version(
     State(state): State<AppState>,
     principal: Principal,
     Path((id, version)): Path<(String, String)>,
-) -> Result<Json<VersionDetail>, ApiError> {
-    Flows::new(&state).version(&principal, &id, &version).await.map(Json)
+) -> Result<Response, ApiError> {
+    let found = Flows::new(&state).version(&principal, &id, &version).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], found.to_json()).into_response())
 }
 
 /// The flow's deployments to ScaiGrid, newest first.

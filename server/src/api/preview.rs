@@ -104,7 +104,11 @@ pub async fn compile(
     let flow = match document(request.content) {
         Ok(flow) => flow,
         Err(problem) => {
-            return Ok(Json(CompileResponse { format, body: String::new(), errors: vec![problem] }));
+            return Ok(Json(CompileResponse {
+                format,
+                body: String::new(),
+                errors: vec![problem],
+            }));
         }
     };
     // Compiling is CPU work; keep it off the threads that serve other requests.
