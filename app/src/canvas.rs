@@ -4,8 +4,10 @@
 //! it. Geometry and the viewport maths are plain functions, tested without a browser.
 
 mod controls;
+pub mod document;
 mod geometry;
 mod interaction;
+pub mod spatial;
 mod store;
 mod view;
 mod viewport;

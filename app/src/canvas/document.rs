@@ -1,0 +1,442 @@
+//! The flow being edited, and the named commands that are the only way to change it.
+//!
+//! Every command applied returns its inverse, which is what undo applies; redo applies the
+//! original again. The same commands will be what collaborative editing replays, so each one
+//! names its targets by id and carries everything it needs (no reference to editor state).
+
+use std::collections::HashMap;
+
+use flow_model::{Edge, FlowGraph, Node, Position};
+use serde_json::{Map, Value};
+
+/// A change to the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Adds nodes and edges (palette drops, paste, duplicate, undoing a removal). Each node is
+    /// inserted at its index when given (so an undone removal restores document order), else
+    /// appended.
+    Insert { nodes: Vec<(Option<usize>, Node)>, edges: Vec<(Option<usize>, Edge)> },
+    /// Removes nodes (and every edge touching them) and edges.
+    Remove { nodes: Vec<String>, edges: Vec<String> },
+    /// Moves nodes to new positions.
+    Move { moves: Vec<(String, Position)> },
+    /// Replaces an edge (reconnecting an end, editing its condition or kind).
+    ReplaceEdge { id: String, edge: Box<Edge> },
+    /// Renames a node.
+    Rename { id: String, label: String },
+    /// Replaces a node's config.
+    Configure { id: String, config: Map<String, Value> },
+    /// Several commands as one step (tidy-up, moving with edges, ...).
+    Batch(Vec<Command>),
+}
+
+/// Why a command could not be applied; the document is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("there is no node '{0}'")]
+    NoNode(String),
+    #[error("there is no edge '{0}'")]
+    NoEdge(String),
+    #[error("the id '{0}' is already used")]
+    Taken(String),
+    #[error("edge '{edge}' refers to a node that does not exist: '{node}'")]
+    Dangling { edge: String, node: String },
+}
+
+/// The document with an id index, so commands find their targets without scanning.
+#[derive(Debug, Clone)]
+pub struct Document {
+    flow: FlowGraph,
+    nodes: HashMap<String, usize>,
+    edges: HashMap<String, usize>,
+}
+
+impl Document {
+    pub fn new(flow: FlowGraph) -> Document {
+        let mut document = Document { flow, nodes: HashMap::new(), edges: HashMap::new() };
+        document.reindex();
+        document
+    }
+
+    pub fn flow(&self) -> &FlowGraph {
+        &self.flow
+    }
+
+    pub fn into_flow(self) -> FlowGraph {
+        self.flow
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.get(id).map(|&i| &self.flow.nodes[i])
+    }
+
+    pub fn edge(&self, id: &str) -> Option<&Edge> {
+        self.edges.get(id).map(|&i| &self.flow.edges[i])
+    }
+
+    /// Edges touching `node`, in document order.
+    pub fn edges_of<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.flow.edges.iter().filter(move |e| e.source.node == node || e.target.node == node)
+    }
+
+    fn reindex(&mut self) {
+        self.nodes = self.flow.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        self.edges = self.flow.edges.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+    }
+
+    /// Applies `command` and returns the command that undoes it. On error nothing changed.
+    pub fn apply(&mut self, command: &Command) -> Result<Command, CommandError> {
+        self.check(command)?;
+        Ok(self.apply_checked(command))
+    }
+
+    /// Refuses commands that could not be applied whole.
+    fn check(&self, command: &Command) -> Result<(), CommandError> {
+        match command {
+            Command::Insert { nodes, edges } => {
+                let mut new_nodes = Vec::new();
+                for (_, node) in nodes {
+                    if self.nodes.contains_key(&node.id) || new_nodes.contains(&node.id.as_str()) {
+                        return Err(CommandError::Taken(node.id.clone()));
+                    }
+                    new_nodes.push(node.id.as_str());
+                }
+                let mut new_edges = Vec::new();
+                for (_, edge) in edges {
+                    if self.edges.contains_key(&edge.id) || new_edges.contains(&edge.id.as_str()) {
+                        return Err(CommandError::Taken(edge.id.clone()));
+                    }
+                    new_edges.push(edge.id.as_str());
+                    for end in [&edge.source.node, &edge.target.node] {
+                        if !self.nodes.contains_key(end) && !new_nodes.contains(&end.as_str()) {
+                            return Err(CommandError::Dangling {
+                                edge: edge.id.clone(),
+                                node: end.clone(),
+                            });
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Command::Remove { nodes, edges } => {
+                for id in nodes {
+                    self.nodes.get(id).ok_or_else(|| CommandError::NoNode(id.clone()))?;
+                }
+                for id in edges {
+                    self.edges.get(id).ok_or_else(|| CommandError::NoEdge(id.clone()))?;
+                }
+                Ok(())
+            }
+            Command::Move { moves } => {
+                for (id, _) in moves {
+                    self.nodes.get(id).ok_or_else(|| CommandError::NoNode(id.clone()))?;
+                }
+                Ok(())
+            }
+            Command::ReplaceEdge { id, edge } => {
+                self.edges.get(id).ok_or_else(|| CommandError::NoEdge(id.clone()))?;
+                if edge.id != *id && self.edges.contains_key(&edge.id) {
+                    return Err(CommandError::Taken(edge.id.clone()));
+                }
+                for end in [&edge.source.node, &edge.target.node] {
+                    if !self.nodes.contains_key(end) {
+                        return Err(CommandError::Dangling {
+                            edge: edge.id.clone(),
+                            node: end.clone(),
+                        });
+                    }
+                }
+                Ok(())
+            }
+            Command::Rename { id, .. } | Command::Configure { id, .. } => {
+                self.nodes.get(id).map(drop).ok_or_else(|| CommandError::NoNode(id.clone()))
+            }
+            Command::Batch(commands) => {
+                // Later commands may depend on earlier ones: check on a scratch copy.
+                let mut scratch = self.clone();
+                for c in commands {
+                    scratch.apply(c)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn apply_checked(&mut self, command: &Command) -> Command {
+        match command {
+            Command::Insert { nodes, edges } => {
+                let mut sorted_nodes: Vec<&(Option<usize>, Node)> = nodes.iter().collect();
+                sorted_nodes.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
+                for (at, node) in sorted_nodes {
+                    let at = at.unwrap_or(usize::MAX).min(self.flow.nodes.len());
+                    self.flow.nodes.insert(at, node.clone());
+                }
+                let mut sorted_edges: Vec<&(Option<usize>, Edge)> = edges.iter().collect();
+                sorted_edges.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
+                for (at, edge) in sorted_edges {
+                    let at = at.unwrap_or(usize::MAX).min(self.flow.edges.len());
+                    self.flow.edges.insert(at, edge.clone());
+                }
+                self.reindex();
+                Command::Remove {
+                    nodes: nodes.iter().map(|(_, n)| n.id.clone()).collect(),
+                    edges: edges.iter().map(|(_, e)| e.id.clone()).collect(),
+                }
+            }
+            Command::Remove { nodes, edges } => {
+                let removed_nodes: std::collections::HashSet<&str> =
+                    nodes.iter().map(String::as_str).collect();
+                let removed_edges: std::collections::HashSet<&str> =
+                    edges.iter().map(String::as_str).collect();
+                let mut gone_edges = Vec::new();
+                let mut kept_edges = Vec::with_capacity(self.flow.edges.len());
+                for (i, edge) in std::mem::take(&mut self.flow.edges).into_iter().enumerate() {
+                    let touches = removed_nodes.contains(edge.source.node.as_str())
+                        || removed_nodes.contains(edge.target.node.as_str());
+                    if touches || removed_edges.contains(edge.id.as_str()) {
+                        gone_edges.push((Some(i), edge));
+                    } else {
+                        kept_edges.push(edge);
+                    }
+                }
+                self.flow.edges = kept_edges;
+                let mut gone_nodes = Vec::new();
+                let mut kept_nodes = Vec::with_capacity(self.flow.nodes.len());
+                for (i, node) in std::mem::take(&mut self.flow.nodes).into_iter().enumerate() {
+                    if removed_nodes.contains(node.id.as_str()) {
+                        gone_nodes.push((Some(i), node));
+                    } else {
+                        kept_nodes.push(node);
+                    }
+                }
+                self.flow.nodes = kept_nodes;
+                self.reindex();
+                Command::Insert { nodes: gone_nodes, edges: gone_edges }
+            }
+            Command::Move { moves } => {
+                let mut back = Vec::with_capacity(moves.len());
+                for (id, to) in moves {
+                    let i = self.nodes[id];
+                    back.push((id.clone(), self.flow.nodes[i].position));
+                    self.flow.nodes[i].position = *to;
+                }
+                Command::Move { moves: back }
+            }
+            Command::ReplaceEdge { id, edge } => {
+                let i = self.edges[id];
+                let before = std::mem::replace(&mut self.flow.edges[i], (**edge).clone());
+                self.reindex();
+                Command::ReplaceEdge { id: edge.id.clone(), edge: Box::new(before) }
+            }
+            Command::Rename { id, label } => {
+                let i = self.nodes[id];
+                let before = std::mem::replace(&mut self.flow.nodes[i].label, label.clone());
+                Command::Rename { id: id.clone(), label: before }
+            }
+            Command::Configure { id, config } => {
+                let i = self.nodes[id];
+                let before = std::mem::replace(&mut self.flow.nodes[i].config, config.clone());
+                Command::Configure { id: id.clone(), config: before }
+            }
+            Command::Batch(commands) => {
+                let mut inverses: Vec<Command> =
+                    commands.iter().map(|c| self.apply_checked(c)).collect();
+                inverses.reverse();
+                Command::Batch(inverses)
+            }
+        }
+    }
+}
+
+/// Undo and redo: a stack of (command, inverse) steps.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<(Command, Command)>,
+    redo: Vec<(Command, Command)>,
+}
+
+/// How many steps are kept.
+const HISTORY_LIMIT: usize = 500;
+
+impl History {
+    /// Applies `command` to `document` as a new step (clearing redo).
+    pub fn run(&mut self, document: &mut Document, command: Command) -> Result<(), CommandError> {
+        let inverse = document.apply(&command)?;
+        self.redo.clear();
+        self.undo.push((command, inverse));
+        if self.undo.len() > HISTORY_LIMIT {
+            self.undo.remove(0);
+        }
+        Ok(())
+    }
+
+    /// Undoes the last step; false when there is none.
+    pub fn undo(&mut self, document: &mut Document) -> bool {
+        let Some((command, inverse)) = self.undo.pop() else { return false };
+        match document.apply(&inverse) {
+            Ok(_) => {
+                self.redo.push((command, inverse));
+                true
+            }
+            // Only reachable if the document was changed behind the history's back.
+            Err(_) => {
+                self.clear();
+                false
+            }
+        }
+    }
+
+    /// Redoes the last undone step; false when there is none.
+    pub fn redo(&mut self, document: &mut Document) -> bool {
+        let Some((command, _)) = self.redo.pop() else { return false };
+        match document.apply(&command) {
+            Ok(inverse) => {
+                self.undo.push((command, inverse));
+                true
+            }
+            Err(_) => {
+                self.clear();
+                false
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Forgets every step (e.g. when a draft replaces the document).
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flow_model::{EdgeKind, Endpoint, NodeKind};
+
+    use super::*;
+
+    fn node(id: &str, x: f64) -> Node {
+        Node::new(NodeKind::LlmRigid, id, Position { x, y: 0.0 })
+    }
+
+    fn edge(id: &str, from: &str, to: &str) -> Edge {
+        Edge {
+            id: id.into(),
+            kind: EdgeKind::Sequential,
+            source: Endpoint { node: from.into(), port: "out".into(), extra: Map::new() },
+            target: Endpoint { node: to.into(), port: "in".into(), extra: Map::new() },
+            condition: None,
+            extra: Map::new(),
+        }
+    }
+
+    fn document() -> Document {
+        let mut flow =
+            FlowGraph::from_json(r#"{"id": "f", "name": "F", "version": "1.0.0"}"#).unwrap();
+        flow.nodes = vec![node("a", 0.0), node("b", 100.0), node("c", 200.0)];
+        flow.edges = vec![edge("e1", "a", "b"), edge("e2", "b", "c")];
+        Document::new(flow)
+    }
+
+    fn ids(doc: &Document) -> (Vec<&str>, Vec<&str>) {
+        (
+            doc.flow().nodes.iter().map(|n| n.id.as_str()).collect(),
+            doc.flow().edges.iter().map(|e| e.id.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn removing_a_node_takes_its_edges_and_undo_restores_order() {
+        let mut doc = document();
+        let original = doc.flow().clone();
+        let mut history = History::default();
+        history.run(&mut doc, Command::Remove { nodes: vec!["b".into()], edges: vec![] }).unwrap();
+        assert_eq!(ids(&doc), (vec!["a", "c"], vec![]));
+        assert!(history.undo(&mut doc));
+        assert_eq!(doc.flow(), &original, "same nodes and edges, in the same order");
+        assert!(history.redo(&mut doc));
+        assert_eq!(ids(&doc), (vec!["a", "c"], vec![]));
+        assert!(!history.redo(&mut doc));
+    }
+
+    #[test]
+    fn every_command_is_undone_exactly() {
+        let commands = vec![
+            Command::Insert {
+                nodes: vec![(None, node("d", 300.0))],
+                edges: vec![(None, edge("e3", "c", "d"))],
+            },
+            Command::Move {
+                moves: vec![
+                    ("a".into(), Position { x: 5.0, y: 7.0 }),
+                    ("c".into(), Position { x: -1.0, y: 2.0 }),
+                ],
+            },
+            Command::ReplaceEdge { id: "e1".into(), edge: Box::new(edge("e1", "a", "c")) },
+            Command::Rename { id: "b".into(), label: "Renamed".into() },
+            Command::Configure {
+                id: "b".into(),
+                config: serde_json::from_str(r#"{"template": "hi"}"#).unwrap(),
+            },
+            Command::Remove { nodes: vec!["a".into()], edges: vec!["e2".into()] },
+            Command::Batch(vec![
+                Command::Insert { nodes: vec![(None, node("x", 0.0))], edges: vec![] },
+                Command::Insert { nodes: vec![], edges: vec![(None, edge("ex", "x", "b"))] },
+                Command::Move { moves: vec![("x".into(), Position { x: 9.0, y: 9.0 })] },
+            ]),
+        ];
+        for command in commands {
+            let mut doc = document();
+            let before = doc.flow().clone();
+            let inverse = doc.apply(&command).unwrap_or_else(|e| panic!("{command:?}: {e}"));
+            assert_ne!(doc.flow(), &before, "{command:?} changed nothing");
+            let redo = doc.apply(&inverse).unwrap();
+            assert_eq!(doc.flow(), &before, "{command:?} was not undone exactly");
+            doc.apply(&redo).unwrap();
+            let mut again = document();
+            again.apply(&command).unwrap();
+            assert_eq!(doc.flow(), again.flow(), "{command:?} redo");
+        }
+    }
+
+    #[test]
+    fn invalid_commands_change_nothing() {
+        let mut doc = document();
+        let before = doc.flow().clone();
+        let failures = [
+            Command::Insert { nodes: vec![(None, node("a", 0.0))], edges: vec![] },
+            Command::Insert { nodes: vec![], edges: vec![(None, edge("e9", "a", "ghost"))] },
+            Command::Remove { nodes: vec!["ghost".into()], edges: vec![] },
+            Command::Move { moves: vec![("ghost".into(), Position::default())] },
+            Command::Rename { id: "ghost".into(), label: "x".into() },
+            Command::ReplaceEdge { id: "e1".into(), edge: Box::new(edge("e2", "a", "b")) },
+            Command::Batch(vec![
+                Command::Rename { id: "a".into(), label: "ok".into() },
+                Command::Rename { id: "ghost".into(), label: "x".into() },
+            ]),
+        ];
+        for command in failures {
+            assert!(doc.apply(&command).is_err(), "{command:?}");
+            assert_eq!(doc.flow(), &before, "{command:?} left a change behind");
+        }
+    }
+
+    #[test]
+    fn a_new_step_clears_redo() {
+        let mut doc = document();
+        let mut history = History::default();
+        history.run(&mut doc, Command::Rename { id: "a".into(), label: "one".into() }).unwrap();
+        history.undo(&mut doc);
+        assert!(history.can_redo());
+        history.run(&mut doc, Command::Rename { id: "a".into(), label: "two".into() }).unwrap();
+        assert!(!history.can_redo());
+        assert_eq!(doc.node("a").unwrap().label, "two");
+    }
+}
