@@ -5,17 +5,22 @@
 //! built by Trunk). Nothing here talks to a database or reads the environment; pages get data
 //! from the shared pure crates or, later, from the server's REST API.
 
+mod api;
+mod browser;
 pub mod canvas;
+pub mod drafts;
+mod import;
 mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
-pub use pages::editor::EditorPage;
+use pages::editor::{DraftPage, ExamplePage, NewFlowPage, SavedFlowPage};
+use pages::flows::FlowsPage;
 
 /// The name cargo-leptos gives the site's assets: `/pkg/scaiflow.{js,wasm,css}`.
 pub const OUTPUT_NAME: &str = "scaiflow";
@@ -46,6 +51,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: routes and page chrome.
+///
+/// `/` lists flows; `/flows/new`, `/flows/{id}`, `/drafts/{flow_id}` and `/examples/{key}` open
+/// the editor on a new, saved, unsaved (draft) or example flow.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -54,7 +62,11 @@ pub fn App() -> impl IntoView {
         <Title text="ScaiFlow"/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=EditorPage/>
+                <Route path=StaticSegment("") view=FlowsPage/>
+                <Route path=(StaticSegment("flows"), StaticSegment("new")) view=NewFlowPage/>
+                <Route path=(StaticSegment("flows"), ParamSegment("id")) view=SavedFlowPage/>
+                <Route path=(StaticSegment("drafts"), ParamSegment("id")) view=DraftPage/>
+                <Route path=(StaticSegment("examples"), ParamSegment("key")) view=ExamplePage/>
             </Routes>
         </Router>
     }

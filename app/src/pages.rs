@@ -1,3 +1,4 @@
 //! Routed pages. Each page owns loading its data and hands it to presentational components.
 
 pub mod editor;
+pub mod flows;

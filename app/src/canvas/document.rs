@@ -30,6 +30,42 @@ pub enum Command {
     Batch(Vec<Command>),
 }
 
+impl Command {
+    /// Adds the ids of the nodes and edges this command names to `nodes` and `edges`. Applied
+    /// to both a command and its inverse, this covers everything a step changed (the inverse of
+    /// a node removal names the edges that went with it).
+    pub fn targets(&self, nodes: &mut Vec<String>, edges: &mut Vec<String>) {
+        match self {
+            Command::Insert { nodes: n, edges: e } => {
+                nodes.extend(n.iter().map(|(_, node)| node.id.clone()));
+                edges.extend(e.iter().map(|(_, edge)| edge.id.clone()));
+            }
+            Command::Remove { nodes: n, edges: e } => {
+                nodes.extend(n.iter().cloned());
+                edges.extend(e.iter().cloned());
+            }
+            Command::Move { moves } => nodes.extend(moves.iter().map(|(id, _)| id.clone())),
+            Command::ReplaceEdge { id, edge } => {
+                edges.push(id.clone());
+                if edge.id != *id {
+                    edges.push(edge.id.clone());
+                }
+            }
+            Command::Rename { id, .. } | Command::Configure { id, .. } => nodes.push(id.clone()),
+            Command::Batch(commands) => commands.iter().for_each(|c| c.targets(nodes, edges)),
+        }
+    }
+
+    /// Whether the command adds or removes nodes or edges, or re-links an edge.
+    pub fn is_structural(&self) -> bool {
+        match self {
+            Command::Insert { .. } | Command::Remove { .. } | Command::ReplaceEdge { .. } => true,
+            Command::Move { .. } | Command::Rename { .. } | Command::Configure { .. } => false,
+            Command::Batch(commands) => commands.iter().any(Command::is_structural),
+        }
+    }
+}
+
 /// Why a command could not be applied; the document is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
@@ -49,11 +85,18 @@ pub struct Document {
     flow: FlowGraph,
     nodes: HashMap<String, usize>,
     edges: HashMap<String, usize>,
+    /// Indexes of the edges touching each node (as source or target).
+    touching: HashMap<String, Vec<usize>>,
 }
 
 impl Document {
     pub fn new(flow: FlowGraph) -> Document {
-        let mut document = Document { flow, nodes: HashMap::new(), edges: HashMap::new() };
+        let mut document = Document {
+            flow,
+            nodes: HashMap::new(),
+            edges: HashMap::new(),
+            touching: HashMap::new(),
+        };
         document.reindex();
         document
     }
@@ -70,18 +113,41 @@ impl Document {
         self.nodes.get(id).map(|&i| &self.flow.nodes[i])
     }
 
+    /// The node's position in the document's node list.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.nodes.get(id).copied()
+    }
+
+    /// Changes the document's fields outside the graph (id, name, version, metadata, config):
+    /// not undoable steps. `f` sees the flow without its nodes and edges, which it cannot change.
+    pub fn update_meta(&mut self, f: impl FnOnce(&mut FlowGraph)) {
+        let nodes = std::mem::take(&mut self.flow.nodes);
+        let edges = std::mem::take(&mut self.flow.edges);
+        f(&mut self.flow);
+        self.flow.nodes = nodes;
+        self.flow.edges = edges;
+    }
+
     pub fn edge(&self, id: &str) -> Option<&Edge> {
         self.edges.get(id).map(|&i| &self.flow.edges[i])
     }
 
     /// Edges touching `node`, in document order.
-    pub fn edges_of<'a>(&'a self, node: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.flow.edges.iter().filter(move |e| e.source.node == node || e.target.node == node)
+    pub fn edges_of<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        let indexes = self.touching.get(node).map(Vec::as_slice).unwrap_or_default();
+        indexes.iter().map(|&i| &self.flow.edges[i])
     }
 
     fn reindex(&mut self) {
         self.nodes = self.flow.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
         self.edges = self.flow.edges.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        self.touching.clear();
+        for (i, edge) in self.flow.edges.iter().enumerate() {
+            self.touching.entry(edge.source.node.clone()).or_default().push(i);
+            if edge.target.node != edge.source.node {
+                self.touching.entry(edge.target.node.clone()).or_default().push(i);
+            }
+        }
     }
 
     /// Applies `command` and returns the command that undoes it. On error nothing changed.
@@ -253,6 +319,8 @@ impl Document {
 pub struct History {
     undo: Vec<(Command, Command)>,
     redo: Vec<(Command, Command)>,
+    /// The merge key of the newest undo step, if it was run with one.
+    merge_key: Option<String>,
 }
 
 /// How many steps are kept.
@@ -260,43 +328,73 @@ const HISTORY_LIMIT: usize = 500;
 
 impl History {
     /// Applies `command` to `document` as a new step (clearing redo).
-    pub fn run(&mut self, document: &mut Document, command: Command) -> Result<(), CommandError> {
+    /// Returns the inverse that was recorded.
+    pub fn run(
+        &mut self,
+        document: &mut Document,
+        command: Command,
+    ) -> Result<Command, CommandError> {
         let inverse = document.apply(&command)?;
         self.redo.clear();
-        self.undo.push((command, inverse));
+        self.merge_key = None;
+        self.undo.push((command, inverse.clone()));
         if self.undo.len() > HISTORY_LIMIT {
             self.undo.remove(0);
         }
-        Ok(())
+        Ok(inverse)
+    }
+
+    /// Like [`History::run`], but when the newest step was run with the same `key`, the two
+    /// become one step (a burst of arrow-key nudges undoes at once). Only for commands that set
+    /// absolute values (moves, renames, configs), where the later one subsumes the earlier.
+    pub fn run_merging(
+        &mut self,
+        document: &mut Document,
+        command: Command,
+        key: &str,
+    ) -> Result<Command, CommandError> {
+        if self.merge_key.as_deref() == Some(key) && self.redo.is_empty() {
+            let inverse = document.apply(&command)?;
+            if let Some(step) = self.undo.last_mut() {
+                step.0 = command;
+            }
+            return Ok(inverse);
+        }
+        let inverse = self.run(document, command)?;
+        self.merge_key = Some(key.to_owned());
+        Ok(inverse)
     }
 
     /// Undoes the last step; false when there is none.
-    pub fn undo(&mut self, document: &mut Document) -> bool {
-        let Some((command, inverse)) = self.undo.pop() else { return false };
+    /// Undoes the last step; returns the step (command, inverse) or `None` when there is none.
+    pub fn undo(&mut self, document: &mut Document) -> Option<(Command, Command)> {
+        self.merge_key = None;
+        let (command, inverse) = self.undo.pop()?;
         match document.apply(&inverse) {
             Ok(_) => {
-                self.redo.push((command, inverse));
-                true
+                self.redo.push((command.clone(), inverse.clone()));
+                Some((command, inverse))
             }
             // Only reachable if the document was changed behind the history's back.
             Err(_) => {
                 self.clear();
-                false
+                None
             }
         }
     }
 
-    /// Redoes the last undone step; false when there is none.
-    pub fn redo(&mut self, document: &mut Document) -> bool {
-        let Some((command, _)) = self.redo.pop() else { return false };
+    /// Redoes the last undone step; returns it, or `None` when there is none.
+    pub fn redo(&mut self, document: &mut Document) -> Option<(Command, Command)> {
+        self.merge_key = None;
+        let (command, _) = self.redo.pop()?;
         match document.apply(&command) {
             Ok(inverse) => {
-                self.undo.push((command, inverse));
-                true
+                self.undo.push((command.clone(), inverse.clone()));
+                Some((command, inverse))
             }
             Err(_) => {
                 self.clear();
-                false
+                None
             }
         }
     }
@@ -313,6 +411,7 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.merge_key = None;
     }
 }
 
@@ -359,11 +458,11 @@ mod tests {
         let mut history = History::default();
         history.run(&mut doc, Command::Remove { nodes: vec!["b".into()], edges: vec![] }).unwrap();
         assert_eq!(ids(&doc), (vec!["a", "c"], vec![]));
-        assert!(history.undo(&mut doc));
+        assert!(history.undo(&mut doc).is_some());
         assert_eq!(doc.flow(), &original, "same nodes and edges, in the same order");
-        assert!(history.redo(&mut doc));
+        assert!(history.redo(&mut doc).is_some());
         assert_eq!(ids(&doc), (vec!["a", "c"], vec![]));
-        assert!(!history.redo(&mut doc));
+        assert!(history.redo(&mut doc).is_none());
     }
 
     #[test]
@@ -438,5 +537,63 @@ mod tests {
         history.run(&mut doc, Command::Rename { id: "a".into(), label: "two".into() }).unwrap();
         assert!(!history.can_redo());
         assert_eq!(doc.node("a").unwrap().label, "two");
+    }
+
+    #[test]
+    fn merged_steps_undo_together_and_other_steps_break_the_run() {
+        let mut doc = document();
+        let mut history = History::default();
+        let at = |x: f64| Command::Move { moves: vec![("a".into(), Position { x, y: 0.0 })] };
+        history.run_merging(&mut doc, at(16.0), "nudge:a").unwrap();
+        history.run_merging(&mut doc, at(32.0), "nudge:a").unwrap();
+        history.run_merging(&mut doc, at(48.0), "nudge:a").unwrap();
+        assert_eq!(doc.node("a").unwrap().position.x, 48.0);
+        history.undo(&mut doc).unwrap();
+        assert_eq!(doc.node("a").unwrap().position.x, 0.0, "one step for the whole burst");
+        history.redo(&mut doc).unwrap();
+        assert_eq!(doc.node("a").unwrap().position.x, 48.0);
+
+        history.run_merging(&mut doc, at(64.0), "nudge:a").unwrap();
+        history.run(&mut doc, Command::Rename { id: "b".into(), label: "x".into() }).unwrap();
+        history.run_merging(&mut doc, at(80.0), "nudge:a").unwrap();
+        history.undo(&mut doc).unwrap();
+        assert_eq!(
+            doc.node("a").unwrap().position.x,
+            64.0,
+            "a rename in between starts a new step"
+        );
+    }
+
+    #[test]
+    fn edges_of_follows_structural_changes() {
+        let mut doc = document();
+        let ids_of = |doc: &Document, n: &str| -> Vec<String> {
+            doc.edges_of(n).map(|e| e.id.clone()).collect()
+        };
+        assert_eq!(ids_of(&doc, "b"), ["e1", "e2"]);
+        doc.apply(&Command::Remove { nodes: vec![], edges: vec!["e1".into()] }).unwrap();
+        assert_eq!(ids_of(&doc, "b"), ["e2"]);
+        assert!(ids_of(&doc, "a").is_empty());
+        doc.apply(&Command::ReplaceEdge { id: "e2".into(), edge: Box::new(edge("e2", "a", "c")) })
+            .unwrap();
+        assert_eq!(ids_of(&doc, "a"), ["e2"]);
+        assert!(ids_of(&doc, "b").is_empty());
+    }
+
+    #[test]
+    fn targets_cover_the_command_and_its_inverse() {
+        let mut doc = document();
+        let command = Command::Remove { nodes: vec!["b".into()], edges: vec![] };
+        let inverse = doc.apply(&command).unwrap();
+        let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+        command.targets(&mut nodes, &mut edges);
+        inverse.targets(&mut nodes, &mut edges);
+        nodes.sort();
+        nodes.dedup();
+        edges.sort();
+        assert_eq!(nodes, ["b"]);
+        assert_eq!(edges, ["e1", "e2"]);
+        assert!(command.is_structural());
+        assert!(!Command::Rename { id: "a".into(), label: "x".into() }.is_structural());
     }
 }

@@ -57,6 +57,51 @@ impl Bounds {
     }
 }
 
+impl Bounds {
+    /// The rectangle spanned by two corners given in any order.
+    pub fn spanning(a: Point, b: Point) -> Bounds {
+        Bounds {
+            min: Point::new(a.x.min(b.x), a.y.min(b.y)),
+            max: Point::new(a.x.max(b.x), a.y.max(b.y)),
+        }
+    }
+
+    /// The smallest rectangle holding both.
+    pub fn union(self, other: Bounds) -> Bounds {
+        Bounds {
+            min: Point::new(self.min.x.min(other.min.x), self.min.y.min(other.min.y)),
+            max: Point::new(self.max.x.max(other.max.x), self.max.y.max(other.max.y)),
+        }
+    }
+
+    /// Grown by `by` on every side.
+    pub fn inflate(self, by: f64) -> Bounds {
+        Bounds {
+            min: Point::new(self.min.x - by, self.min.y - by),
+            max: Point::new(self.max.x + by, self.max.y + by),
+        }
+    }
+
+    pub fn contains(&self, other: &Bounds) -> bool {
+        self.min.x <= other.min.x
+            && self.min.y <= other.min.y
+            && self.max.x >= other.max.x
+            && self.max.y >= other.max.y
+    }
+
+    pub fn contains_point(&self, p: Point) -> bool {
+        self.min.x <= p.x && p.x <= self.max.x && self.min.y <= p.y && p.y <= self.max.y
+    }
+}
+
+/// Grid that dragged nodes snap to, in flow units.
+pub const SNAP: f64 = 16.0;
+
+/// `value` rounded to the nearest multiple of [`SNAP`].
+pub fn snap(value: f64) -> f64 {
+    (value / SNAP).round() * SNAP
+}
+
 /// The card rectangle of a node.
 pub fn card(node: &Node) -> Bounds {
     let min = Point::new(node.position.x, node.position.y);
@@ -106,16 +151,30 @@ pub struct EdgeShape {
     pub resolved: bool,
 }
 
-/// The shape of `edge` in `flow`, or `None` when either end names no node at all.
+/// The shape of `edge` in `flow`, or `None` when either end names no node at all. (The canvas
+/// draws edges from its cells; this whole-document form is for checking the geometry.)
+#[cfg(test)]
 pub fn edge_shape(flow: &FlowGraph, edge: &Edge) -> Option<EdgeShape> {
     let source = flow.node(&edge.source.node)?;
     let target = flow.node(&edge.target.node)?;
     let (from, source_ok) = anchor(source, Side::Output, &edge.source.port);
     let (port, target_ok) = anchor(target, Side::Input, &edge.target.port);
     let to = Point::new(port.x - PORT_RADIUS, port.y);
-    // Horizontal handles half the distance apart (at least 40) give an S-curve that leaves and
-    // enters ports horizontally, and a visible loop for backward edges.
-    let handle = ((to.x - from.x).abs() / 2.0).max(40.0);
+    let mut shape = curve(from, to);
+    shape.resolved = source_ok && target_ok;
+    Some(shape)
+}
+
+/// Horizontal handle length of the curve between two points.
+fn handle_length(from: Point, to: Point) -> f64 {
+    // Half the distance apart (at least 40) gives an S-curve that leaves and enters ports
+    // horizontally, and a visible loop for backward edges.
+    ((to.x - from.x).abs() / 2.0).max(40.0)
+}
+
+/// The curve from an output port at `from` to an input at `to` (also drawn while connecting).
+pub fn curve(from: Point, to: Point) -> EdgeShape {
+    let handle = handle_length(from, to);
     let path = format!(
         "M {} {} C {} {}, {} {}, {} {}",
         from.x,
@@ -130,8 +189,24 @@ pub fn edge_shape(flow: &FlowGraph, edge: &Edge) -> Option<EdgeShape> {
     // Midpoint of a cubic Bézier at t = 0.5: (P0 + 3 P1 + 3 P2 + P3) / 8.
     let mid_x = (from.x + 3.0 * (from.x + handle) + 3.0 * (to.x - handle) + to.x) / 8.0;
     let mid_y = (from.y + to.y) / 2.0;
-    Some(EdgeShape { path, label_at: Point::new(mid_x, mid_y), resolved: source_ok && target_ok })
+    EdgeShape { path, label_at: Point::new(mid_x, mid_y), resolved: true }
 }
+
+/// A rectangle holding the whole drawn edge between `source` and `target` (a Bézier curve stays
+/// inside the hull of its control points), with room for a condition label.
+pub fn edge_bounds(source: &Node, target: &Node, edge: &Edge) -> Bounds {
+    let (from, _) = anchor(source, Side::Output, &edge.source.port);
+    let (to, _) = anchor(target, Side::Input, &edge.target.port);
+    let handle = handle_length(from, to);
+    Bounds {
+        min: Point::new(from.x.min(to.x - handle), from.y.min(to.y)),
+        max: Point::new((from.x + handle).max(to.x), from.y.max(to.y)),
+    }
+    .inflate(EDGE_LABEL_ROOM)
+}
+
+/// Margin around an edge's curve for its stroke, arrowhead and condition label.
+const EDGE_LABEL_ROOM: f64 = 24.0;
 
 #[cfg(test)]
 mod tests {
@@ -180,6 +255,49 @@ mod tests {
         let flow = flow();
         assert!(!edge_shape(&flow, &flow.edges[1]).unwrap().resolved);
         assert!(edge_shape(&flow, &flow.edges[2]).is_none());
+    }
+
+    #[test]
+    fn edge_bounds_hold_the_whole_curve() {
+        let flow = flow();
+        let edge = &flow.edges[0];
+        let (a, b) = (flow.node("a").unwrap(), flow.node("b").unwrap());
+        let bounds = edge_bounds(a, b, edge);
+        let shape = edge_shape(&flow, edge).unwrap();
+        // Sample the curve from its path data: M x0 y0 C x1 y1, x2 y2, x3 y3.
+        let numbers: Vec<f64> = shape
+            .path
+            .split(|c: char| c == ' ' || c == ',' || c.is_alphabetic())
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let p: Vec<Point> = numbers.chunks(2).map(|c| Point::new(c[0], c[1])).collect();
+        for step in 0..=20 {
+            let t = f64::from(step) / 20.0;
+            let u = 1.0 - t;
+            let x = u * u * u * p[0].x
+                + 3.0 * u * u * t * p[1].x
+                + 3.0 * u * t * t * p[2].x
+                + t * t * t * p[3].x;
+            let y = u * u * u * p[0].y
+                + 3.0 * u * u * t * p[1].y
+                + 3.0 * u * t * t * p[2].y
+                + t * t * t * p[3].y;
+            assert!(
+                bounds.contains_point(Point::new(x, y)),
+                "t={t}: ({x}, {y}) outside {bounds:?}"
+            );
+        }
+        // A backward edge loops out on both sides.
+        let back = edge_bounds(b, a, edge);
+        assert!(back.min.x < 0.0 && back.max.x > 400.0 + NODE_WIDTH);
+    }
+
+    #[test]
+    fn snapping_rounds_to_the_grid() {
+        assert_eq!(snap(7.0), 0.0);
+        assert_eq!(snap(8.0), 16.0);
+        assert_eq!(snap(-9.0), -16.0);
+        assert_eq!(snap(100.0), 96.0);
     }
 
     #[test]

@@ -47,6 +47,18 @@ pub fn wheel_zoom_factor(delta_y: f64, delta_mode: u32) -> f64 {
     (-pixels * 0.0015).clamp(-0.7, 0.7).exp()
 }
 
+/// How far one wheel (or two-finger scroll) event pans the view, in screen pixels: the content
+/// moves against the scroll direction, and Shift turns a vertical wheel into a horizontal pan.
+pub fn wheel_pan_delta(delta_x: f64, delta_y: f64, delta_mode: u32, shift: bool) -> (f64, f64) {
+    let scale = match delta_mode {
+        DOM_DELTA_LINE => 16.0,
+        DOM_DELTA_PAGE => 800.0,
+        _ => 1.0,
+    };
+    let (x, y) = if shift && delta_x == 0.0 { (delta_y, 0.0) } else { (delta_x, delta_y) };
+    (-x * scale, -y * scale)
+}
+
 /// The factor of one press of the zoom-in (or, inverted, zoom-out) button.
 pub const BUTTON_ZOOM_STEP: f64 = 1.2;
 
@@ -69,6 +81,13 @@ mod tests {
         assert!(out < 1.0 && inn > 1.0);
         assert!((out * inn - 1.0).abs() < 1e-12);
         assert_eq!(wheel_zoom_factor(0.0, 0), 1.0);
+    }
+
+    #[test]
+    fn scrolling_pans_against_the_scroll_and_shift_scrolls_sideways() {
+        assert_eq!(wheel_pan_delta(0.0, 100.0, 0, false), (-0.0, -100.0));
+        assert_eq!(wheel_pan_delta(0.0, 3.0, DOM_DELTA_LINE, true), (-48.0, -0.0));
+        assert_eq!(wheel_pan_delta(12.0, -4.0, 0, false), (-12.0, 4.0));
     }
 
     #[test]

@@ -1,65 +1,458 @@
-//! The canvas store: the flow being shown, the viewport and the selection, as signals.
+//! The canvas store: the scene (flow, history, spatial index) plus the reactive cells the view
+//! draws from, the viewport and the selection.
 //!
-//! Every change goes through a method here, so the view never edits state ad hoc; the flow
-//! editing commands (and with them undo/redo and collaboration) grow from this type.
+//! Every change to the flow goes through [`CanvasStore::run`] (or undo / redo), which applies a
+//! named command to the scene and then updates only the cells of the nodes and edges it
+//! touched. Each node has its own position and content signals, so dragging a node re-renders
+//! that node and its edges, never the whole canvas; which nodes are in the DOM at all is decided
+//! by a spatial query of the viewport, redone only when the view leaves the area last queried.
 
-use flow_model::FlowGraph;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use flow_model::{Edge, FlowGraph, Node, Position};
 use leptos::prelude::*;
 
+use super::document::{Command, CommandError};
 use super::geometry::{Bounds, Point};
+use super::ids::IdGen;
+use super::scene::{Changes, Scene};
 use super::viewport::Viewport;
 
 /// Free space left around the flow by "fit to view".
 const FIT_MARGIN: f64 = 48.0;
+/// Below this scale, labels and ports are not drawn.
+pub const DETAIL_ZOOM: f64 = 0.45;
+
+/// One node's reactive state: where it is (changes on every drag frame) and what it is (label,
+/// kind, ports; changes on edits).
+#[derive(Debug, Clone)]
+pub struct NodeCell {
+    pub pos: ArcRwSignal<Position>,
+    pub node: ArcRwSignal<Arc<Node>>,
+}
+
+/// What is selected.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    pub nodes: HashSet<String>,
+    pub edges: HashSet<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.edges.is_empty()
+    }
+
+    pub fn nodes(ids: impl IntoIterator<Item = String>) -> Selection {
+        Selection { nodes: ids.into_iter().collect(), edges: HashSet::new() }
+    }
+}
+
+/// The nodes and edges currently in the DOM.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Visible {
+    pub nodes: Vec<String>,
+    pub edges: Vec<String>,
+}
+
+/// A message for the user about the last action (a refused connection, a failed paste, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    /// Distinguishes repeated identical notices, so each one is shown afresh.
+    pub serial: u64,
+}
 
 /// Shared, cheaply copyable handle to the canvas state.
 #[derive(Debug, Clone, Copy)]
 pub struct CanvasStore {
-    pub flow: RwSignal<FlowGraph>,
+    scene: StoredValue<Scene>,
+    nodes: StoredValue<HashMap<String, NodeCell>>,
+    edges: StoredValue<HashMap<String, ArcRwSignal<Arc<Edge>>>>,
+    ids: StoredValue<IdGen>,
+    /// The area the visible set was last looked up for, and the scale then.
+    queried: StoredValue<Option<(Bounds, f64)>>,
     pub viewport: RwSignal<Viewport>,
-    pub selected: RwSignal<Option<String>>,
-    /// The `<svg>` element, for measuring it (only set in the browser).
+    /// Canvas size in screen pixels (kept up to date on resize, never measured per frame).
+    pub size: RwSignal<(f64, f64)>,
+    pub selection: RwSignal<Selection>,
+    pub visible: RwSignal<Visible>,
+    /// Nodes kept in the DOM whatever the viewport (those being dragged).
+    pub pinned: RwSignal<Vec<String>>,
+    /// Bumped by every change to the flow (for autosave, the minimap, counts, preview).
+    pub revision: RwSignal<u64>,
+    /// Whether undo and redo have a step to take.
+    pub history: RwSignal<(bool, bool)>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// The node whose label is being edited in place.
+    pub renaming: RwSignal<Option<String>>,
+    /// The conditional edge whose condition is being edited in place.
+    pub editing_condition: RwSignal<Option<String>>,
+    /// The `<svg>` element, for converting client coordinates.
     pub svg: NodeRef<leptos::svg::Svg>,
 }
 
 impl CanvasStore {
     pub fn new(flow: FlowGraph) -> Self {
-        Self {
-            flow: RwSignal::new(flow),
+        let store = Self {
+            scene: StoredValue::new(Scene::new(flow)),
+            nodes: StoredValue::new(HashMap::new()),
+            edges: StoredValue::new(HashMap::new()),
+            ids: StoredValue::new(IdGen::from_entropy()),
+            queried: StoredValue::new(None),
             viewport: RwSignal::new(Viewport::default()),
-            selected: RwSignal::new(None),
+            size: RwSignal::new((1280.0, 720.0)),
+            selection: RwSignal::new(Selection::default()),
+            visible: RwSignal::new(Visible::default()),
+            pinned: RwSignal::new(Vec::new()),
+            revision: RwSignal::new(0),
+            history: RwSignal::new((false, false)),
+            notice: RwSignal::new(None),
+            renaming: RwSignal::new(None),
+            editing_condition: RwSignal::new(None),
             svg: NodeRef::new(),
+        };
+        store.build_cells();
+        store.refresh_visible(true);
+        store
+    }
+
+    // ----- reading -------------------------------------------------------------------------
+
+    /// Reads the scene without tracking.
+    pub fn with_scene<R>(&self, f: impl FnOnce(&Scene) -> R) -> R {
+        self.scene.with_value(f)
+    }
+
+    /// A copy of the flow document as it is now.
+    pub fn flow(&self) -> FlowGraph {
+        self.scene.with_value(|s| s.flow().clone())
+    }
+
+    pub fn node_cell(&self, id: &str) -> Option<NodeCell> {
+        self.nodes.with_value(|cells| cells.get(id).cloned())
+    }
+
+    pub fn edge_cell(&self, id: &str) -> Option<ArcRwSignal<Arc<Edge>>> {
+        self.edges.with_value(|cells| cells.get(id).cloned())
+    }
+
+    /// A fresh id with `prefix` that no node or edge of the flow uses.
+    pub fn fresh_id(&self, prefix: &str) -> String {
+        let scene = self.scene;
+        self.ids
+            .try_update_value(|ids| {
+                scene.with_value(|s| {
+                    ids.next(prefix, |id| s.node(id).is_some() || s.doc().edge(id).is_some())
+                })
+            })
+            .unwrap_or_else(|| format!("{prefix}_0"))
+    }
+
+    /// The id generator, for commands built elsewhere (paste).
+    pub fn with_ids<R>(&self, f: impl FnOnce(&mut IdGen, &Scene) -> R) -> Option<R> {
+        let scene = self.scene;
+        self.ids.try_update_value(|ids| scene.with_value(|s| f(ids, s)))
+    }
+
+    // ----- changing the flow ---------------------------------------------------------------
+
+    /// Runs `command` as one undo step and updates what it touched.
+    pub fn run(&self, command: Command) -> Result<(), CommandError> {
+        let changes = self.scene.try_update_value(|s| s.run(command)).expect("scene is alive")?;
+        self.after(changes);
+        Ok(())
+    }
+
+    /// Runs `command`, merged into the previous step if that had the same `key`.
+    pub fn run_merging(&self, command: Command, key: &str) -> Result<(), CommandError> {
+        let changes = self
+            .scene
+            .try_update_value(|s| s.run_merging(command, key))
+            .expect("scene is alive")?;
+        self.after(changes);
+        Ok(())
+    }
+
+    pub fn undo(&self) -> bool {
+        match self.scene.try_update_value(Scene::undo).flatten() {
+            Some(changes) => {
+                self.after(changes);
+                true
+            }
+            None => false,
         }
+    }
+
+    pub fn redo(&self) -> bool {
+        match self.scene.try_update_value(Scene::redo).flatten() {
+            Some(changes) => {
+                self.after(changes);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Replaces the whole flow (reload, draft restore), clearing history and selection.
+    pub fn replace(&self, flow: FlowGraph) {
+        self.scene.update_value(|s| s.replace(flow));
+        self.selection.set(Selection::default());
+        self.renaming.set(None);
+        self.editing_condition.set(None);
+        // Unmount every card first: the new cells must not be mistaken for the old ones.
+        self.visible.set(Visible::default());
+        self.build_cells();
+        self.refresh_visible(true);
+        self.history.set((false, false));
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Changes fields outside the graph (name, id, version) without an undo step.
+    pub fn update_meta(&self, f: impl FnOnce(&mut FlowGraph)) {
+        self.scene.update_value(|s| s.update_meta(f));
+        self.revision.update(|r| *r += 1);
+    }
+
+    fn after(&self, changes: Changes) {
+        self.sync(&changes);
+        if changes.structural {
+            // Forget what no longer exists.
+            let scene = self.scene;
+            self.selection.update(|sel| {
+                scene.with_value(|s| {
+                    sel.nodes.retain(|id| s.node(id).is_some());
+                    sel.edges.retain(|id| s.doc().edge(id).is_some());
+                })
+            });
+        }
+        self.refresh_visible(true);
+        let state = self.scene.with_value(|s| (s.can_undo(), s.can_redo()));
+        if self.history.get_untracked() != state {
+            self.history.set(state);
+        }
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Makes the cells of the changed nodes and edges match the scene.
+    fn sync(&self, changes: &Changes) {
+        self.scene.with_value(|scene| {
+            self.nodes.update_value(|cells| {
+                for id in &changes.nodes {
+                    match (scene.node(id), cells.get(id)) {
+                        (Some(node), Some(cell)) => {
+                            if cell.pos.get_untracked() != node.position {
+                                cell.pos.set(node.position);
+                            }
+                            if **cell.node.read_untracked() != *node {
+                                cell.node.set(Arc::new(node.clone()));
+                            }
+                        }
+                        (Some(node), None) => {
+                            cells.insert(id.clone(), NodeCell::of(node));
+                        }
+                        (None, _) => {
+                            cells.remove(id);
+                        }
+                    }
+                }
+            });
+            self.edges.update_value(|cells| {
+                for id in &changes.edges {
+                    match (scene.doc().edge(id), cells.get(id)) {
+                        (Some(edge), Some(cell)) => {
+                            if **cell.read_untracked() != *edge {
+                                cell.set(Arc::new(edge.clone()));
+                            }
+                        }
+                        (Some(edge), None) => {
+                            cells.insert(id.clone(), ArcRwSignal::new(Arc::new(edge.clone())));
+                        }
+                        (None, _) => {
+                            cells.remove(id);
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    fn build_cells(&self) {
+        let (nodes, edges) = self.scene.with_value(|scene| {
+            let flow = scene.flow();
+            let nodes: HashMap<String, NodeCell> =
+                flow.nodes.iter().map(|n| (n.id.clone(), NodeCell::of(n))).collect();
+            let edges: HashMap<String, ArcRwSignal<Arc<Edge>>> = flow
+                .edges
+                .iter()
+                .map(|e| (e.id.clone(), ArcRwSignal::new(Arc::new(e.clone()))))
+                .collect();
+            (nodes, edges)
+        });
+        self.nodes.set_value(nodes);
+        self.edges.set_value(edges);
+    }
+
+    // ----- drag previews -------------------------------------------------------------------
+
+    /// Shows nodes at `positions` without changing the flow (a drag in progress); the drop
+    /// commits one move command, [`CanvasStore::cancel_preview`] puts them back.
+    pub fn preview_positions(&self, positions: &[(String, Position)]) {
+        self.nodes.with_value(|cells| {
+            for (id, at) in positions {
+                if let Some(cell) = cells.get(id)
+                    && cell.pos.get_untracked() != *at
+                {
+                    cell.pos.set(*at);
+                }
+            }
+        });
+    }
+
+    /// Puts previewed nodes back where the flow has them.
+    pub fn cancel_preview(&self, ids: &[String]) {
+        let positions: Vec<(String, Position)> = self.scene.with_value(|s| {
+            ids.iter().filter_map(|id| Some((id.clone(), s.node(id)?.position))).collect()
+        });
+        self.preview_positions(&positions);
+    }
+
+    // ----- viewport ------------------------------------------------------------------------
+
+    /// The flow area the canvas shows.
+    pub fn view_area(&self) -> Bounds {
+        let (w, h) = self.size.get_untracked();
+        let vp = self.viewport.get_untracked();
+        Bounds::spanning(vp.to_flow(Point::new(0.0, 0.0)), vp.to_flow(Point::new(w, h)))
+    }
+
+    /// Looks the visible set up again when the view left the area last queried, the scale
+    /// shrank a lot, or `force` (the flow changed).
+    pub fn refresh_visible(&self, force: bool) {
+        let view = self.view_area();
+        let zoom = self.viewport.get_untracked().zoom;
+        let stale = self.queried.with_value(|q| match q {
+            Some((area, at_zoom)) => !area.contains(&view) || zoom > at_zoom * 4.0,
+            None => true,
+        });
+        if !(force || stale) {
+            return;
+        }
+        // Query half a screen beyond each edge, so small pans need no new lookup.
+        let margin = view.width().max(view.height()) / 2.0;
+        let area = view.inflate(margin);
+        self.queried.set_value(Some((area, zoom)));
+        let (mut nodes, mut edges) = self.scene.with_value(|s| s.visible(&area));
+        let pinned = self.pinned.get_untracked();
+        if !pinned.is_empty() {
+            let present: HashSet<String> = nodes.iter().cloned().collect();
+            nodes.extend(pinned.iter().filter(|id| !present.contains(*id)).cloned());
+            let present: HashSet<String> = edges.iter().cloned().collect();
+            let touching: Vec<String> = self.scene.with_value(|s| {
+                pinned
+                    .iter()
+                    .flat_map(|id| s.doc().edges_of(id).map(|e| e.id.clone()).collect::<Vec<_>>())
+                    .filter(|id| !present.contains(id))
+                    .collect()
+            });
+            let mut seen = HashSet::new();
+            edges.extend(touching.into_iter().filter(|id| seen.insert(id.clone())));
+        }
+        let next = Visible { nodes, edges };
+        if self.visible.with_untracked(|v| *v != next) {
+            self.visible.set(next);
+        }
+    }
+
+    /// Keeps `ids` in the DOM (and their edges) whatever the viewport, until unpinned.
+    pub fn pin(&self, ids: Vec<String>) {
+        self.pinned.set(ids);
+        self.refresh_visible(true);
     }
 
     pub fn pan_by(&self, dx: f64, dy: f64) {
         if dx != 0.0 || dy != 0.0 {
             self.viewport.update(|vp| vp.pan_by(dx, dy));
+            self.refresh_visible(false);
         }
     }
 
     /// Zooms by `factor` around `anchor` (screen point relative to the canvas).
     pub fn zoom_at(&self, anchor: Point, factor: f64) {
         self.viewport.update(|vp| vp.zoom_at(anchor, factor));
+        self.refresh_visible(false);
     }
 
     /// Zooms by `factor` around the middle of the canvas.
     pub fn zoom_centre(&self, factor: f64) {
-        let (w, h) = self.canvas_size();
+        let (w, h) = self.size.get_untracked();
         self.zoom_at(Point::new(w / 2.0, h / 2.0), factor);
+    }
+
+    pub fn set_viewport(&self, viewport: Viewport) {
+        self.viewport.set(viewport);
+        self.refresh_visible(false);
     }
 
     /// Shows the whole flow, centred; keeps the viewport when the flow is empty.
     pub fn fit_to_view(&self) {
-        let (w, h) = self.canvas_size();
-        if let Some(bounds) = self.flow.with_untracked(Bounds::of_nodes) {
-            self.viewport.set(Viewport::fit(bounds, w, h, FIT_MARGIN));
+        if let Some(bounds) = self.scene.with_value(Scene::bounds) {
+            self.fit(bounds);
         }
     }
 
-    pub fn select(&self, node_id: Option<String>) {
-        if self.selected.get_untracked() != node_id {
-            self.selected.set(node_id);
+    /// Shows the selected nodes; the whole flow when nothing is selected.
+    pub fn zoom_to_selection(&self) {
+        let bounds = self
+            .selection
+            .with_untracked(|sel| self.scene.with_value(|s| s.bounds_of(sel.nodes.iter())));
+        match bounds {
+            Some(bounds) => self.fit(bounds),
+            None => self.fit_to_view(),
+        }
+    }
+
+    fn fit(&self, bounds: Bounds) {
+        let (w, h) = self.size.get_untracked();
+        self.set_viewport(Viewport::fit(bounds, w, h, FIT_MARGIN));
+    }
+
+    /// Moves the view so `flow_point` is in the middle, keeping the scale.
+    pub fn centre_on(&self, flow_point: Point) {
+        let (w, h) = self.size.get_untracked();
+        let mut vp = self.viewport.get_untracked();
+        vp.offset = Point::new(w / 2.0 - flow_point.x * vp.zoom, h / 2.0 - flow_point.y * vp.zoom);
+        self.set_viewport(vp);
+    }
+
+    /// Scrolls just enough to bring a node fully into view (keyboard focus moving off-screen).
+    pub fn reveal(&self, id: &str) {
+        let Some(card) = self.scene.with_value(|s| s.node(id).map(super::geometry::card)) else {
+            return;
+        };
+        let view = self.view_area().inflate(-24.0 / self.viewport.get_untracked().zoom);
+        if view.contains(&card) {
+            return;
+        }
+        self.centre_on(card.centre());
+    }
+
+    /// The centre of the view, in flow units (where keyboard-created nodes go).
+    pub fn view_centre(&self) -> Point {
+        self.view_area().centre()
+    }
+
+    /// Measures the canvas element (on mount and on window resize).
+    pub fn measure(&self) {
+        if let Some(svg) = self.svg.get_untracked() {
+            let rect = svg.get_bounding_client_rect();
+            let size = (rect.width().max(1.0), rect.height().max(1.0));
+            if self.size.get_untracked() != size {
+                self.size.set(size);
+                self.refresh_visible(false);
+            }
         }
     }
 
@@ -74,14 +467,36 @@ impl CanvasStore {
         }
     }
 
-    /// Width and height of the canvas element; a nominal size before it is in the page.
-    fn canvas_size(&self) -> (f64, f64) {
-        match self.svg.get_untracked() {
-            Some(svg) => {
-                let rect = svg.get_bounding_client_rect();
-                (rect.width(), rect.height())
-            }
-            None => (1280.0, 720.0),
+    /// Converts client coordinates to flow coordinates.
+    pub fn to_flow(&self, client_x: f64, client_y: f64) -> Point {
+        self.viewport.get_untracked().to_flow(self.to_canvas(client_x, client_y))
+    }
+
+    // ----- selection and messages ----------------------------------------------------------
+
+    pub fn select(&self, selection: Selection) {
+        if self.selection.with_untracked(|s| *s != selection) {
+            self.selection.set(selection);
+        }
+    }
+
+    pub fn select_all(&self) {
+        let all = self.scene.with_value(|s| s.flow().nodes.iter().map(|n| n.id.clone()).collect());
+        self.select(Selection { nodes: all, edges: HashSet::new() });
+    }
+
+    /// Shows a message to the user.
+    pub fn notify(&self, text: impl Into<String>, error: bool) {
+        let serial = self.notice.with_untracked(|n| n.as_ref().map_or(0, |n| n.serial + 1));
+        self.notice.set(Some(Notice { text: text.into(), error, serial }));
+    }
+}
+
+impl NodeCell {
+    fn of(node: &Node) -> NodeCell {
+        NodeCell {
+            pos: ArcRwSignal::new(node.position),
+            node: ArcRwSignal::new(Arc::new(node.clone())),
         }
     }
 }

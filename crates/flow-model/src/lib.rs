@@ -16,7 +16,7 @@ mod kind;
 
 pub use catalogue::PortSpec;
 pub use config::{ConfigError, NodeConfig};
-pub use examples::{EXAMPLES, Example};
+pub use examples::{EXAMPLES, Example, example};
 pub use flow_config::{CoreIdentity, FlowConfig, ModelEntry, QueueTopology};
 pub use graph::{
     Edge, EdgeKind, Endpoint, FlowGraph, Metadata, Node, ParseError, Port, Position, SCHEMA_URL,

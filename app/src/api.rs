@@ -1,0 +1,168 @@
+//! The browser's client of the REST API (`/api/v1`), used by the flows list and the editor.
+//!
+//! Same-origin requests: in the local auth mode they need no credentials; the ScaiKey session
+//! (a later issue) will ride on the same calls.
+
+use flow_model::FlowGraph;
+use gloo_net::http::{Request, Response};
+use serde::{Deserialize, Serialize};
+
+/// Where the API lives, relative to the page.
+const BASE: &str = "/api/v1";
+
+/// A flow in the list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FlowSummary {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub version: String,
+    pub updated_at: String,
+    #[serde(default)]
+    pub access: String,
+}
+
+/// A page of the list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FlowPage {
+    pub items: Vec<FlowSummary>,
+    pub total: u64,
+}
+
+/// A flow with its current document.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FlowDetail {
+    pub id: String,
+    pub version: String,
+    pub content: FlowGraph,
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer at all (no server: the playground, or the network).
+    #[error("The server could not be reached: {0}")]
+    Unreachable(String),
+    /// `If-Match` named an older version.
+    #[error("This flow was saved elsewhere meanwhile (it is now at version {current}).")]
+    Conflict { current: String },
+    /// Any other documented error: the body's `message` (and `fix` when given).
+    #[error("{message}")]
+    Failed { status: u16, error: String, message: String },
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    detail: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    error: String,
+    message: String,
+    #[serde(default)]
+    fix: Option<String>,
+    #[serde(default)]
+    current_version: Option<String>,
+}
+
+async fn read<T: for<'de> Deserialize<'de>>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return response.json::<T>().await.map_err(|e| ApiError::Failed {
+            status,
+            error: "bad_response".into(),
+            message: format!("The server's answer could not be read: {e}"),
+        });
+    }
+    let text = response.text().await.unwrap_or_default();
+    Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) if status == 409 => ApiError::Conflict {
+            current: body.detail.current_version.unwrap_or_else(|| "?".into()),
+        },
+        Ok(body) => {
+            let message = match body.detail.fix {
+                Some(fix) => format!("{} {fix}", body.detail.message),
+                None => body.detail.message,
+            };
+            ApiError::Failed { status, error: body.detail.error, message }
+        }
+        Err(_) => ApiError::Failed {
+            status,
+            error: "http_error".into(),
+            message: format!("The server answered {status}."),
+        },
+    })
+}
+
+fn unreachable(e: gloo_net::Error) -> ApiError {
+    ApiError::Unreachable(e.to_string())
+}
+
+/// Encodes a query parameter value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `GET /flows?search=`: the first page (up to 500) of flows whose name contains `search`.
+pub async fn list_flows(search: &str) -> Result<FlowPage, ApiError> {
+    let url = format!("{BASE}/flows?limit=500&search={}", encode(search.trim()));
+    read(Request::get(&url).send().await.map_err(unreachable)?).await
+}
+
+/// `GET /flows/{id}`.
+pub async fn get_flow(id: &str) -> Result<FlowDetail, ApiError> {
+    read(Request::get(&format!("{BASE}/flows/{}", encode(id))).send().await.map_err(unreachable)?)
+        .await
+}
+
+#[derive(Serialize)]
+struct SaveBody<'a> {
+    name: &'a str,
+    content: &'a FlowGraph,
+}
+
+/// `POST /flows`: saves `flow` as a new flow; the server assigns its id.
+pub async fn create_flow(flow: &FlowGraph) -> Result<FlowDetail, ApiError> {
+    let body = SaveBody { name: &flow.name, content: flow };
+    let request = Request::post(&format!("{BASE}/flows"))
+        .json(&body)
+        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    read(request.send().await.map_err(unreachable)?).await
+}
+
+/// `PUT /flows/{id}` with `If-Match: "<base_version>"`: a new version, or
+/// [`ApiError::Conflict`] when the flow moved on.
+pub async fn update_flow(
+    id: &str,
+    base_version: &str,
+    flow: &FlowGraph,
+) -> Result<FlowDetail, ApiError> {
+    let body = SaveBody { name: &flow.name, content: flow };
+    let request = Request::put(&format!("{BASE}/flows/{}", encode(id)))
+        .header("If-Match", &format!("\"{base_version}\""))
+        .json(&body)
+        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    read(request.send().await.map_err(unreachable)?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(encode("flow_ab-1.x~"), "flow_ab-1.x~");
+    }
+}

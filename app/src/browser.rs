@@ -1,0 +1,67 @@
+//! Small browser services the pages use: the address bar, file downloads and reading picked
+//! files. Each fails quietly where there is no browser (server-side rendering never calls them).
+
+use leptos::wasm_bindgen::{JsCast, JsValue};
+
+/// Shows `path` in the address bar without navigating (the router does not see it), so a
+/// reload reopens what is being edited.
+pub fn replace_path(path: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if window.location().pathname().ok().as_deref() == Some(path) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    }
+}
+
+/// Offers `text` as a file download named `file_name`.
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = web_sys::js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// The text of the first file picked in an `<input type="file">`.
+pub async fn read_picked_file(input: &web_sys::HtmlInputElement) -> Option<(String, String)> {
+    let file = input.files()?.get(0)?;
+    let name = file.name();
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
+    Some((name, text.as_string()?))
+}
+
+/// A file name for a flow: its name in lowercase words joined by dashes.
+pub fn file_stem(name: &str) -> String {
+    let mut stem = String::new();
+    for word in name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !stem.is_empty() {
+            stem.push('-');
+        }
+        stem.push_str(&word.to_lowercase());
+    }
+    if stem.is_empty() { "flow".into() } else { stem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_tidy() {
+        assert_eq!(file_stem("Customer Support v2!"), "customer-support-v2");
+        assert_eq!(file_stem("  "), "flow");
+        assert_eq!(file_stem("Überprüfung / Réponse"), "überprüfung-réponse");
+    }
+}

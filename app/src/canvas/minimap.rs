@@ -1,0 +1,176 @@
+//! The minimap: the whole flow in miniature with the viewport as a rectangle; click or drag on
+//! it to move the view.
+//!
+//! All cards of one category are one `<path>`, rebuilt only when the flow changes (not on pan or
+//! zoom), so the minimap costs a handful of elements however large the flow is.
+
+use std::collections::BTreeMap;
+
+use flow_model::Category;
+use leptos::ev::PointerEvent;
+use leptos::prelude::*;
+
+use super::geometry::{Bounds, NODE_HEIGHT, NODE_WIDTH, Point};
+use super::store::CanvasStore;
+
+/// Size of the minimap in screen pixels.
+pub const WIDTH: f64 = 200.0;
+pub const HEIGHT: f64 = 140.0;
+/// Room around the flow inside the minimap, in flow units.
+const PAD: f64 = 200.0;
+
+/// How the flow maps into the minimap: flow point `p` is drawn at `(p - origin) * scale`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    pub origin: Point,
+    pub scale: f64,
+}
+
+impl Frame {
+    /// The frame showing `area` (the flow plus the view), centred.
+    pub fn of(area: Bounds) -> Frame {
+        let area = area.inflate(PAD);
+        let scale = (WIDTH / area.width().max(1.0)).min(HEIGHT / area.height().max(1.0));
+        let (w, h) = (area.width() * scale, area.height() * scale);
+        Frame {
+            origin: Point::new(
+                area.min.x - (WIDTH - w) / 2.0 / scale,
+                area.min.y - (HEIGHT - h) / 2.0 / scale,
+            ),
+            scale,
+        }
+    }
+
+    pub fn to_map(self, p: Point) -> Point {
+        Point::new((p.x - self.origin.x) * self.scale, (p.y - self.origin.y) * self.scale)
+    }
+
+    pub fn to_flow(self, p: Point) -> Point {
+        Point::new(p.x / self.scale + self.origin.x, p.y / self.scale + self.origin.y)
+    }
+}
+
+/// Path data for all cards, one path per category.
+fn card_paths(store: CanvasStore, frame: Frame) -> Vec<(Category, String)> {
+    use std::fmt::Write;
+    store.with_scene(|s| {
+        let mut paths: BTreeMap<Category, String> = BTreeMap::new();
+        let (w, h) = ((NODE_WIDTH * frame.scale).max(1.5), (NODE_HEIGHT * frame.scale).max(1.0));
+        for node in &s.flow().nodes {
+            let at = frame.to_map(Point::new(node.position.x, node.position.y));
+            let d = paths.entry(node.kind.category()).or_default();
+            let _ = write!(d, "M{:.1} {:.1}h{w:.1}v{h:.1}h{:.1}z", at.x, at.y, -w);
+        }
+        paths.into_iter().collect()
+    })
+}
+
+#[component]
+pub fn Minimap(store: CanvasStore) -> impl IntoView {
+    // The frame follows the flow only (never the view, or panning would redraw every card);
+    // the viewport rectangle is clipped where it leaves the map.
+    let frame = Memo::new(move |_| {
+        store.revision.track();
+        let bounds = store.with_scene(|s| s.bounds());
+        Frame::of(
+            bounds.unwrap_or(Bounds { min: Point::new(0.0, 0.0), max: Point::new(1000.0, 600.0) }),
+        )
+    });
+    // Rebuilt when the flow changes, never on pan or zoom.
+    let paths = Memo::new(move |_| {
+        store.revision.track();
+        card_paths(store, frame.get())
+    });
+    let view_rect = move || {
+        let f = frame.get();
+        store.viewport.track();
+        store.size.track();
+        let view = store.view_area();
+        let (a, b) = (f.to_map(view.min), f.to_map(view.max));
+        (a.x, a.y, (b.x - a.x).max(2.0), (b.y - a.y).max(2.0))
+    };
+    let dragging = StoredValue::new(None::<i32>);
+    let centre_at = move |ev: &PointerEvent| {
+        let Some(target) = ev.current_target() else { return };
+        let Ok(el) = leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target) else {
+            return;
+        };
+        let rect = el.get_bounding_client_rect();
+        let at = Point::new(
+            f64::from(ev.client_x()) - rect.left(),
+            f64::from(ev.client_y()) - rect.top(),
+        );
+        store.centre_on(frame.get_untracked().to_flow(at));
+    };
+    let on_down = move |ev: PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        dragging.set_value(Some(ev.pointer_id()));
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        centre_at(&ev);
+    };
+    let on_move = move |ev: PointerEvent| {
+        if dragging.get_value() == Some(ev.pointer_id()) {
+            centre_at(&ev);
+        }
+    };
+    let on_up = move |ev: PointerEvent| {
+        if dragging.get_value() == Some(ev.pointer_id()) {
+            dragging.set_value(None);
+        }
+    };
+    view! {
+        <svg
+            id="minimap"
+            class="minimap"
+            width=WIDTH
+            height=HEIGHT
+            role="img"
+            aria-label="Minimap: the whole flow and the visible part; click or drag to move the view"
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_up
+        >
+            {move || {
+                paths
+                    .get()
+                    .into_iter()
+                    .map(|(category, d)| {
+                        view! { <path d=d fill=category.colour() class="minimap-cards"></path> }
+                    })
+                    .collect_view()
+            }}
+            <rect
+                class="minimap-view"
+                x=move || view_rect().0
+                y=move || view_rect().1
+                width=move || view_rect().2
+                height=move || view_rect().3
+            ></rect>
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_frame_fits_the_area_and_round_trips() {
+        let area = Bounds { min: Point::new(-1000.0, 0.0), max: Point::new(3000.0, 500.0) };
+        let f = Frame::of(area);
+        let (a, b) = (f.to_map(area.min), f.to_map(area.max));
+        assert!(a.x >= 0.0 && a.y >= 0.0 && b.x <= WIDTH + 1e-9 && b.y <= HEIGHT + 1e-9);
+        let p = Point::new(123.0, 45.0);
+        let back = f.to_flow(f.to_map(p));
+        assert!((back.x - p.x).abs() < 1e-9 && (back.y - p.y).abs() < 1e-9);
+    }
+}
