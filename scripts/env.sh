@@ -17,6 +17,18 @@ MOTO_VERSION=5.2.5
 
 # Builds go outside the clone by default, so a fresh clone reuses compiled dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scaiflow/target}"
+# Cargo judges freshness by modification times, and paths inside artifacts (`env!`, dep-info)
+# are those of the checkout that built them. When another checkout built last, artifacts can
+# look newer than this checkout's sources and be reused wrongly: mark every source file here as
+# changed, so the project's own crates rebuild (compiled dependencies are kept).
+last_checkout="$CARGO_TARGET_DIR/.last-checkout"
+if [[ "$(cat "$last_checkout" 2>/dev/null)" != "$REPO_ROOT" ]] && [[ -e "$REPO_ROOT/.git" ]]; then
+  git -C "$REPO_ROOT" ls-files -z --cached --others --exclude-standard \
+    | (cd "$REPO_ROOT" && xargs -0 -r touch -c --)
+  mkdir -p "$CARGO_TARGET_DIR"
+  printf '%s\n' "$REPO_ROOT" >"$last_checkout"
+fi
+unset last_checkout
 # wasm-opt from npm (binaryen 132) must come before any other on PATH: Debian's binaryen
 # produces WASM that fails to hydrate.
 export PATH="$REPO_ROOT/scripts/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"

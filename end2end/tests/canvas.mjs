@@ -26,7 +26,7 @@ export async function assertExampleRendered(page) {
   assert.equal(await band('node_classify'), 'rgb(37, 99, 235)');
   assert.equal(await band('node_entry'), 'rgb(22, 163, 74)');
   assert.equal(await band('node_review'), 'rgb(180, 83, 9)');
-  assert.equal(await page.locator('#flow-canvas .edge path').count(), 6);
+  assert.equal(await page.locator('#flow-canvas .edge .edge-line').count(), 6);
   assert.equal(await page.locator('#flow-canvas .edge-label').count(), 2);
 }
 
@@ -59,13 +59,30 @@ export async function assertDragPans(page) {
   assert.equal(after.k, before.k);
 }
 
-/** The wheel zooms in and out around the cursor: the flow point under it stays put. */
+/** Scrolling pans the view (Shift: sideways) without zooming. */
+export async function assertScrollPans(page) {
+  const box = await page.locator('#flow-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const before = await viewport(page);
+  await page.mouse.wheel(0, 100);
+  await page.waitForFunction(
+    (t) => document.querySelector('#flow-canvas g.viewport').getAttribute('transform') !== t,
+    await page.getAttribute('#flow-canvas g.viewport', 'transform'),
+  ).catch(() => {});
+  const after = await viewport(page);
+  assert.equal(after.k, before.k);
+  assert.ok(Math.abs(after.y - (before.y - 100)) < 0.5, `y ${before.y} -> ${after.y}`);
+  assert.equal(after.x, before.x);
+}
+
+/** Ctrl+wheel zooms in and out around the cursor: the flow point under it stays put. */
 export async function assertWheelZoomsAroundCursor(page) {
   const box = await page.locator('#flow-canvas').boundingBox();
   const cursor = { x: box.x + box.width * 0.4, y: box.y + box.height * 0.6 };
   const local = { x: cursor.x - box.x, y: cursor.y - box.y };
   const underCursor = (v) => ({ x: (local.x - v.x) / v.k, y: (local.y - v.y) / v.k });
   await page.mouse.move(cursor.x, cursor.y);
+  await page.keyboard.down('Control');
 
   const before = await viewport(page);
   await page.mouse.wheel(0, -300);
@@ -85,7 +102,67 @@ export async function assertWheelZoomsAroundCursor(page) {
     zoomedIn.k,
   );
   const zoomedOut = await viewport(page);
+  await page.keyboard.up('Control');
   assert.ok(zoomedOut.k < zoomedIn.k, `scale ${zoomedIn.k} -> ${zoomedOut.k}`);
   // The page itself must not scroll: the canvas took the wheel.
   assert.equal(await page.evaluate(() => window.scrollY), 0);
+}
+
+/** The "N nodes · M edges" counts of the status bar. */
+export async function counts(page) {
+  const text = await page.textContent('.flow-counts');
+  const m = /(\d+) nodes · (\d+) edges/.exec(text);
+  assert.ok(m, `status bar: ${text}`);
+  return { nodes: Number(m[1]), edges: Number(m[2]) };
+}
+
+/** Waits until the status bar shows `nodes` nodes and `edges` edges. */
+export async function waitForCounts(page, nodes, edges) {
+  await page.waitForFunction(
+    (want) => document.querySelector('.flow-counts')?.textContent === want,
+    `${nodes} nodes · ${edges} edges`,
+  );
+}
+
+/**
+ * The flow as the editor autosaved it to localStorage (the draft), once `ready(flow)` holds.
+ * Drafts are written 500 ms after the last change.
+ */
+export async function draftFlow(page, ready = () => true) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const flow = await page.evaluate(() => {
+      const id = localStorage.getItem('scaiflow_draft_latest');
+      const text = id && localStorage.getItem(`scaiflow_draft_${id}`);
+      return text ? JSON.parse(text).flow : null;
+    });
+    if (flow && ready(flow)) return flow;
+    if (Date.now() > deadline) throw new Error(`no matching draft; last: ${JSON.stringify(flow)?.slice(0, 300)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The screen centre of an element. */
+export async function centre(page, selector) {
+  const box = await page.locator(selector).first().boundingBox();
+  assert.ok(box, `${selector} is not on screen`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Presses the mouse at one element and releases it over another, in small steps. */
+export async function dragBetween(page, from, to, { steps = 8 } = {}) {
+  const a = typeof from === 'string' ? await centre(page, from) : from;
+  const b = typeof to === 'string' ? await centre(page, to) : to;
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps });
+  await page.mouse.up();
+}
+
+/** Flow position of a node card, read from its transform. */
+export async function nodePosition(page, id) {
+  const t = await page.getAttribute(`.node[data-node-id="${id}"]`, 'transform');
+  const m = /translate\(([-\d.e]+)[ ,]+([-\d.e]+)\)/.exec(t);
+  assert.ok(m, `transform of ${id}: ${t}`);
+  return { x: Number(m[1]), y: Number(m[2]) };
 }

@@ -118,6 +118,8 @@ export async function serveStatic(root) {
       return;
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    // Client-side routes (no file extension) all load the app.
+    if (!existsSync(file) && extname(path) === '') file = join(base, 'index.html');
     if (!existsSync(file)) {
       res.writeHead(404).end('not found');
       return;

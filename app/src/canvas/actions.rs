@@ -29,16 +29,19 @@ pub enum End {
 }
 
 impl CanvasStore {
-    /// Adds a node of `kind` with its top-left corner near `at` (snapped) and selects it.
+    /// Adds a node of `kind` with its top-left corner near `at` (snapped, and moved down clear
+    /// of any card already there) and selects it.
     pub fn add_node_at(&self, kind: NodeKind, at: Point) -> Option<String> {
         let id = self.fresh_id("node");
-        let position = Position { x: snap(at.x), y: snap(at.y) };
+        let at = self.free_spot(Point::new(snap(at.x), snap(at.y)));
+        let position = Position { x: at.x, y: at.y };
         let node = Node::new(kind, id.clone(), position);
         self.insert_and_select(Command::Insert { nodes: vec![(None, node)], edges: vec![] }, &id)
     }
 
     /// Adds a node of `kind` from the palette without a pointer: right of the single selected
-    /// node and connected from it when possible, else in the middle of the view.
+    /// node and connected from it when possible, else in the middle of the view; either way
+    /// below any card already there.
     pub fn add_node(&self, kind: NodeKind) -> Option<String> {
         let selected: Vec<String> =
             self.selection.with_untracked(|s| s.nodes.iter().cloned().collect());
@@ -46,40 +49,46 @@ impl CanvasStore {
             [only] => self.with_scene(|s| s.node(only).cloned()),
             _ => None,
         };
-        let Some(previous) = previous else {
-            let centre = self.view_centre();
-            return self.add_node_at(
-                kind,
-                Point::new(centre.x - NODE_WIDTH / 2.0, centre.y - NODE_HEIGHT / 2.0),
-            );
-        };
         let id = self.fresh_id("node");
-        let mut at =
-            Position { x: previous.position.x + NODE_WIDTH + NEXT_GAP, y: previous.position.y };
-        // Step down past nodes already there.
-        while self.with_scene(|s| {
-            let slot = Bounds {
-                min: Point::new(at.x, at.y),
-                max: Point::new(at.x + NODE_WIDTH, at.y + NODE_HEIGHT),
-            };
-            !s.nodes_in(&slot).is_empty()
-        }) {
-            at.y += NODE_HEIGHT + layout::ROW_GAP;
-        }
-        let node = Node::new(kind, id.clone(), at);
+        let wanted = match &previous {
+            Some(p) => Point::new(p.position.x + NODE_WIDTH + NEXT_GAP, p.position.y),
+            None => {
+                let c = self.view_centre();
+                Point::new(snap(c.x - NODE_WIDTH / 2.0), snap(c.y - NODE_HEIGHT / 2.0))
+            }
+        };
+        let at = self.free_spot(wanted);
+        let node = Node::new(kind, id.clone(), Position { x: at.x, y: at.y });
         let mut edges = Vec::new();
-        let first_input = node.inputs.first().map(|p| p.id.clone());
-        let free = self.with_scene(|s| connect::free_output(s.doc(), &previous));
-        if let (Some(input), Some(output)) = (first_input, free) {
-            let edge_id = self.fresh_id("edge");
-            let from = PortRef::new(previous.id.clone(), output);
-            let to = PortRef::new(id.clone(), input);
-            edges.push((None, connect::edge(edge_id, &previous, &from, &to)));
+        if let Some(previous) = &previous {
+            let first_input = node.inputs.first().map(|p| p.id.clone());
+            let free = self.with_scene(|s| connect::free_output(s.doc(), previous));
+            if let (Some(input), Some(output)) = (first_input, free) {
+                let edge_id = self.fresh_id("edge");
+                let from = PortRef::new(previous.id.clone(), output);
+                let to = PortRef::new(id.clone(), input);
+                edges.push((None, connect::edge(edge_id, previous, &from, &to)));
+            }
         }
         let command = Command::Insert { nodes: vec![(None, node)], edges };
         let created = self.insert_and_select(command, &id);
         self.reveal(&id);
         created
+    }
+
+    /// The first spot at or below `wanted` where a card overlaps no other card.
+    fn free_spot(&self, wanted: Point) -> Point {
+        let mut at = wanted;
+        loop {
+            let slot = Bounds {
+                min: Point::new(at.x, at.y),
+                max: Point::new(at.x + NODE_WIDTH, at.y + NODE_HEIGHT),
+            };
+            if self.with_scene(|s| s.nodes_in(&slot).is_empty()) {
+                return at;
+            }
+            at.y += NODE_HEIGHT + layout::ROW_GAP;
+        }
     }
 
     fn insert_and_select(&self, command: Command, id: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use flow_model::{Category, EdgeKind, Node};
+use flow_model::{Category, Edge, EdgeKind, Node};
 use leptos::prelude::*;
 
 use super::connect::PortRef;
@@ -140,13 +140,9 @@ struct Drawn {
     resolved: bool,
 }
 
-/// One edge: a curve with an arrowhead, a wide invisible stroke to click, the condition of a
-/// conditional edge and, when selected, handles to drag its ends.
-#[component]
-pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl IntoView {
-    let cell = store.edge_cell(&id);
-    let edge = cell.clone();
-    let drawn = Memo::new(move |_| {
+/// Where an edge's curve runs, following the cards at its ends.
+fn drawn(store: CanvasStore, edge: Option<ArcRwSignal<Arc<Edge>>>) -> Memo<Option<Drawn>> {
+    Memo::new(move |_| {
         let edge = edge.as_ref()?.get();
         let source = store.node_cell(&edge.source.node)?;
         let target = store.node_cell(&edge.target.node)?;
@@ -161,7 +157,15 @@ pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl Into
             to: port,
             resolved: source_ok && target_ok,
         })
-    });
+    })
+}
+
+/// One edge: a curve with an arrowhead, a wide invisible stroke to click and the condition of
+/// a conditional edge.
+#[component]
+pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl IntoView {
+    let cell = store.edge_cell(&id);
+    let drawn = drawn(store, cell.clone());
     let edge_kind = cell.clone();
     let class = move || {
         let kind = edge_kind.as_ref().map_or(EdgeKind::Sequential, |e| e.with(|e| e.kind));
@@ -187,19 +191,6 @@ pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl Into
             <text class="edge-label" x=at.x y=at.y - 6.0 text-anchor="middle">{text}</text>
         })
     };
-    let handles = {
-        let selected = selected.clone();
-        move || {
-            if !selected() {
-                return None;
-            }
-            let d = drawn.get()?;
-            Some(view! {
-                <circle class="edge-end" data-edge-end="source" cx=d.from.x cy=d.from.y r="7"></circle>
-                <circle class="edge-end" data-edge-end="target" cx=d.to.x cy=d.to.y r="7"></circle>
-            })
-        }
-    };
     let aria = cell
         .as_ref()
         .map(|e| e.with_untracked(|e| format!("edge from {} to {}", e.source.node, e.target.node)));
@@ -208,7 +199,6 @@ pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl Into
             <path class="edge-hit" d=path></path>
             <path class="edge-line" d=path marker-end="url(#edge-arrow)"></path>
             {label}
-            {handles}
         </g>
     }
 }
@@ -238,4 +228,21 @@ pub fn default_input(node: &Node) -> Option<PortRef> {
 /// The output of `node` a drop on its card connects from (when moving an edge's source).
 pub fn default_output(node: &Node) -> Option<PortRef> {
     node.outputs.first().map(|p| PortRef::new(node.id.clone(), p.id.clone()))
+}
+
+/// The handles that drag the ends of a selected edge. They are drawn above the cards, since
+/// they sit on the ports the edge joins.
+#[component]
+pub fn EdgeHandles(store: CanvasStore, id: String) -> impl IntoView {
+    let drawn = drawn(store, store.edge_cell(&id));
+    move || {
+        drawn.get().map(|d| {
+            view! {
+                <g class="edge-handles" data-edge-id=id.clone()>
+                    <circle class="edge-end" data-edge-end="source" cx=d.from.x cy=d.from.y r="7"></circle>
+                    <circle class="edge-end" data-edge-end="target" cx=d.to.x cy=d.to.y r="7"></circle>
+                </g>
+            }
+        })
+    }
 }

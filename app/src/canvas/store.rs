@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flow_model::{Edge, FlowGraph, Node, Position};
 use leptos::prelude::*;
@@ -487,7 +488,10 @@ impl CanvasStore {
 
     /// Shows a message to the user.
     pub fn notify(&self, text: impl Into<String>, error: bool) {
-        let serial = self.notice.with_untracked(|n| n.as_ref().map_or(0, |n| n.serial + 1));
+        // Serials count up for the life of the page, across editors and faded notices, so
+        // that a reader can always tell a new notice from the one before.
+        static SHOWN: AtomicU64 = AtomicU64::new(0);
+        let serial = SHOWN.fetch_add(1, Ordering::Relaxed) + 1;
         self.notice.set(Some(Notice { text: text.into(), error, serial }));
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
 use super::actions::{End, drag_positions, sorted};
-use super::cards::{EdgeView, NodeView, default_input, default_output};
+use super::cards::{EdgeHandles, EdgeView, NodeView, default_input, default_output};
 use super::connect::{self, PortRef, Refusal};
 use super::document::Document;
 use super::geometry::{Bounds, Point};
@@ -337,7 +337,10 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
     };
 
     let on_dblclick = move |ev: MouseEvent| {
-        let Some(target) = element(ev.target()) else { return };
+        // Not the event's target: after a press on a card captured the pointer, clicks are
+        // aimed at the canvas itself.
+        let at = client(&ev);
+        let Some(target) = element_at(at.x, at.y) else { return };
         if let Some(edge) =
             closest(&target, "[data-edge-id]").and_then(|e| e.get_attribute("data-edge-id"))
         {
@@ -468,6 +471,13 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
                                 .node_cell(&id)
                                 .map(|cell| view! { <NodeView store id cell detail connecting/> })
                         }
+                    />
+                </g>
+                <g class="edge-ends">
+                    <For
+                        each=move || store.selection.with(|s| sorted(&s.edges))
+                        key=|id| id.clone()
+                        children=move |id| view! { <EdgeHandles store id/> }
                     />
                 </g>
                 {wire_view}

@@ -603,7 +603,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <span class="hint">"Press ? for shortcuts"</span>
             </footer>
             {move || store.notice.get().map(|n| view! {
-                <div id="notice" class=if n.error { "toast error" } else { "toast" } role=if n.error { "alert" } else { "status" }>
+                <div id="notice" class=if n.error { "toast error" } else { "toast" } role=if n.error { "alert" } else { "status" } data-serial=n.serial>
                     {n.text}
                 </div>
             })}

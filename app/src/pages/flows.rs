@@ -35,7 +35,7 @@ pub fn FlowsPage() -> impl IntoView {
     // `None` until loaded; browser-only (the list is per user, and the playground has none).
     let flows = RwSignal::new(None::<Result<api::FlowPage, ApiError>>);
     Effect::new(move |_| {
-        if !mounted.get() {
+        if !mounted.get() || PLAYGROUND {
             return;
         }
         let q = query.get();
@@ -83,14 +83,14 @@ pub fn FlowsPage() -> impl IntoView {
     };
 
     let list = move || match flows.get() {
-        None => view! { <p class="muted" role="status">"Loading flows…"</p> }.into_any(),
-        Some(Err(ApiError::Unreachable(_))) if PLAYGROUND => view! {
-            <p class="muted">
+        _ if PLAYGROUND => view! {
+            <p id="playground-notice" class="muted">
                 "This playground runs without a server: flows live as drafts in this browser, "
                 "and Save exports a file."
             </p>
         }
         .into_any(),
+        None => view! { <p class="muted" role="status">"Loading flows…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
         Some(Ok(page)) if page.items.is_empty() => {
             let empty = if query.with(String::is_empty) {
@@ -205,14 +205,16 @@ pub fn FlowsPage() -> impl IntoView {
                 {drafts_view}
                 <section class="home-section" aria-labelledby="flows-title">
                     <h2 id="flows-title">"Flows"</h2>
-                    <input
-                        id="flow-search"
-                        type="search"
-                        placeholder="Search by name"
-                        aria-label="Search flows by name"
-                        prop:value=search
-                        on:input=on_search
-                    />
+                    {(!PLAYGROUND).then(|| view! {
+                        <input
+                            id="flow-search"
+                            type="search"
+                            placeholder="Search by name"
+                            aria-label="Search flows by name"
+                            prop:value=search
+                            on:input=on_search
+                        />
+                    })}
                     {list}
                 </section>
                 <section class="home-section" aria-labelledby="examples-title">

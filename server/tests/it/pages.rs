@@ -1,25 +1,23 @@
-//! Server-side rendering: the editor page carries the example flow and the hydration scripts.
+//! Server-side rendering: the home page and the editor's shell, both with the hydration scripts.
 
 use axum::http::StatusCode;
 
 use crate::TestApp;
 
 #[tokio::test]
-async fn the_editor_is_rendered_with_the_example_flow() {
+async fn the_home_page_lists_the_examples_and_carries_the_hydration_scripts() {
     let app = TestApp::new().await;
     let (status, html, content_type) = app.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.unwrap().starts_with("text/html"));
     for expected in [
-        r#"id="flow-canvas""#,
-        r#"data-node-id="node_entry""#,
-        r#"data-node-id="node_review""#,
-        r#"data-edge-id="edge_5""#,
-        "Classify Intent",
-        "Flexible Prompt",
-        "confidence &gt; 0.7",
-        "--node-colour: #2563eb",
-        r#"data-hydrated="false""#,
+        r#"id="new-flow""#,
+        r#"id="flow-search""#,
+        r#"data-example="customer-support""#,
+        r#"data-example="expense-approver""#,
+        r#"data-example="hello-world""#,
+        r#"href="/examples/customer-support""#,
+        r#"data-ready="false""#,
         "/pkg/scaiflow.js",
         "/pkg/scaiflow.wasm",
         "/pkg/scaiflow.css",
@@ -27,8 +25,17 @@ async fn the_editor_is_rendered_with_the_example_flow() {
     ] {
         assert!(html.contains(expected), "missing {expected:?} in {html}");
     }
-    let nodes = html.matches(r#"class="node node-"#).count();
-    assert_eq!(nodes, 7, "one card per node of the example");
+}
+
+#[tokio::test]
+async fn editor_routes_render_a_shell_the_browser_fills_in() {
+    let app = TestApp::new().await;
+    for uri in ["/flows/new", "/flows/some-id", "/drafts/some-id", "/examples/customer-support"] {
+        let (status, html, _) = app.get(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(html.contains("Opening the editor"), "{uri}: {html}");
+        assert!(html.contains("/pkg/scaiflow.wasm"), "{uri}");
+    }
 }
 
 #[tokio::test]
