@@ -89,6 +89,37 @@ pub fn latest() -> Option<String> {
     load(&id).map(|_| id)
 }
 
+/// Where the editor opens `draft`: the saved flow it changes, or the never-saved flow itself.
+pub fn href(draft: &Draft) -> String {
+    match draft.base_version {
+        Some(_) => format!("/flows/{}", draft.flow.id),
+        None => format!("/drafts/{}", draft.flow.id),
+    }
+}
+
+/// True on the first page a browser tab shows of ScaiFlow (remembered in `sessionStorage`),
+/// when the latest draft is restored. Without session storage it is never true: nothing is
+/// restored by surprise on every visit to the flows page.
+pub fn first_page_of_visit() -> bool {
+    const BOOTED: &str = "scaiflow_booted";
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+        else {
+            return false;
+        };
+        if session.get_item(BOOTED).ok().flatten().is_some() {
+            return false;
+        }
+        session.set_item(BOOTED, "1").is_ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = BOOTED;
+        false
+    }
+}
+
 /// Removes the draft of `flow_id` (after a save, or when discarded); failures are ignored.
 pub fn clear(flow_id: &str) {
     let Some(storage) = storage() else { return };

@@ -9,7 +9,7 @@ export const EXAMPLE_NODES = [
 ];
 
 async function viewport(page) {
-  return parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform'));
+  return parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
 }
 
 /** The example flow is drawn: every node card with its label and category colour, every edge. */
@@ -66,8 +66,8 @@ export async function assertScrollPans(page) {
   const before = await viewport(page);
   await page.mouse.wheel(0, 100);
   await page.waitForFunction(
-    (t) => document.querySelector('#flow-canvas g.viewport').getAttribute('transform') !== t,
-    await page.getAttribute('#flow-canvas g.viewport', 'transform'),
+    (t) => document.querySelector('#flow-canvas').dataset.view !== t,
+    await page.getAttribute('#flow-canvas', 'data-view'),
   ).catch(() => {});
   const after = await viewport(page);
   assert.equal(after.k, before.k);
@@ -87,7 +87,7 @@ export async function assertWheelZoomsAroundCursor(page) {
   const before = await viewport(page);
   await page.mouse.wheel(0, -300);
   await page.waitForFunction(
-    (k) => !document.querySelector('#flow-canvas g.viewport').getAttribute('transform').endsWith(`scale(${k})`),
+    (k) => !document.querySelector('#flow-canvas').dataset.view.endsWith(`scale(${k})`),
     before.k,
   );
   const zoomedIn = await viewport(page);
@@ -98,7 +98,7 @@ export async function assertWheelZoomsAroundCursor(page) {
 
   await page.mouse.wheel(0, 600);
   await page.waitForFunction(
-    (k) => !document.querySelector('#flow-canvas g.viewport').getAttribute('transform').endsWith(`scale(${k})`),
+    (k) => !document.querySelector('#flow-canvas').dataset.view.endsWith(`scale(${k})`),
     zoomedIn.k,
   );
   const zoomedOut = await viewport(page);
@@ -159,10 +159,10 @@ export async function dragBetween(page, from, to, { steps = 8 } = {}) {
   await page.mouse.up();
 }
 
-/** Flow position of a node card, read from its transform. */
+/** Flow position of a node card, read from its rectangle. */
 export async function nodePosition(page, id) {
-  const t = await page.getAttribute(`.node[data-node-id="${id}"]`, 'transform');
-  const m = /translate\(([-\d.e]+)[ ,]+([-\d.e]+)\)/.exec(t);
-  assert.ok(m, `transform of ${id}: ${t}`);
-  return { x: Number(m[1]), y: Number(m[2]) };
+  const card = page.locator(`.node[data-node-id="${id}"] .node-card`);
+  const [x, y] = await Promise.all([card.getAttribute('x'), card.getAttribute('y')]);
+  assert.ok(x !== null && y !== null, `position of ${id}: ${x}, ${y}`);
+  return { x: Number(x), y: Number(y) };
 }

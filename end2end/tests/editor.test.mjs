@@ -104,7 +104,7 @@ test('an example opens in the editor with a fresh flow id and renders', async ()
 test('the view pans by drag and scroll, zooms with Ctrl+wheel and the buttons', async () => {
   const { page, errors } = browser;
   const level = async () => Number((await page.textContent('#zoom-level')).replace('%', ''));
-  const k = parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform')).k;
+  const k = parseTransform(await page.getAttribute('#flow-canvas', 'data-view')).k;
   assert.equal(await level(), Math.round(k * 100));
   await page.click('#zoom-in');
   await page.waitForFunction((b) => document.querySelector('#zoom-level').textContent !== b, `${Math.round(k * 100)}%`);
@@ -127,10 +127,10 @@ test('the view pans by drag and scroll, zooms with Ctrl+wheel and the buttons', 
 test('the minimap shows the flow and moves the view', async () => {
   const { page, errors } = browser;
   assert.equal(await page.locator('#minimap .minimap-cards').count() > 0, true);
-  const before = parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform'));
+  const before = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
   const box = await page.locator('#minimap').boundingBox();
   await page.mouse.click(box.x + 10, box.y + 10);
-  const after = parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform'));
+  const after = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
   assert.notDeepEqual(after, before);
   assert.equal(after.k, before.k, 'the minimap pans, it does not zoom');
   assert.deepEqual(errors, []);
@@ -163,7 +163,7 @@ test('every kind can be created from the palette, by click and by drag and drop'
   const dropped = await draftFlow(page, (f) => f.nodes.length === 25);
   const created = dropped.nodes.at(-1);
   assert.equal(created.type, 'tool_http');
-  const vp = parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform'));
+  const vp = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
   const flowX = (200 - vp.x) / vp.k;
   assert.ok(Math.abs(created.position.x - (flowX - 40)) <= 16, `dropped at ${created.position.x}, wanted ~${flowX - 40}`);
   assert.equal(created.position.x % 16, 0, 'snapped to the grid');
@@ -265,7 +265,7 @@ test('box select, move, undo and redo', async () => {
     ['node_classify', 'node_kb'],
   );
   // Drag one of them: both move by the same (snapped) amount, as one step.
-  const k = parseTransform(await page.getAttribute('#flow-canvas g.viewport', 'transform')).k;
+  const k = parseTransform(await page.getAttribute('#flow-canvas', 'data-view')).k;
   const grab = await centre(page, '.node[data-node-id="node_kb"] .node-kind');
   await dragBetween(page, grab, { x: grab.x + 160 * k, y: grab.y + 96 * k }, { steps: 12 });
   const moved = { classify: await nodePosition(page, 'node_classify'), kb: await nodePosition(page, 'node_kb') };
@@ -434,8 +434,19 @@ test('a change not saved is restored as a draft after a reload, and can be disca
   // The flows page offers unsaved work too.
   await page.click('.palette-item[data-kind="checkpoint"]');
   await draftFlow(page, (f) => f.nodes.length === 3);
+  const flowPath = new URL(page.url()).pathname;
   await page.goto(server.url + '/', { waitUntil: 'load' });
   await page.waitForSelector('#draft-list .draft-row');
+  // Coming back in a new tab lands in that unsaved work, restored.
+  const tab = await page.context().newPage();
+  try {
+    await tab.goto(server.url + '/', { waitUntil: 'load' });
+    await tab.waitForURL((url) => url.pathname === flowPath);
+    await tab.waitForSelector('#draft-notice');
+    assert.deepEqual(await counts(tab), { nodes: 3, edges: 1 });
+  } finally {
+    await tab.close();
+  }
   assert.deepEqual(errors, []);
 });
 

@@ -137,7 +137,7 @@ export async function serveStatic(root) {
  * Headless Debian Chromium with a fresh profile. Collects page errors (a broken WASM still
  * shows correct server-rendered HTML, so these are what reveal it) and console errors.
  */
-export async function openBrowser() {
+export async function openBrowser({ args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -146,6 +146,7 @@ export async function openBrowser() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...args,
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());

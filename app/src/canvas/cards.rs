@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use flow_model::{Category, Edge, EdgeKind, Node};
+use flow_model::{Category, Edge, EdgeKind, Node, Position};
 use leptos::prelude::*;
 
 use super::connect::PortRef;
@@ -53,7 +53,19 @@ pub fn NodeView(
         }
     };
     let accepts = Memo::new(move |_| accepts());
-    let transform = move || pos.with(|p| format!("translate({} {})", p.x, p.y));
+    // The card's rectangles take the position as coordinates rather than from a transform on
+    // the group: a transform per card would give the browser one paint chunk per card to
+    // composite on every frame, and zoomed out thousands of cards are drawn.
+    let coordinate = |of: fn(&Position) -> f64| {
+        let pos = pos.clone();
+        move || pos.with(of)
+    };
+    let (card_x, card_y) = (coordinate(|p| p.x), coordinate(|p| p.y));
+    let (band_x, band_y) = (coordinate(|p| p.x), coordinate(|p| p.y));
+    let transform = {
+        let pos = pos.clone();
+        move || pos.with(|p| format!("translate({} {})", p.x, p.y))
+    };
     let node_for_class = node.clone();
     let class = move || {
         let category = node_for_class.with(|n| n.kind.category());
@@ -67,7 +79,12 @@ pub fn NodeView(
         move || node_for_aria.with(|n| format!("{}, {} node", n.label, n.kind.display_name()));
     let node_for_kind = node.clone();
     let kind = move || node_for_kind.with(|n| n.kind.as_str());
-    let content = move || detail.get().then(|| node_content(node.get()));
+    let content = move || {
+        detail.get().then(|| {
+            let transform = transform.clone();
+            view! { <g class="node-content" transform=transform>{node_content(node.get())}</g> }
+        })
+    };
 
     view! {
         <g
@@ -77,15 +94,14 @@ pub fn NodeView(
             class:drop-no=move || accepts.get() == Some(false)
             data-node-id=id
             data-kind=kind
-            transform=transform
             style=style
             tabindex="0"
             role="group"
             aria-roledescription="node"
             aria-label=aria
         >
-            <rect class="node-card" width=NODE_WIDTH height=NODE_HEIGHT rx="10"></rect>
-            <rect class="node-band" width="8" height=NODE_HEIGHT rx="4"></rect>
+            <rect class="node-card" x=card_x y=card_y width=NODE_WIDTH height=NODE_HEIGHT rx="10"></rect>
+            <rect class="node-band" x=band_x y=band_y width="8" height=NODE_HEIGHT rx="4"></rect>
             {content}
         </g>
     }

