@@ -3,6 +3,22 @@
 
 use flow_model::FlowGraph;
 
+/// Reads the file picked in `input` (and clears the input, so the same file can be picked
+/// again) as a new flow with a fresh id: its name, and the flow or why it could not be read.
+/// `None` when nothing was picked.
+pub async fn picked_file(
+    input: &web_sys::HtmlInputElement,
+) -> Option<(String, Result<FlowGraph, String>)> {
+    let picked = crate::browser::read_picked_file(input).await;
+    input.set_value("");
+    let (name, text) = picked?;
+    let flow = parse_flow(&text).map(|mut flow| {
+        flow.id = crate::canvas::ids::IdGen::from_entropy().next("flow", |_| false);
+        flow
+    });
+    Some((name, flow))
+}
+
 /// Parses `text` as FlowGraph JSON when it looks like JSON, else as a YAML manifest.
 pub fn parse_flow(text: &str) -> Result<FlowGraph, String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();

@@ -51,112 +51,95 @@ fn back_to_canvas(store: CanvasStore) {
     }
 }
 
+/// What names a field: its element id, its accessible label and its placeholder.
+struct Names {
+    id: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+}
+
+const RENAME: Names = Names { id: "rename-input", label: "Node label", placeholder: "" };
+const CONDITION: Names =
+    Names { id: "condition-input", label: "Edge condition", placeholder: "e.g. confidence > 0.7" };
+
+/// One in-place text field: `apply` gets its text on Enter or when it loses focus, and either
+/// way, or on Escape, `close` hides it and focus returns to the canvas.
+fn field(
+    store: CanvasStore,
+    names: Names,
+    value: String,
+    style: impl Fn() -> String + Send + Sync + 'static,
+    close: impl Fn() + Clone + Send + Sync + 'static,
+    apply: impl Fn(String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    input.on_load(move |el| focus_and_select(&el));
+    // Not a reactive value: the field's blur can fire after its owner is gone.
+    let done = Arc::new(AtomicBool::new(false));
+    let commit = {
+        let (done, close) = (done.clone(), close.clone());
+        move |text: String| {
+            if done.swap(true, Ordering::Relaxed) {
+                return;
+            }
+            close();
+            apply(text);
+            back_to_canvas(store);
+        }
+    };
+    let cancel = move || {
+        done.store(true, Ordering::Relaxed);
+        close();
+        back_to_canvas(store);
+    };
+    let on_key = {
+        let commit = commit.clone();
+        move |ev: KeyboardEvent| keys(&ev, &commit, &cancel)
+    };
+    let on_blur = move |ev: FocusEvent| commit(event_target_value(&ev));
+    view! {
+        <input
+            id=names.id
+            class="inline-editor"
+            aria-label=names.label
+            placeholder=names.placeholder
+            value=value
+            node_ref=input
+            style=style
+            on:keydown=on_key
+            on:blur=on_blur
+        />
+    }
+}
+
 #[component]
 pub fn InlineEditors(store: CanvasStore) -> impl IntoView {
     let rename = move || {
         let id = store.renaming.get()?;
         let cell = store.node_cell(&id)?;
         let label = cell.node.with_untracked(|n| n.label.clone());
-        let input = NodeRef::<leptos::html::Input>::new();
-        input.on_load(move |el| focus_and_select(&el));
-        // Not a reactive value: the field's blur can fire after its owner is gone.
-        let done = Arc::new(AtomicBool::new(false));
-        let commit = {
-            let id = id.clone();
-            let done = done.clone();
-            move |text: String| {
-                if done.swap(true, Ordering::Relaxed) {
-                    return;
-                }
-                store.renaming.set(None);
-                store.rename(&id, &text);
-                back_to_canvas(store);
-            }
-        };
-        let cancel = {
-            let done = done.clone();
-            move || done.store(true, Ordering::Relaxed)
-        };
-        let cancel = move || {
-            cancel();
-            store.renaming.set(None);
-            back_to_canvas(store);
-        };
         let style = move || {
             let p = cell.pos.get();
             placed(store, Point::new(p.x + 38.0, p.y + 12.0), NODE_WIDTH - 48.0)
         };
-        let on_key = {
-            let commit = commit.clone();
-            move |ev: KeyboardEvent| keys(&ev, &commit, &cancel)
-        };
-        let on_blur = move |ev: FocusEvent| commit(event_target_value(&ev));
-        Some(view! {
-            <input
-                id="rename-input"
-                class="inline-editor"
-                aria-label="Node label"
-                value=label
-                node_ref=input
-                style=style
-                on:keydown=on_key
-                on:blur=on_blur
-            />
-        })
+        let close = move || store.renaming.set(None);
+        let apply = move |text: String| store.rename(&id, &text);
+        Some(field(store, RENAME, label, style, close, apply))
     };
     let condition = move || {
         let id = store.editing_condition.get()?;
         let edge = store.with_scene(|s| s.doc().edge(&id).cloned())?;
         let (source, target) =
             (store.node_cell(&edge.source.node)?, store.node_cell(&edge.target.node)?);
-        let input = NodeRef::<leptos::html::Input>::new();
-        input.on_load(move |el| focus_and_select(&el));
-        // Not a reactive value: the field's blur can fire after its owner is gone.
-        let done = Arc::new(AtomicBool::new(false));
-        let commit = {
-            let id = id.clone();
-            let done = done.clone();
-            move |text: String| {
-                if done.swap(true, Ordering::Relaxed) {
-                    return;
-                }
-                store.editing_condition.set(None);
-                store.set_condition(&id, &text);
-                back_to_canvas(store);
-            }
-        };
-        let cancel = {
-            let done = done.clone();
-            move || done.store(true, Ordering::Relaxed)
-        };
-        let cancel = move || {
-            cancel();
-            store.editing_condition.set(None);
-            back_to_canvas(store);
-        };
         let style = move || {
             let (a, b) = (source.pos.get(), target.pos.get());
             let mid = Point::new((a.x + NODE_WIDTH + b.x) / 2.0 - 90.0, (a.y + b.y) / 2.0 + 18.0);
             placed(store, mid, 180.0)
         };
-        let on_key = {
-            let commit = commit.clone();
-            move |ev: KeyboardEvent| keys(&ev, &commit, &cancel)
-        };
-        let on_blur = move |ev: FocusEvent| commit(event_target_value(&ev));
-        Some(view! {
-            <input
-                id="condition-input"
-                class="inline-editor"
-                aria-label="Edge condition"
-                placeholder="e.g. confidence > 0.7"
-                value=edge.condition.unwrap_or_default()
-                node_ref=input
-                style=style
-                on:keydown=on_key
-                on:blur=on_blur
-            />
-        })
+        let close = move || store.editing_condition.set(None);
+        let apply = move |text: String| store.set_condition(&id, &text);
+        let value = edge.condition.unwrap_or_default();
+        Some(field(store, CONDITION, value, style, close, apply))
     };
     view! {
         {rename}

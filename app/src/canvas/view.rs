@@ -16,7 +16,7 @@ use super::connect::{self, PortRef, Refusal};
 use super::document::Document;
 use super::geometry::{Bounds, Point};
 use super::interaction::{PanGesture, wheel_pan_delta, wheel_zoom_factor};
-use super::store::{CanvasStore, DETAIL_ZOOM, Selection};
+use super::store::{CanvasStore, DETAIL_ZOOM, Selection, Visible};
 
 /// Grid spacing in flow units.
 const GRID: f64 = 24.0;
@@ -516,46 +516,12 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
                     </marker>
                 </defs>
                 <g class="viewport" transform=scene_transform>
-                    <g class="edges">
-                        <For
-                            each=move || store.visible.with(|v| v.edges.clone())
-                            key=|id| id.clone()
-                            children=move |id| view! { <EdgeView store id detail/> }
-                        />
-                    </g>
-                    <g class="nodes">
-                        <For
-                            each=move || store.visible.with(|v| v.nodes.clone())
-                            key=|id| id.clone()
-                            children=move |id| {
-                                store
-                                    .node_cell(&id)
-                                    .map(|cell| view! { <NodeView store id cell detail connecting/> })
-                            }
-                        />
-                    </g>
+                    <Items store items=store.visible detail connecting/>
                 </g>
             </svg>
             <svg class="canvas-layer scene overlay" style:transform=layer_transform>
                 <g class="viewport" transform=scene_transform>
-                    <g class="edges">
-                        <For
-                            each=move || store.lifted.with(|v| v.edges.clone())
-                            key=|id| id.clone()
-                            children=move |id| view! { <EdgeView store id detail/> }
-                        />
-                    </g>
-                    <g class="nodes">
-                        <For
-                            each=move || store.lifted.with(|v| v.nodes.clone())
-                            key=|id| id.clone()
-                            children=move |id| {
-                                store
-                                    .node_cell(&id)
-                                    .map(|cell| view! { <NodeView store id cell detail connecting/> })
-                            }
-                        />
-                    </g>
+                    <Items store items=store.lifted detail connecting/>
                     <g class="edge-ends">
                         <For
                             each=move || store.selection.with(|s| sorted(&s.edges))
@@ -568,6 +534,36 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
                 </g>
             </svg>
         </div>
+    }
+}
+
+/// The edges, then the node cards, of one layer.
+#[component]
+fn Items(
+    store: CanvasStore,
+    items: RwSignal<Visible>,
+    detail: Memo<bool>,
+    connecting: RwSignal<Option<Connecting>>,
+) -> impl IntoView {
+    view! {
+        <g class="edges">
+            <For
+                each=move || items.with(|v| v.edges.clone())
+                key=|id| id.clone()
+                children=move |id| view! { <EdgeView store id detail/> }
+            />
+        </g>
+        <g class="nodes">
+            <For
+                each=move || items.with(|v| v.nodes.clone())
+                key=|id| id.clone()
+                children=move |id| {
+                    store
+                        .node_cell(&id)
+                        .map(|cell| view! { <NodeView store id cell detail connecting/> })
+                }
+            />
+        </g>
     }
 }
 

@@ -119,6 +119,12 @@ fn EditorRoute(source: Source) -> impl IntoView {
     }
 }
 
+/// Downloads `flow` as `<its name>.flow.json`; the file's name, or why it failed.
+fn export_flow(flow: &FlowGraph) -> Result<String, String> {
+    let name = format!("{}.flow.json", browser::file_stem(&flow.name));
+    browser::download(&name, "application/json", &flow.to_json_pretty()).map(|()| name)
+}
+
 /// Finds the flow to open: a draft first (a reload must never lose work), then the server or
 /// the bundled example.
 async fn open(source: Source) -> Result<Opened, String> {
@@ -261,9 +267,8 @@ fn Editor(opened: Opened) -> impl IntoView {
         }
         let flow = store.flow();
         if PLAYGROUND {
-            let name = format!("{}.flow.json", browser::file_stem(&flow.name));
-            match browser::download(&name, "application/json", &flow.to_json_pretty()) {
-                Ok(()) => {
+            match export_flow(&flow) {
+                Ok(name) => {
                     store.notify(format!("This playground has no server: exported {name}"), false)
                 }
                 Err(e) => store.notify(format!("Could not export: {e}"), true),
@@ -337,9 +342,7 @@ fn Editor(opened: Opened) -> impl IntoView {
     };
 
     let export = move || {
-        let flow = store.flow();
-        let name = format!("{}.flow.json", browser::file_stem(&flow.name));
-        if let Err(e) = browser::download(&name, "application/json", &flow.to_json_pretty()) {
+        if let Err(e) = export_flow(&store.flow()) {
             store.notify(format!("Could not export: {e}"), true);
         }
     };
@@ -347,12 +350,9 @@ fn Editor(opened: Opened) -> impl IntoView {
     let on_import = move |_| {
         let Some(input) = import_input.get_untracked() else { return };
         spawn_local(async move {
-            let picked = browser::read_picked_file(&input).await;
-            input.set_value("");
-            let Some((name, text)) = picked else { return };
-            match crate::import::parse_flow(&text) {
-                Ok(mut flow) => {
-                    flow.id = IdGen::from_entropy().next("flow", |_| false);
+            let Some((name, flow)) = crate::import::picked_file(&input).await else { return };
+            match flow {
+                Ok(flow) => {
                     store.replace(flow);
                     base.set(None);
                     restored.set(None);

@@ -6,8 +6,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::browser;
-use crate::canvas::ids::IdGen;
 use crate::drafts;
 use crate::pages::editor::PLAYGROUND;
 
@@ -68,13 +66,10 @@ pub fn FlowsPage() -> impl IntoView {
     let on_import = move |_| {
         let Some(input) = import_input.get_untracked() else { return };
         spawn_local(async move {
-            let picked = browser::read_picked_file(&input).await;
-            input.set_value("");
-            let Some((name, text)) = picked else { return };
-            match crate::import::parse_flow(&text) {
-                Ok(mut flow) => {
+            let Some((name, flow)) = crate::import::picked_file(&input).await else { return };
+            match flow {
+                Ok(flow) => {
                     // An import opens as a new, unsaved flow: hand it over as a draft.
-                    flow.id = IdGen::from_entropy().next("flow", |_| false);
                     drafts::save(&flow, None);
                     if let Some(window) = web_sys::window() {
                         let _ = window.location().set_href(&format!("/drafts/{}", flow.id));
