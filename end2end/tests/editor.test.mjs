@@ -133,6 +133,36 @@ test('the minimap shows the flow and moves the view', async () => {
   const after = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
   assert.notDeepEqual(after, before);
   assert.equal(after.k, before.k, 'the minimap pans, it does not zoom');
+  // Dragging in it moves the view along: 40 map pixels right means the view's centre goes
+  // right too, so the flow moves left on screen.
+  await page.mouse.move(box.x + 60, box.y + 60);
+  await page.mouse.down();
+  const start = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
+  await page.mouse.move(box.x + 100, box.y + 60, { steps: 5 });
+  await page.mouse.up();
+  const dragged = parseTransform(await page.getAttribute('#flow-canvas', 'data-view'));
+  assert.ok(dragged.x < start.x - 20, `x ${start.x} -> ${dragged.x}`);
+  assert.ok(Math.abs(dragged.y - start.y) < 0.5, `y ${start.y} -> ${dragged.y}`);
+  assert.deepEqual(errors, []);
+});
+
+test('zoom to the selection and to fit from the keyboard', async () => {
+  const { page, errors } = browser;
+  await page.click('#zoom-fit');
+  const fitted = await page.textContent('#zoom-level');
+  // One card selected, Shift+2: it is centred at 100 %.
+  await page.click('.node[data-node-id="node_review"] .node-card');
+  await page.keyboard.press('Shift+Digit2');
+  await page.waitForFunction(() => document.querySelector('#zoom-level').textContent === '100%');
+  const card = await page.locator('.node[data-node-id="node_review"] .node-card').boundingBox();
+  const canvas = await page.locator('#flow-canvas').boundingBox();
+  assert.ok(Math.abs(card.x + card.width / 2 - (canvas.x + canvas.width / 2)) < 2, 'centred across');
+  assert.ok(Math.abs(card.y + card.height / 2 - (canvas.y + canvas.height / 2)) < 2, 'centred down');
+  // Shift+1: the whole flow again.
+  await page.keyboard.press('Shift+Digit1');
+  await page.waitForFunction((f) => document.querySelector('#zoom-level').textContent === f, fitted);
+  assert.equal((await page.locator('#flow-canvas .node').count()), 7);
+  await page.keyboard.press('Escape');
   assert.deepEqual(errors, []);
 });
 
