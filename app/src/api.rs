@@ -129,12 +129,22 @@ pub async fn get_flow(id: &str) -> Result<FlowDetail, ApiError> {
 #[derive(Serialize)]
 struct SaveBody<'a> {
     name: &'a str,
+    /// The flow's own description (`metadata.description`), so the flows list shows it.
+    description: &'a str,
     content: &'a FlowGraph,
+}
+
+impl<'a> SaveBody<'a> {
+    fn of(flow: &'a FlowGraph) -> Self {
+        let description =
+            flow.metadata.as_ref().and_then(|m| m.description.as_deref()).unwrap_or_default();
+        SaveBody { name: &flow.name, description, content: flow }
+    }
 }
 
 /// `POST /flows`: saves `flow` as a new flow; the server assigns its id.
 pub async fn create_flow(flow: &FlowGraph) -> Result<FlowDetail, ApiError> {
-    let body = SaveBody { name: &flow.name, content: flow };
+    let body = SaveBody::of(flow);
     let request = Request::post(&format!("{BASE}/flows"))
         .json(&body)
         .map_err(|e| ApiError::Unreachable(e.to_string()))?;
@@ -148,7 +158,7 @@ pub async fn update_flow(
     base_version: &str,
     flow: &FlowGraph,
 ) -> Result<FlowDetail, ApiError> {
-    let body = SaveBody { name: &flow.name, content: flow };
+    let body = SaveBody::of(flow);
     let request = Request::put(&format!("{BASE}/flows/{}", encode(id)))
         .header("If-Match", &format!("\"{base_version}\""))
         .json(&body)
@@ -159,6 +169,17 @@ pub async fn update_flow(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saves_carry_the_flow_s_description() {
+        let flow = FlowGraph::from_json(flow_model::EXAMPLES[0].json).unwrap();
+        let body = serde_json::to_value(SaveBody::of(&flow)).unwrap();
+        assert_eq!(body["name"], flow.name.as_str());
+        let description = flow.metadata.as_ref().and_then(|m| m.description.clone()).unwrap();
+        assert_eq!(body["description"], description.as_str());
+        let bare = FlowGraph::from_json(r#"{"id": "f", "name": "N", "version": "1.0.0"}"#).unwrap();
+        assert_eq!(serde_json::to_value(SaveBody::of(&bare)).unwrap()["description"], "");
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {

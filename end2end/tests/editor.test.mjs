@@ -419,6 +419,7 @@ test('save, reload and see the saved flow; a later save makes a new version', as
   const stored = await api('GET', `/api/v1/flows/${id}`);
   assert.equal(stored.status, 200);
   assert.equal(stored.body.name, 'Greeter');
+  assert.equal(stored.body.description, 'Echo Agent: answers every request with its own message.');
   assert.equal(stored.body.content.nodes.length, 2);
 
   await page.reload({ waitUntil: 'load' });
