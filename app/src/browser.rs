@@ -17,14 +17,30 @@ pub fn replace_path(path: &str) {
 
 /// Offers `text` as a file download named `file_name`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no browser window")?;
-    let document = window.document().ok_or("no document")?;
     let parts = web_sys::js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &blob_type(mime))
+        .map_err(|e| format!("{e:?}"))?;
+    offer(file_name, &blob)
+}
+
+/// Offers `bytes` as a file download named `file_name`.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = web_sys::js_sys::Array::of1(&web_sys::js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &blob_type(mime))
+        .map_err(|e| format!("{e:?}"))?;
+    offer(file_name, &blob)
+}
+
+fn blob_type(mime: &str) -> web_sys::BlobPropertyBag {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    options
+}
+
+fn offer(file_name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    let document = window.document().ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|e| format!("{e:?}"))?;
     let anchor: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();
     anchor.set_href(&url);

@@ -11,6 +11,7 @@ pub mod canvas;
 pub mod drafts;
 mod import;
 mod pages;
+mod preview;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

@@ -569,6 +569,62 @@ test('a two-node flow is built with the keyboard alone', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the live preview compiles in the browser and marks problems on the canvas', async () => {
+  await freshFlow();
+  const page = await openEditor('/examples/hello-world');
+  const { errors } = browser;
+  assert.equal(await page.isVisible('#preview'), false, 'closed until asked for');
+  await page.keyboard.press('Shift+KeyP');
+  await page.waitForSelector('#preview .preview-text');
+  assert.match(await page.textContent('#preview .preview-text'), /persona: Echo Agent/);
+
+  // A rename shows in the YAML at once, with no request to the server.
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.dblclick('.node[data-node-id="node_echo"] .node-label');
+  await page.fill('#rename-input', 'Parrot');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /node_label: Parrot/.test(document.querySelector('#preview .preview-text')?.textContent ?? ''));
+  assert.deepEqual(requests.filter((u) => u.includes('/api/')), []);
+  // The server's compile endpoint gives the same bytes for the same flow.
+  const flow = await draftFlow(page, (f) => f.nodes.some((n) => n.label === 'Parrot'));
+  const served = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'yaml' });
+  assert.equal(served.status, 200);
+  assert.equal(served.body.body, await page.textContent('#preview .preview-text'));
+
+  // IR reads as JSON and downloads as MessagePack; .scai is text.
+  await page.click('.preview-tab[data-tab="ir"]');
+  await page.waitForFunction(() => document.querySelector('#preview .preview-text')?.textContent.trim().startsWith('{'));
+  JSON.parse(await page.textContent('#preview .preview-text'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#preview-download')]);
+  assert.equal(download.suggestedFilename(), 'flow.scir');
+  await page.click('.preview-tab[data-tab="scai"]');
+  await page.waitForFunction(() => !document.querySelector('#preview .preview-text')?.textContent.trim().startsWith('{'));
+
+  // A guarded prompt without a goal is an error: no artifact, a red card, the message listed;
+  // clicking the message selects the card.
+  await page.click('.node[data-node-id="node_echo"] .node-card');
+  await page.click('.palette-item[data-kind="llm_guarded"]');
+  await waitForCounts(page, 3, 2);
+  const added = (await draftFlow(page, (f) => f.nodes.length === 3)).nodes[2].id;
+  await page.waitForSelector(`.node.has-error[data-node-id="${added}"]`);
+  assert.match(await page.textContent('#preview .preview-blocked'), /1 error to fix/);
+  await page.click('.preview-tab[data-tab="diagnostics"]');
+  const row = page.locator(`#diagnostics .diagnostic.error[data-target="${added}"]`);
+  assert.match(await row.textContent(), /llm_guarded needs a goal/);
+  await page.keyboard.press('Escape');
+  await row.click();
+  await page.waitForSelector(`.node.selected[data-node-id="${added}"]`);
+
+  // Undo: the flow compiles again and the badge goes.
+  await page.click('#undo');
+  await page.waitForSelector('#no-diagnostics');
+  assert.equal(await page.locator('.node.has-error').count(), 0);
+  await page.click('#toggle-preview');
+  assert.equal(await page.isVisible('#preview'), false);
+  assert.deepEqual(errors, []);
+});
+
 test('the help overlay lists the shortcuts', async () => {
   const page = await freshFlow();
   const { errors } = browser;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use compiler::Severity;
 use flow_model::{Category, Edge, EdgeKind, Node, Position};
 use leptos::prelude::*;
 
@@ -53,6 +54,10 @@ pub fn NodeView(
         }
     };
     let accepts = Memo::new(move |_| accepts());
+    let problem = {
+        let id = id.clone();
+        Memo::new(move |_| store.problem(&id))
+    };
     // The card's rectangles take the position as coordinates rather than from a transform on
     // the group: a transform per card would give the browser one paint chunk per card to
     // composite on every frame, and zoomed out thousands of cards are drawn.
@@ -92,6 +97,8 @@ pub fn NodeView(
             class:selected=selected
             class:drop-ok=move || accepts.get() == Some(true)
             class:drop-no=move || accepts.get() == Some(false)
+            class:has-error=move || problem.get() == Some(Severity::Error)
+            class:has-warning=move || problem.get() == Some(Severity::Warning)
             data-node-id=id
             data-kind=kind
             style=style
@@ -210,8 +217,12 @@ pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl Into
     let aria = cell
         .as_ref()
         .map(|e| e.with_untracked(|e| format!("edge from {} to {}", e.source.node, e.target.node)));
+    let broken = {
+        let id = id.clone();
+        move || store.problem(&id) == Some(Severity::Error)
+    };
     view! {
-        <g class=class class:selected=selected data-edge-id=id role="group" aria-label=aria>
+        <g class=class class:selected=selected class:edge-error=broken data-edge-id=id role="group" aria-label=aria>
             <path class="edge-hit" d=path></path>
             <path class="edge-line" d=path marker-end="url(#edge-arrow)"></path>
             {label}

@@ -20,6 +20,7 @@ pub enum Action {
     Search,
     Save,
     Help,
+    TogglePreview,
     Escape,
 }
 
@@ -71,6 +72,7 @@ pub fn action(p: Press<'_>) -> Option<Action> {
         ("Digit1", true) => Some(Action::FitView),
         ("Digit2", true) => Some(Action::ZoomToSelection),
         ("KeyL", true) => Some(Action::TidyUp),
+        ("KeyP", true) => Some(Action::TogglePreview),
         ("KeyC", false) => Some(Action::ConnectSelected),
         _ => None,
     }
@@ -125,6 +127,7 @@ pub const SHORTCUTS: &[(&str, &[Shortcut])] = &[
             Shortcut { keys: "Shift+1", what: "Zoom to fit" },
             Shortcut { keys: "Shift+2", what: "Zoom to the selection" },
             Shortcut { keys: "Alt+drag", what: "Move without snapping to the grid" },
+            Shortcut { keys: "Shift+P", what: "Show or hide the live preview" },
         ],
     ),
     (
@@ -162,6 +165,8 @@ mod tests {
     fn layout_independent_keys_use_the_code() {
         // Shift+1 types "!" on US keyboards and other things elsewhere.
         assert_eq!(press("!", "Digit1", false, true), Some(Action::FitView));
+        assert_eq!(press("P", "KeyP", false, true), Some(Action::TogglePreview));
+        assert_eq!(press("p", "KeyP", false, false), None);
         assert_eq!(press("%", "Digit1", false, true), Some(Action::FitView));
         assert_eq!(press("L", "KeyL", false, true), Some(Action::TidyUp));
     }

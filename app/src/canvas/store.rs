@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use compiler::Severity;
 use flow_model::{Edge, FlowGraph, Node, Position};
 use leptos::prelude::*;
 
@@ -88,6 +89,8 @@ pub struct CanvasStore {
     pub lifted: RwSignal<Visible>,
     /// Bumped by every change to the flow (for autosave, the minimap, counts, preview).
     pub revision: RwSignal<u64>,
+    /// The worst diagnostic per node and edge id, from the last analysis (badges).
+    pub problems: RwSignal<Arc<HashMap<String, Severity>>>,
     /// Whether undo and redo have a step to take.
     pub history: RwSignal<(bool, bool)>,
     pub notice: RwSignal<Option<Notice>>,
@@ -113,6 +116,7 @@ impl CanvasStore {
             visible: RwSignal::new(Visible::default()),
             pinned: RwSignal::new(Vec::new()),
             lifted: RwSignal::new(Visible::default()),
+            problems: RwSignal::new(Arc::new(HashMap::new())),
             revision: RwSignal::new(0),
             history: RwSignal::new((false, false)),
             notice: RwSignal::new(None),
@@ -130,6 +134,23 @@ impl CanvasStore {
     /// Reads the scene without tracking.
     pub fn with_scene<R>(&self, f: impl FnOnce(&Scene) -> R) -> R {
         self.scene.with_value(f)
+    }
+
+    /// Reads the flow document as it is now, without copying it.
+    pub fn with_flow<R>(&self, f: impl FnOnce(&FlowGraph) -> R) -> R {
+        self.scene.with_value(|s| f(s.flow()))
+    }
+
+    /// Replaces the diagnostics badges (only when they changed, so cards redraw only then).
+    pub fn set_problems(&self, problems: HashMap<String, Severity>) {
+        if self.problems.with_untracked(|p| **p != problems) {
+            self.problems.set(Arc::new(problems));
+        }
+    }
+
+    /// The worst diagnostic of a node or edge, if any (read reactively).
+    pub fn problem(&self, id: &str) -> Option<Severity> {
+        self.problems.with(|p| p.get(id).copied())
     }
 
     /// A copy of the flow document as it is now.

@@ -100,6 +100,14 @@ fn element(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     target?.dyn_into::<web_sys::Element>().ok()
 }
 
+/// `area` grown outwards to whole grid cells, so the dots stay put when it is redrawn.
+fn snap_to_grid(area: Bounds) -> Bounds {
+    Bounds {
+        min: Point::new((area.min.x / GRID).floor() * GRID, (area.min.y / GRID).floor() * GRID),
+        max: Point::new((area.max.x / GRID).ceil() * GRID, (area.max.y / GRID).ceil() * GRID),
+    }
+}
+
 /// Milliseconds on the page's clock.
 fn now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
@@ -178,6 +186,25 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
         }
     };
     let live_transform = move || store.viewport.with(|vp| vp.transform());
+    // The dot grid is part of the scene, so it moves and scales with it for free. It covers
+    // the view and two screens around it, and is drawn again only when the view leaves that
+    // (or the drawn scale changes), not on every frame of a pan.
+    let grid_area = Memo::new(move |previous: Option<&Bounds>| {
+        let drawn_at = committed.with(|vp| vp.zoom);
+        store.viewport.track();
+        store.size.track();
+        let view = store.view_area();
+        let (w, h) = store.size.get_untracked();
+        let screen = w.max(h) / drawn_at;
+        match previous {
+            Some(area)
+                if area.contains(&view.inflate(screen / 2.0)) && area.width() <= 6.0 * screen =>
+            {
+                *area
+            }
+            _ => snap_to_grid(view.inflate(2.0 * screen)),
+        }
+    });
     // Level of detail follows the drawn scale, so it never changes in the middle of a zoom.
     let detail = Memo::new(move |_| committed.with(|vp| vp.zoom >= DETAIL_ZOOM));
 
@@ -487,22 +514,11 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
             on:drop=on_drop
             on:wheel:capture=on_wheel
         >
-            <svg class="canvas-layer canvas-grid" aria-hidden="true">
-                <defs>
-                    <pattern
-                        id="canvas-grid"
-                        width=GRID
-                        height=GRID
-                        patternUnits="userSpaceOnUse"
-                        patternTransform=live_transform
-                    >
-                        <circle cx="1" cy="1" r="1" class="grid-dot"></circle>
-                    </pattern>
-                </defs>
-                <rect class="canvas-bg" width="100%" height="100%" fill="url(#canvas-grid)"></rect>
-            </svg>
             <svg class="canvas-layer scene" style:transform=layer_transform>
                 <defs>
+                    <pattern id="canvas-grid" width=GRID height=GRID patternUnits="userSpaceOnUse">
+                        <circle cx="1" cy="1" r="1" class="grid-dot"></circle>
+                    </pattern>
                     <marker
                         id="edge-arrow"
                         viewBox="0 0 10 10"
@@ -516,6 +532,14 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
                     </marker>
                 </defs>
                 <g class="viewport" transform=scene_transform>
+                    <rect
+                        class="canvas-bg canvas-grid"
+                        x=move || grid_area.get().min.x
+                        y=move || grid_area.get().min.y
+                        width=move || grid_area.get().width()
+                        height=move || grid_area.get().height()
+                        fill="url(#canvas-grid)"
+                    ></rect>
                     <Items store items=store.visible detail connecting/>
                 </g>
             </svg>

@@ -18,6 +18,7 @@ use crate::canvas::ids::IdGen;
 use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::drafts;
+use crate::preview::PreviewPane;
 
 /// Whether this build has no server behind it (the Trunk playground): Save exports a file.
 pub const PLAYGROUND: bool = cfg!(feature = "csr");
@@ -188,6 +189,7 @@ fn Editor(opened: Opened) -> impl IntoView {
     let saving = RwSignal::new(false);
     let conflict = RwSignal::new(None::<String>);
     let help = RwSignal::new(false);
+    let preview_open = RwSignal::new(false);
     let restored = RwSignal::new(restored_from);
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
@@ -445,6 +447,7 @@ fn Editor(opened: Opened) -> impl IntoView {
             }
             Action::Save => save(),
             Action::Help => help.set(true),
+            Action::TogglePreview => preview_open.update(|o| *o = !*o),
             Action::Escape => {
                 store.select(crate::canvas::Selection::default());
                 return;
@@ -578,6 +581,14 @@ fn Editor(opened: Opened) -> impl IntoView {
                 />
                 <button id="export" title="Download as FlowGraph JSON" on:click=move |_| export()>"Export JSON"</button>
                 <button id="save" class="primary" title="Save (Ctrl+S)" disabled=saving on:click=move |_| save()>{save_label}</button>
+                <button
+                    id="toggle-preview"
+                    title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)"
+                    aria-pressed=move || preview_open.get().to_string()
+                    on:click=move |_| preview_open.update(|o| *o = !*o)
+                >
+                    "Preview"
+                </button>
                 <button id="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| help.set(true)>"?"</button>
             </header>
             {move || restored.get().map(|at| view! {
@@ -587,7 +598,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                     <button class="quiet" on:click=move |_| restored.set(None)>"Keep"</button>
                 </div>
             })}
-            <main class="workspace">
+            <main class="workspace" class:with-preview=move || preview_open.get()>
                 <Palette store search/>
                 <div class="canvas-area">
                     <Canvas store/>
@@ -595,6 +606,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                     <Minimap store/>
                     <ZoomControls store/>
                 </div>
+                <PreviewPane store open=preview_open/>
             </main>
             <footer class="statusbar">
                 <span class="flow-counts">{counts}</span>

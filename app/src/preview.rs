@@ -1,0 +1,321 @@
+//! Live preview, compiled in the browser: the flow's YAML manifest, its SCIR IR (decoded to
+//! readable JSON) or its `.scai` text, and its diagnostics, redone after every change just
+//! after the next frame is painted (a burst of changes is compiled once), with no server
+//! round trip.
+//! The diagnostics also mark the cards and edges they concern on the canvas.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use compiler::{Diagnostic, Format, Severity};
+use flow_model::FlowGraph;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::canvas::{CanvasStore, Selection};
+
+/// The pane's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Yaml,
+    Ir,
+    Scai,
+    Diagnostics,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Yaml, Tab::Ir, Tab::Scai, Tab::Diagnostics];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Yaml => "YAML",
+            Tab::Ir => "IR",
+            Tab::Scai => ".scai",
+            Tab::Diagnostics => "Diagnostics",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Tab::Yaml => "yaml",
+            Tab::Ir => "ir",
+            Tab::Scai => "scai",
+            Tab::Diagnostics => "diagnostics",
+        }
+    }
+
+    fn format(self) -> Option<Format> {
+        match self {
+            Tab::Yaml => Some(Format::Yaml),
+            Tab::Ir => Some(Format::Ir),
+            Tab::Scai => Some(Format::Scai),
+            Tab::Diagnostics => None,
+        }
+    }
+}
+
+/// What the pane shows for one revision of the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// The flow revision it was made from.
+    pub revision: u64,
+    pub tab: Tab,
+    /// Every diagnostic, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The artifact for the tab (IR as pretty JSON); `None` when the flow has errors.
+    pub text: Option<String>,
+    /// The artifact's raw bytes (what a download saves; for IR the MessagePack).
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Analyses `flow` and, for an artifact tab, compiles it.
+pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
+    let mut diagnostics = compiler::analyze(flow);
+    diagnostics.sort_by_key(|d| d.severity != Severity::Error);
+    let artifact = match tab.format() {
+        Some(format) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            compiler::compile_flow(flow, format).ok().map(|out| {
+                let text = match out.text() {
+                    Some(text) => text.to_owned(),
+                    None => compiler::decode(&out.bytes)
+                        .ok()
+                        .and_then(|module| serde_json::to_string_pretty(&module).ok())
+                        .unwrap_or_else(|| "(the IR could not be decoded)".to_owned()),
+                };
+                (text, out.bytes)
+            })
+        }
+        _ => None,
+    };
+    let (text, bytes) = artifact.unzip();
+    Preview { revision, tab, diagnostics, text, bytes }
+}
+
+/// The worst severity per node and per edge, for the canvas's badges.
+pub fn problems(diagnostics: &[Diagnostic]) -> HashMap<String, Severity> {
+    let mut worst = HashMap::new();
+    for d in diagnostics {
+        for id in [&d.node_id, &d.edge_id].into_iter().flatten() {
+            worst
+                .entry(id.clone())
+                .and_modify(|s: &mut Severity| {
+                    if d.severity == Severity::Error {
+                        *s = Severity::Error;
+                    }
+                })
+                .or_insert(d.severity);
+        }
+    }
+    worst
+}
+
+/// The preview pane, and the scheduling that keeps it (and the canvas's badges) current.
+#[component]
+pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
+    let tab = RwSignal::new(Tab::Yaml);
+    let shown = RwSignal::new(None::<Arc<Preview>>);
+    // At most one compile is waiting. It runs just after the next frame is painted (an
+    // animation frame, then a task), so the edit shows first and input is never held up; it
+    // compiles the flow as it is when it runs, so a burst of edits is compiled once and a
+    // result is never older than the flow it is shown with.
+    let scheduled = StoredValue::new(false);
+    Effect::new(move |_| {
+        store.revision.track();
+        tab.track();
+        if scheduled.get_value() {
+            return;
+        }
+        scheduled.set_value(true);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    scheduled.set_value(false);
+                    let revision = store.revision.get_untracked();
+                    // Closed, the pane needs diagnostics only: no artifact is compiled.
+                    let wanted =
+                        if open.get_untracked() { tab.get_untracked() } else { Tab::Diagnostics };
+                    let preview = store.with_flow(|flow| render(flow, wanted, revision));
+                    store.set_problems(problems(&preview.diagnostics));
+                    shown.set(Some(Arc::new(preview)));
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    });
+    // Opening the pane compiles what its tab shows.
+    Effect::new(move |previous: Option<bool>| {
+        let now = open.get();
+        if previous == Some(false) && now {
+            tab.update(|_| {});
+        }
+        now
+    });
+
+    let tabs = Tab::ALL
+        .into_iter()
+        .map(|t| {
+            let count = move || {
+                (t == Tab::Diagnostics)
+                    .then(|| shown.with(|p| p.as_ref().map(|p| p.diagnostics.len())))
+                    .flatten()
+                    .filter(|n| *n > 0)
+                    .map(|n| format!(" ({n})"))
+            };
+            view! {
+                <button
+                    role="tab"
+                    class="preview-tab"
+                    data-tab=t.key()
+                    aria-selected=move || (tab.get() == t).to_string()
+                    on:click=move |_| tab.set(t)
+                >
+                    {t.label()}
+                    {count}
+                </button>
+            }
+        })
+        .collect_view();
+
+    let body = move || {
+        let Some(p) = shown.get() else {
+            return view! { <p class="muted">"Compiling…"</p> }.into_any();
+        };
+        if p.tab == Tab::Diagnostics || tab.get() == Tab::Diagnostics {
+            return diagnostics_list(store, &p.diagnostics).into_any();
+        }
+        match (&p.text, &p.bytes) {
+            (Some(text), Some(bytes)) => {
+                let size = format!("{} bytes", bytes.len());
+                let (name, mime, data) = match p.tab {
+                    Tab::Ir => ("flow.scir", "application/msgpack", bytes.clone()),
+                    Tab::Scai => ("flow.scai", "text/plain", bytes.clone()),
+                    _ => ("flow.yaml", "application/yaml", bytes.clone()),
+                };
+                let download = move |_| {
+                    let _ = browser::download_bytes(name, mime, &data);
+                };
+                view! {
+                    <div class="preview-meta">
+                        <span class="preview-size">{size}</span>
+                        <button class="quiet" id="preview-download" on:click=download>"Download"</button>
+                    </div>
+                    <pre class="preview-text" data-revision=p.revision>{text.clone()}</pre>
+                }
+                .into_any()
+            }
+            _ => {
+                let errors = p.diagnostics.iter().filter(|d| d.is_error()).count();
+                view! {
+                    <p class="preview-blocked" role="status">
+                        {format!(
+                            "The flow has {errors} error{} to fix before it compiles.",
+                            if errors == 1 { "" } else { "s" },
+                        )}
+                    </p>
+                    {diagnostics_list(store, &p.diagnostics)}
+                }
+                .into_any()
+            }
+        }
+    };
+
+    view! {
+        <aside id="preview" class="preview" aria-label="Live preview" hidden=move || !open.get()>
+            <div class="preview-tabs" role="tablist">{tabs}</div>
+            <div class="preview-body">{body}</div>
+        </aside>
+    }
+}
+
+/// The diagnostics as a list; a click on one that names a node selects and shows it.
+fn diagnostics_list(store: CanvasStore, diagnostics: &[Diagnostic]) -> impl IntoView {
+    if diagnostics.is_empty() {
+        return view! { <p class="muted" id="no-diagnostics">"No problems found."</p> }.into_any();
+    }
+    let rows = diagnostics
+        .iter()
+        .map(|d| {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let node = d.node_id.clone();
+            let target = d.node_id.clone().or_else(|| d.edge_id.clone()).unwrap_or_default();
+            let go = move |_| {
+                if let Some(id) = &node {
+                    store.select(Selection::nodes([id.clone()]));
+                    store.reveal(id);
+                }
+            };
+            view! {
+                <li class=format!("diagnostic {severity}") data-target=target on:click=go>
+                    <span class="diagnostic-severity">{severity}</span>
+                    <span class="diagnostic-message">{d.message.clone()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul id="diagnostics" class="diagnostics">{rows}</ul> }.into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use flow_model::EXAMPLES;
+
+    use super::*;
+
+    fn example() -> FlowGraph {
+        FlowGraph::from_json(EXAMPLES[0].json).unwrap()
+    }
+
+    #[test]
+    fn every_artifact_tab_renders_the_compiled_flow() {
+        let flow = example();
+        for tab in [Tab::Yaml, Tab::Scai] {
+            let p = render(&flow, tab, 7);
+            let expected = compiler::compile_flow(&flow, tab.format().unwrap()).unwrap();
+            assert_eq!(p.text.as_deref(), expected.text());
+            assert_eq!(p.bytes.as_deref(), Some(expected.bytes.as_slice()));
+            assert_eq!(p.revision, 7);
+        }
+        let ir = render(&flow, Tab::Ir, 1);
+        let decoded: serde_json::Value = serde_json::from_str(ir.text.as_deref().unwrap()).unwrap();
+        assert!(decoded.is_object(), "the IR reads as a JSON object");
+        assert!(compiler::decode(ir.bytes.as_deref().unwrap()).is_ok(), "the bytes are SCIR");
+        assert!(render(&flow, Tab::Diagnostics, 1).text.is_none());
+    }
+
+    #[test]
+    fn a_flow_with_errors_shows_them_first_and_no_artifact() {
+        let mut flow = example();
+        let first = flow.edges[0].clone();
+        let mut dangling = first.clone();
+        dangling.id = "edge_dangling".into();
+        dangling.target.node = "node_missing".into();
+        flow.edges.push(dangling);
+        let p = render(&flow, Tab::Yaml, 2);
+        assert!(p.text.is_none() && p.bytes.is_none());
+        assert!(p.diagnostics[0].is_error());
+        let worst = problems(&p.diagnostics);
+        assert_eq!(worst.get("edge_dangling"), Some(&Severity::Error));
+    }
+
+    #[test]
+    fn the_worst_severity_wins_per_item() {
+        let d = |severity, node: &str| Diagnostic {
+            severity,
+            message: "m".into(),
+            path: String::new(),
+            node_id: Some(node.into()),
+            edge_id: None,
+        };
+        let worst = problems(&[
+            d(Severity::Warning, "a"),
+            d(Severity::Error, "a"),
+            d(Severity::Warning, "a"),
+            d(Severity::Warning, "b"),
+        ]);
+        assert_eq!(worst["a"], Severity::Error);
+        assert_eq!(worst["b"], Severity::Warning);
+    }
+}
