@@ -14,6 +14,14 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::canvas::{CanvasStore, Selection};
 
+/// Height of one line of the artifact text (the CSS sets the same).
+const LINE_HEIGHT: f64 = 18.0;
+/// Lines kept in the page above the first one in view.
+const OVERSCAN: usize = 40;
+/// Lines in the page at a time: the view and the overscan on both sides, for panes up to
+/// about 2,400 px tall.
+const WINDOW: usize = 220;
+
 /// The pane's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -66,6 +74,33 @@ pub struct Preview {
     pub text: Option<String>,
     /// The artifact's raw bytes (what a download saves; for IR the MessagePack).
     pub bytes: Option<Vec<u8>>,
+    /// Where each line of `text` starts.
+    pub lines: Vec<usize>,
+}
+
+impl Preview {
+    /// Lines `from..to` of the text (clamped), joined as they are in it.
+    pub fn lines_between(&self, from: usize, to: usize) -> &str {
+        let Some(text) = &self.text else { return "" };
+        let count = self.lines.len();
+        let (from, to) = (from.min(count), to.min(count));
+        if from >= to {
+            return "";
+        }
+        let start = self.lines[from];
+        let end = self.lines.get(to).map_or(text.len(), |&next| next);
+        &text[start..end]
+    }
+}
+
+/// Where each line of `text` starts (none for an empty text).
+fn line_starts(text: &str) -> Vec<usize> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1).filter(|&i| i < text.len()))
+        .collect()
 }
 
 /// Analyses `flow` and, for an artifact tab, compiles it.
@@ -88,7 +123,8 @@ pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
         _ => None,
     };
     let (text, bytes) = artifact.unzip();
-    Preview { revision, tab, diagnostics, text, bytes }
+    let lines = text.as_deref().map(line_starts).unwrap_or_default();
+    Preview { revision, tab, diagnostics, text, bytes, lines }
 }
 
 /// The worst severity per node and per edge, for the canvas's badges.
@@ -114,6 +150,8 @@ pub fn problems(diagnostics: &[Diagnostic]) -> HashMap<String, Severity> {
 pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
     let tab = RwSignal::new(Tab::Yaml);
     let shown = RwSignal::new(None::<Arc<Preview>>);
+    // How far the text is scrolled, in pixels.
+    let scroll = RwSignal::new(0.0);
     // At most one compile is waiting. It runs just after the next frame is painted (an
     // animation frame, then a task), so the edit shows first and input is never held up; it
     // compiles the flow as it is when it runs, so a burst of edits is compiled once and a
@@ -184,7 +222,7 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
             return diagnostics_list(store, &p.diagnostics).into_any();
         }
         match (&p.text, &p.bytes) {
-            (Some(text), Some(bytes)) => {
+            (Some(_), Some(bytes)) => {
                 let size = format!("{} bytes", bytes.len());
                 let (name, mime, data) = match p.tab {
                     Tab::Ir => ("flow.scir", "application/msgpack", bytes.clone()),
@@ -194,12 +232,33 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
                 let download = move |_| {
                     let _ = browser::download_bytes(name, mime, &data);
                 };
+                // Only the lines in view (and a screen around them) are in the page: a
+                // 1,000-node manifest is over 20,000 lines, too many to lay out on every edit.
+                let total = p.lines.len();
+                let first = move || {
+                    let line = (scroll.get() / LINE_HEIGHT) as usize;
+                    line.saturating_sub(OVERSCAN).min(total)
+                };
+                let shown_lines = {
+                    let p = p.clone();
+                    move || {
+                        let from = first();
+                        p.lines_between(from, from + WINDOW).to_owned()
+                    }
+                };
+                let offset =
+                    move || format!("transform: translateY({}px)", first() as f64 * LINE_HEIGHT);
                 view! {
                     <div class="preview-meta">
                         <span class="preview-size">{size}</span>
                         <button class="quiet" id="preview-download" on:click=download>"Download"</button>
                     </div>
-                    <pre class="preview-text" data-revision=p.revision>{text.clone()}</pre>
+                    <div
+                        class="preview-lines"
+                        style=format!("height: {}px", total as f64 * LINE_HEIGHT)
+                    >
+                        <pre class="preview-text" data-revision=p.revision data-lines=total style=offset>{shown_lines}</pre>
+                    </div>
                 }
                 .into_any()
             }
@@ -219,10 +278,19 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
         }
     };
 
+    let on_scroll = move |ev: leptos::ev::Event| {
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        {
+            scroll.set(f64::from(el.scroll_top()));
+        }
+    };
+
     view! {
         <aside id="preview" class="preview" aria-label="Live preview" hidden=move || !open.get()>
             <div class="preview-tabs" role="tablist">{tabs}</div>
-            <div class="preview-body">{body}</div>
+            <div class="preview-body" on:scroll=on_scroll>{body}</div>
         </aside>
     }
 }
@@ -298,6 +366,20 @@ mod tests {
         assert!(p.diagnostics[0].is_error());
         let worst = problems(&p.diagnostics);
         assert_eq!(worst.get("edge_dangling"), Some(&Severity::Error));
+    }
+
+    #[test]
+    fn a_window_of_lines_is_cut_from_the_text() {
+        let mut p = render(&example(), Tab::Yaml, 1);
+        p.text = Some("a\nbb\nccc\n".into());
+        p.lines = line_starts(p.text.as_deref().unwrap());
+        assert_eq!(p.lines, [0, 2, 5]);
+        assert_eq!(p.lines_between(0, 3), "a\nbb\nccc\n");
+        assert_eq!(p.lines_between(1, 2), "bb\n");
+        assert_eq!(p.lines_between(2, 99), "ccc\n");
+        assert_eq!(p.lines_between(5, 9), "");
+        assert_eq!(line_starts("x"), [0]);
+        assert!(line_starts("").is_empty());
     }
 
     #[test]

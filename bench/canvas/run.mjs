@@ -60,6 +60,7 @@ async function measureFlow(flow) {
   row.frames['pan (100%)'] = await pan();
   row.frames['zoom (100%)'] = await zoomInOut();
   row.frames['drag 1 node (100%)'] = await dragNode(middle);
+  row.preview = await previewLatency(middle);
   row.heapMb = await page.evaluate(() => (performance.memory?.usedJSHeapSize ?? 0) / 1048576);
   return row;
 }
@@ -202,6 +203,39 @@ async function fit() {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/**
+ * Change-to-preview latency with the YAML tab open: from a key press that nudges card `id` to
+ * the frame that paints the recompiled manifest; median and worst of 10.
+ */
+async function previewLatency(id) {
+  await page.keyboard.press('Escape');
+  await clickNode(id);
+  await page.keyboard.press('Shift+KeyP');
+  await page.waitForSelector('#preview .preview-text', { timeout: 60_000 });
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    times.push(await page.evaluate(() => new Promise((resolve) => {
+      const pre = () => document.querySelector('#preview .preview-text');
+      const before = pre()?.dataset.revision;
+      const start = performance.now();
+      document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {
+        key: 'ArrowRight', code: 'ArrowRight', bubbles: true, cancelable: true,
+      }));
+      const check = () => {
+        if (pre()?.dataset.revision !== before) {
+          requestAnimationFrame(() => resolve(performance.now() - start));
+        } else {
+          requestAnimationFrame(check);
+        }
+      };
+      requestAnimationFrame(check);
+    })));
+  }
+  await page.keyboard.press('Shift+KeyP');
+  times.sort((a, b) => a - b);
+  return { median: times[5], worst: times[9] };
+}
+
 /** The card nearest the middle of the canvas, clear of the minimap. */
 async function middleNode() {
   return page.evaluate(() => {
@@ -263,7 +297,8 @@ function printTable(rows) {
     const opens = [...r.opens].sort((a, b) => a - b);
     console.log(`\n${r.nodes} nodes, ${r.edges} edges: open ${ms(opens[1])} ms median of ${opens.length} `
       + `(best ${opens[0].toFixed(1)}), ${r.rendered} cards drawn at ${r.zoomAtOpen.trim()}, `
-      + `JS heap ${r.heapMb.toFixed(0)} MB; redraw after a zoom ${r.settle.toFixed(0)} ms`);
+      + `JS heap ${r.heapMb.toFixed(0)} MB; redraw after a zoom ${r.settle.toFixed(0)} ms; `
+      + `change to painted YAML preview ${r.preview.median.toFixed(0)} ms median, ${r.preview.worst.toFixed(0)} ms worst`);
     for (const [name, f] of Object.entries(r.frames)) {
       console.log(`  ${name.padEnd(22)} p50 ${ms(f.p50)} ms  p95 ${ms(f.p95)} ms  max ${ms(f.max)} ms  (${f.count} frames)`);
     }

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBrowser, outputDir, parseTransform, startServer } from './harness.mjs';
 import {
@@ -51,6 +52,12 @@ async function freshFlow() {
   await page.goto(server.url + '/', { waitUntil: 'load' });
   await page.evaluate(() => localStorage.clear());
   return openEditor('/flows/new');
+}
+
+/** The text of the file the preview's Download button saves. */
+async function downloaded(page) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#preview-download')]);
+  return readFileSync(await file.path(), 'utf8');
 }
 
 async function api(method, path, body, headers = {}) {
@@ -591,6 +598,7 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   const served = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'yaml' });
   assert.equal(served.status, 200);
   assert.equal(served.body.body, await page.textContent('#preview .preview-text'));
+  assert.equal(served.body.body, await downloaded(page), 'the downloaded manifest too');
 
   // IR reads as JSON and downloads as MessagePack; .scai is text.
   await page.click('.preview-tab[data-tab="ir"]');
@@ -598,8 +606,12 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   JSON.parse(await page.textContent('#preview .preview-text'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#preview-download')]);
   assert.equal(download.suggestedFilename(), 'flow.scir');
+  const ir = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'ir' });
+  assert.equal(readFileSync(await download.path()).toString('base64'), ir.body.body, 'the same IR bytes');
   await page.click('.preview-tab[data-tab="scai"]');
   await page.waitForFunction(() => !document.querySelector('#preview .preview-text')?.textContent.trim().startsWith('{'));
+  const scai = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'scai' });
+  assert.equal(scai.body.body, await downloaded(page), 'the same .scai text');
 
   // A guarded prompt without a goal is an error: no artifact, a red card, the message listed;
   // clicking the message selects the card.
@@ -612,6 +624,12 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   await page.click('.preview-tab[data-tab="diagnostics"]');
   const row = page.locator(`#diagnostics .diagnostic.error[data-target="${added}"]`);
   assert.match(await row.textContent(), /llm_guarded needs a goal/);
+  // The server's validate endpoint finds the same problems.
+  const broken = await draftFlow(page, (f) => f.nodes.length === 3);
+  const checked = await api('POST', '/api/v1/flows/validate', { content: broken });
+  const listed = await page.$$eval('#diagnostics .diagnostic-message', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(checked.body.diagnostics.map((d) => d.message).sort(), [...listed].sort());
+  assert.equal(checked.body.valid, false);
   await page.keyboard.press('Escape');
   await row.click();
   await page.waitForSelector(`.node.selected[data-node-id="${added}"]`);
@@ -622,6 +640,24 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   assert.equal(await page.locator('.node.has-error').count(), 0);
   await page.click('#toggle-preview');
   assert.equal(await page.isVisible('#preview'), false);
+  assert.deepEqual(errors, []);
+});
+
+test('a long manifest is shown a window of lines at a time, following the scroll', async () => {
+  await freshFlow();
+  const page = await openEditor('/examples/customer-support');
+  const { errors } = browser;
+  await page.click('#toggle-preview');
+  await page.waitForSelector('#preview .preview-text');
+  const whole = await downloaded(page);
+  const lines = whole.replace(/\n$/, '').split('\n').length;
+  assert.ok(lines > 250, `${lines} lines`);
+  assert.equal(Number(await page.getAttribute('#preview .preview-text', 'data-lines')), lines);
+  const shown = await page.textContent('#preview .preview-text');
+  assert.ok(whole.startsWith(shown) && shown.length < whole.length, 'the first lines only');
+  await page.$eval('#preview .preview-body', (el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction((end) => document.querySelector('#preview .preview-text').textContent.endsWith(end), whole.slice(-40));
+  await page.click('#toggle-preview');
   assert.deepEqual(errors, []);
 });
 
