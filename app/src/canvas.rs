@@ -12,6 +12,8 @@ pub mod clipboard;
 pub mod connect;
 mod controls;
 pub mod document;
+#[cfg(test)]
+mod fixtures;
 mod geometry;
 pub mod ids;
 mod inline;

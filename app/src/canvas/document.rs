@@ -417,30 +417,16 @@ impl History {
 
 #[cfg(test)]
 mod tests {
-    use flow_model::{EdgeKind, Endpoint, NodeKind};
-
+    use super::super::fixtures::{self, edge};
     use super::*;
 
     fn node(id: &str, x: f64) -> Node {
-        Node::new(NodeKind::LlmRigid, id, Position { x, y: 0.0 })
-    }
-
-    fn edge(id: &str, from: &str, to: &str) -> Edge {
-        Edge {
-            id: id.into(),
-            kind: EdgeKind::Sequential,
-            source: Endpoint { node: from.into(), port: "out".into(), extra: Map::new() },
-            target: Endpoint { node: to.into(), port: "in".into(), extra: Map::new() },
-            condition: None,
-            extra: Map::new(),
-        }
+        fixtures::node(id, x, 0.0)
     }
 
     fn document() -> Document {
-        let mut flow =
-            FlowGraph::from_json(r#"{"id": "f", "name": "F", "version": "1.0.0"}"#).unwrap();
-        flow.nodes = vec![node("a", 0.0), node("b", 100.0), node("c", 200.0)];
-        flow.edges = vec![edge("e1", "a", "b"), edge("e2", "b", "c")];
+        let nodes = vec![node("a", 0.0), node("b", 100.0), node("c", 200.0)];
+        let flow = fixtures::flow(nodes, vec![edge("e1", "a", "b"), edge("e2", "b", "c")]);
         Document::new(flow)
     }
 

@@ -239,32 +239,15 @@ impl Scene {
 
 #[cfg(test)]
 mod tests {
-    use flow_model::{Edge, EdgeKind, Endpoint, NodeKind, Position};
-    use serde_json::Map;
+    use flow_model::Position;
 
+    use super::super::fixtures::{self, edge, node};
     use super::*;
     use crate::canvas::geometry::{NODE_HEIGHT, NODE_WIDTH};
 
-    fn node(id: &str, x: f64, y: f64) -> Node {
-        Node::new(NodeKind::LlmRigid, id, Position { x, y })
-    }
-
-    fn edge(id: &str, from: &str, to: &str) -> Edge {
-        Edge {
-            id: id.into(),
-            kind: EdgeKind::Sequential,
-            source: Endpoint { node: from.into(), port: "out".into(), extra: Map::new() },
-            target: Endpoint { node: to.into(), port: "in".into(), extra: Map::new() },
-            condition: None,
-            extra: Map::new(),
-        }
-    }
-
     fn scene() -> Scene {
-        let mut flow =
-            FlowGraph::from_json(r#"{"id": "f", "name": "F", "version": "1.0.0"}"#).unwrap();
-        flow.nodes = vec![node("a", 0.0, 0.0), node("b", 400.0, 0.0), node("far", 5000.0, 5000.0)];
-        flow.edges = vec![edge("ab", "a", "b"), edge("bfar", "b", "far")];
+        let nodes = vec![node("a", 0.0, 0.0), node("b", 400.0, 0.0), node("far", 5000.0, 5000.0)];
+        let flow = fixtures::flow(nodes, vec![edge("ab", "a", "b"), edge("bfar", "b", "far")]);
         Scene::new(flow)
     }
 
