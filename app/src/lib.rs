@@ -9,6 +9,7 @@ mod api;
 mod browser;
 pub mod canvas;
 pub mod drafts;
+mod highlight;
 mod import;
 mod pages;
 mod preview;

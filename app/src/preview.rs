@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::canvas::{CanvasStore, Selection};
+use crate::highlight::{self, Lang};
 
 /// Height of one line of the artifact text (the CSS sets the same).
 const LINE_HEIGHT: f64 = 18.0;
@@ -239,11 +240,16 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
                     let line = (scroll.get() / LINE_HEIGHT) as usize;
                     line.saturating_sub(OVERSCAN).min(total)
                 };
+                let lang = match p.tab {
+                    Tab::Scai => Lang::Scai,
+                    Tab::Ir => Lang::Json,
+                    _ => Lang::Yaml,
+                };
                 let shown_lines = {
                     let p = p.clone();
                     move || {
                         let from = first();
-                        p.lines_between(from, from + WINDOW).to_owned()
+                        coloured(p.lines_between(from, from + WINDOW), lang)
                     }
                 };
                 let offset =
@@ -257,7 +263,7 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
                         class="preview-lines"
                         style=format!("height: {}px", total as f64 * LINE_HEIGHT)
                     >
-                        <pre class="preview-text" data-revision=p.revision data-lines=total style=offset>{shown_lines}</pre>
+                        <pre class="preview-text" data-revision=p.revision data-lines=total style=offset inner_html=shown_lines></pre>
                     </div>
                 }
                 .into_any()
@@ -292,6 +298,41 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
             <div class="preview-tabs" role="tablist">{tabs}</div>
             <div class="preview-body" on:scroll=on_scroll>{body}</div>
         </aside>
+    }
+}
+
+/// `text` as HTML with coloured spans (every piece escaped): set as the `<pre>`'s inner HTML,
+/// one parse instead of hundreds of nodes made one by one.
+fn coloured(text: &str, lang: Lang) -> String {
+    let mut html = String::with_capacity(text.len() * 2);
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n"));
+        for (token, piece) in highlight::tokens(body, lang) {
+            match token.class() {
+                Some(class) => {
+                    html.push_str("<span class=\"");
+                    html.push_str(class);
+                    html.push_str("\">");
+                    escape_into(&mut html, piece);
+                    html.push_str("</span>");
+                }
+                None => escape_into(&mut html, piece),
+            }
+        }
+        html.push_str(newline);
+    }
+    html
+}
+
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            c => html.push(c),
+        }
     }
 }
 
@@ -380,6 +421,15 @@ mod tests {
         assert_eq!(p.lines_between(5, 9), "");
         assert_eq!(line_starts("x"), [0]);
         assert!(line_starts("").is_empty());
+    }
+
+    #[test]
+    fn coloured_text_is_escaped_html() {
+        let html = coloured("key: \"<b>&\"\n# done\n", Lang::Yaml);
+        assert_eq!(
+            html,
+            "<span class=\"tok-key\">key:</span> <span class=\"tok-string\">&quot;&lt;b&gt;&amp;&quot;</span>\n<span class=\"tok-comment\"># done</span>\n"
+        );
     }
 
     #[test]

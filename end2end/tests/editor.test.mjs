@@ -584,6 +584,9 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   await page.keyboard.press('Shift+KeyP');
   await page.waitForSelector('#preview .preview-text');
   assert.match(await page.textContent('#preview .preview-text'), /persona: Echo Agent/);
+  // Coloured: keys and strings are marked.
+  assert.equal(await page.textContent('#preview .preview-text .tok-key >> nth=0'), 'core:');
+  assert.ok(await page.locator('#preview .preview-text .tok-string').count() > 0);
 
   // A rename shows in the YAML at once, with no request to the server.
   const requests = [];
