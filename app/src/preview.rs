@@ -148,8 +148,13 @@ pub fn problems(diagnostics: &[Diagnostic]) -> HashMap<String, Severity> {
 
 /// The preview pane, and the scheduling that keeps it (and the canvas's badges) current.
 #[component]
-pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
-    let tab = RwSignal::new(Tab::Yaml);
+pub fn PreviewPane(
+    store: CanvasStore,
+    open: RwSignal<bool>,
+    tab: RwSignal<Tab>,
+    /// Errors and warnings of the last analysis, for the status bar.
+    tally: RwSignal<(usize, usize)>,
+) -> impl IntoView {
     let shown = RwSignal::new(None::<Arc<Preview>>);
     // How far the text is scrolled, in pixels.
     let scroll = RwSignal::new(0.0);
@@ -175,6 +180,11 @@ pub fn PreviewPane(store: CanvasStore, open: RwSignal<bool>) -> impl IntoView {
                         if open.get_untracked() { tab.get_untracked() } else { Tab::Diagnostics };
                     let preview = store.with_flow(|flow| render(flow, wanted, revision));
                     store.set_problems(problems(&preview.diagnostics));
+                    let errors = preview.diagnostics.iter().filter(|d| d.is_error()).count();
+                    let counts = (errors, preview.diagnostics.len() - errors);
+                    if tally.get_untracked() != counts {
+                        tally.set(counts);
+                    }
                     shown.set(Some(Arc::new(preview)));
                 },
                 std::time::Duration::ZERO,
@@ -336,6 +346,17 @@ fn escape_into(html: &mut String, text: &str) {
     }
 }
 
+/// "2 errors, 1 warning", or `None` when there are neither.
+pub fn tally_text((errors, warnings): (usize, usize)) -> Option<String> {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (e, 0) => Some(plural(e, "error")),
+        (0, w) => Some(plural(w, "warning")),
+        (e, w) => Some(format!("{}, {}", plural(e, "error"), plural(w, "warning"))),
+    }
+}
+
 /// The diagnostics as a list; a click on one that names a node selects and shows it.
 fn diagnostics_list(store: CanvasStore, diagnostics: &[Diagnostic]) -> impl IntoView {
     if diagnostics.is_empty() {
@@ -430,6 +451,14 @@ mod tests {
             html,
             "<span class=\"tok-key\">key:</span> <span class=\"tok-string\">&quot;&lt;b&gt;&amp;&quot;</span>\n<span class=\"tok-comment\"># done</span>\n"
         );
+    }
+
+    #[test]
+    fn the_tally_reads_naturally() {
+        assert_eq!(tally_text((0, 0)), None);
+        assert_eq!(tally_text((1, 0)).as_deref(), Some("1 error"));
+        assert_eq!(tally_text((0, 3)).as_deref(), Some("3 warnings"));
+        assert_eq!(tally_text((2, 1)).as_deref(), Some("2 errors, 1 warning"));
     }
 
     #[test]

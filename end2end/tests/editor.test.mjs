@@ -624,7 +624,11 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   const added = (await draftFlow(page, (f) => f.nodes.length === 3)).nodes[2].id;
   await page.waitForSelector(`.node.has-error[data-node-id="${added}"]`);
   assert.match(await page.textContent('#preview .preview-blocked'), /1 error to fix/);
-  await page.click('.preview-tab[data-tab="diagnostics"]');
+  // The status bar counts the problems; a click opens them.
+  assert.equal((await page.textContent('#problems')).trim(), '1 error');
+  await page.click('#toggle-preview');
+  await page.click('#problems');
+  await page.waitForSelector('#preview .preview-tab[data-tab="diagnostics"][aria-selected="true"]');
   const row = page.locator(`#diagnostics .diagnostic.error[data-target="${added}"]`);
   assert.match(await row.textContent(), /llm_guarded needs a goal/);
   // The server's validate endpoint finds the same problems.
@@ -641,6 +645,7 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   await page.click('#undo');
   await page.waitForSelector('#no-diagnostics');
   assert.equal(await page.locator('.node.has-error').count(), 0);
+  assert.equal(await page.locator('#problems').count(), 0);
   await page.click('#toggle-preview');
   assert.equal(await page.isVisible('#preview'), false);
   assert.deepEqual(errors, []);

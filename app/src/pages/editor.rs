@@ -18,7 +18,7 @@ use crate::canvas::ids::IdGen;
 use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::drafts;
-use crate::preview::PreviewPane;
+use crate::preview::{PreviewPane, Tab, tally_text};
 
 /// Whether this build has no server behind it (the Trunk playground): Save exports a file.
 pub const PLAYGROUND: bool = cfg!(feature = "csr");
@@ -190,6 +190,12 @@ fn Editor(opened: Opened) -> impl IntoView {
     let conflict = RwSignal::new(None::<String>);
     let help = RwSignal::new(false);
     let preview_open = RwSignal::new(false);
+    let preview_tab = RwSignal::new(Tab::Yaml);
+    let tally = RwSignal::new((0_usize, 0_usize));
+    let show_problems = move |_| {
+        preview_tab.set(Tab::Diagnostics);
+        preview_open.set(true);
+    };
     let restored = RwSignal::new(restored_from);
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
@@ -606,10 +612,18 @@ fn Editor(opened: Opened) -> impl IntoView {
                     <Minimap store/>
                     <ZoomControls store/>
                 </div>
-                <PreviewPane store open=preview_open/>
+                <PreviewPane store open=preview_open tab=preview_tab tally/>
             </main>
             <footer class="statusbar">
                 <span class="flow-counts">{counts}</span>
+                {move || tally_text(tally.get()).map(|text| {
+                    let class = if tally.get().0 > 0 { "problems quiet has-errors" } else { "problems quiet" };
+                    view! {
+                        <button id="problems" class=class title="Show the diagnostics" on:click=show_problems>
+                            {text}
+                        </button>
+                    }
+                })}
                 <span class="flow-selected">{selected}</span>
                 <span class="spacer"></span>
                 <span class="hint">"Press ? for shortcuts"</span>
