@@ -166,6 +166,8 @@ pub fn PreviewPane(
     Effect::new(move |_| {
         store.revision.track();
         tab.track();
+        // Opening the pane compiles what its tab shows.
+        open.track();
         if scheduled.get_value() {
             return;
         }
@@ -191,15 +193,6 @@ pub fn PreviewPane(
             );
         });
     });
-    // Opening the pane compiles what its tab shows.
-    Effect::new(move |previous: Option<bool>| {
-        let now = open.get();
-        if previous == Some(false) && now {
-            tab.update(|_| {});
-        }
-        now
-    });
-
     let tabs = Tab::ALL
         .into_iter()
         .map(|t| {
@@ -235,13 +228,19 @@ pub fn PreviewPane(
         match (&p.text, &p.bytes) {
             (Some(_), Some(bytes)) => {
                 let size = format!("{} bytes", bytes.len());
-                let (name, mime, data) = match p.tab {
-                    Tab::Ir => ("flow.scir", "application/msgpack", bytes.clone()),
-                    Tab::Scai => ("flow.scai", "text/plain", bytes.clone()),
-                    _ => ("flow.yaml", "application/yaml", bytes.clone()),
+                let (name, mime) = match p.tab {
+                    Tab::Ir => ("flow.scir", "application/msgpack"),
+                    Tab::Scai => ("flow.scai", "text/plain"),
+                    _ => ("flow.yaml", "application/yaml"),
                 };
-                let download = move |_| {
-                    let _ = browser::download_bytes(name, mime, &data);
+                // Reads the bytes from the shown preview when clicked: no copy per edit.
+                let download = {
+                    let p = p.clone();
+                    move |_| {
+                        if let Some(bytes) = &p.bytes {
+                            let _ = browser::download_bytes(name, mime, bytes);
+                        }
+                    }
                 };
                 // Only the lines in view (and a screen around them) are in the page: a
                 // 1,000-node manifest is over 20,000 lines, too many to lay out on every edit.

@@ -37,7 +37,6 @@ async function measureFlow(flow) {
   const row = { nodes: flow.nodes.length, edges: flow.edges.length, opens: [], frames: {} };
   for (let i = 0; i < OPENS; i++) row.opens.push(await open(flow));
   row.rendered = await page.locator('#flow-canvas .node').count();
-  if (process.env.BENCH_STYLE) await page.addStyleTag({ content: process.env.BENCH_STYLE });
   await installDriver();
 
   // At the opening view: the whole flow fitted, or as much as the minimum zoom shows.

@@ -1,5 +1,5 @@
 //! The drawn items: node cards and edges. They hold no event handlers (the canvas delegates
-//! every gesture from the `<svg>` by `data-*` attributes), so thousands mount quickly; each
+//! every gesture from the canvas element by `data-*` attributes), so thousands mount quickly; each
 //! reads only its own cells, so a change redraws only what it touched.
 
 use std::sync::Arc;

@@ -46,8 +46,8 @@ fn keys(ev: &KeyboardEvent, commit: &impl Fn(String), cancel: &impl Fn()) {
 }
 
 fn back_to_canvas(store: CanvasStore) {
-    if let Some(svg) = store.svg.get_untracked() {
-        let _ = svg.focus();
+    if let Some(el) = store.element.get_untracked() {
+        let _ = el.focus();
     }
 }
 

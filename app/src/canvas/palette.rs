@@ -48,8 +48,8 @@ pub fn Palette(store: CanvasStore, search: NodeRef<leptos::html::Input>) -> impl
     let add = move |kind: NodeKind| {
         store.add_node(kind);
         // Back to the canvas, so Delete, arrows and Enter act on the new node.
-        if let Some(svg) = store.svg.get_untracked() {
-            let _ = svg.focus();
+        if let Some(el) = store.element.get_untracked() {
+            let _ = el.focus();
         }
     };
     let on_search_key = move |ev: KeyboardEvent| match ev.key().as_str() {

@@ -99,7 +99,7 @@ pub struct CanvasStore {
     /// The conditional edge whose condition is being edited in place.
     pub editing_condition: RwSignal<Option<String>>,
     /// The canvas element (holding the grid and the scene), for converting client coordinates.
-    pub svg: NodeRef<leptos::html::Div>,
+    pub element: NodeRef<leptos::html::Div>,
 }
 
 impl CanvasStore {
@@ -122,7 +122,7 @@ impl CanvasStore {
             notice: RwSignal::new(None),
             renaming: RwSignal::new(None),
             editing_condition: RwSignal::new(None),
-            svg: NodeRef::new(),
+            element: NodeRef::new(),
         };
         store.build_cells();
         store.refresh_visible(true);
@@ -478,8 +478,8 @@ impl CanvasStore {
 
     /// Measures the canvas element (on mount and on window resize).
     pub fn measure(&self) {
-        if let Some(svg) = self.svg.get_untracked() {
-            let rect = svg.get_bounding_client_rect();
+        if let Some(el) = self.element.get_untracked() {
+            let rect = el.get_bounding_client_rect();
             let size = (rect.width().max(1.0), rect.height().max(1.0));
             if self.size.get_untracked() != size {
                 self.size.set(size);
@@ -490,9 +490,9 @@ impl CanvasStore {
 
     /// Converts client (window) coordinates to canvas coordinates.
     pub fn to_canvas(&self, client_x: f64, client_y: f64) -> Point {
-        match self.svg.get_untracked() {
-            Some(svg) => {
-                let rect = svg.get_bounding_client_rect();
+        match self.element.get_untracked() {
+            Some(el) => {
+                let rect = el.get_bounding_client_rect();
                 Point::new(client_x - rect.left(), client_y - rect.top())
             }
             None => Point::new(client_x, client_y),

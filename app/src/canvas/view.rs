@@ -1,9 +1,10 @@
-//! The SVG canvas: grid, the visible edges and node cards, and every pointer gesture on them.
+//! The canvas: grid, the visible edges and node cards in layers, and every pointer gesture on
+//! them.
 //!
-//! One set of pointer handlers on the `<svg>` turns gestures into store calls, finding what was
-//! hit by `data-*` attributes: a background drag pans (with Shift: box select), a card drag moves
-//! the selection (snapped to the grid; Alt drags freely), a drag from an output port draws a new
-//! edge, and a drag from a selected edge's end handle reconnects it.
+//! One set of pointer handlers on the canvas element turns gestures into store calls, finding
+//! what was hit by `data-*` attributes: a background drag pans (with Shift: box select), a card
+//! drag moves the selection (snapped to the grid; Alt drags freely), a drag from an output port
+//! draws a new edge, and a drag from a selected edge's end handle reconnects it.
 
 use flow_model::{NodeKind, Position};
 use leptos::ev::{DragEvent, MouseEvent, PointerEvent, WheelEvent};
@@ -117,7 +118,7 @@ fn closest(el: &web_sys::Element, selector: &str) -> Option<web_sys::Element> {
     el.closest(selector).ok().flatten()
 }
 
-/// The element under a client point (with the pointer captured, events all target the svg).
+/// The element under a client point (with the pointer captured, events all target the canvas element).
 fn element_at(x: f64, y: f64) -> Option<web_sys::Element> {
     document().element_from_point(x as f32, y as f32)
 }
@@ -209,9 +210,9 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
     let detail = Memo::new(move |_| committed.with(|vp| vp.zoom >= DETAIL_ZOOM));
 
     let capture = move |ev: &PointerEvent| {
-        if let Some(svg) = store.svg.get_untracked() {
+        if let Some(el) = store.element.get_untracked() {
             // Keep receiving moves when the pointer leaves the canvas mid-drag.
-            let _ = svg.set_pointer_capture(ev.pointer_id());
+            let _ = el.set_pointer_capture(ev.pointer_id());
         }
     };
 
@@ -302,8 +303,8 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
         capture(&ev);
         ev.prevent_default();
         // Keep keyboard focus on the canvas so shortcuts apply to it.
-        if let Some(svg) = store.svg.get_untracked() {
-            let _ = svg.focus();
+        if let Some(el) = store.element.get_untracked() {
+            let _ = el.focus();
         }
     };
 
@@ -499,7 +500,7 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
             class:connecting=move || connecting.with(Option::is_some)
             class:far=move || !detail.get()
             data-view=live_transform
-            node_ref=store.svg
+            node_ref=store.element
             tabindex="-1"
             role="application"
             aria-label="Flow canvas"

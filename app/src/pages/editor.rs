@@ -204,7 +204,7 @@ fn Editor(opened: Opened) -> impl IntoView {
 
     // First paint: measure the canvas, fit the flow, keep the size current on resize.
     Effect::new(move |_| {
-        if store.svg.get().is_some() {
+        if store.element.get().is_some() {
             store.measure();
             store.fit_to_view();
         }
