@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 /// Where the API lives, relative to the page.
 const BASE: &str = "/api/v1";
 
+/// The server-less playground build has no API to ask.
+const NO_SERVER: bool = cfg!(feature = "csr");
+
+fn no_server() -> Result<(), ApiError> {
+    if NO_SERVER {
+        return Err(ApiError::Unreachable("this playground runs without a server".into()));
+    }
+    Ok(())
+}
+
 /// A flow in the list.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct FlowSummary {
@@ -164,6 +174,95 @@ pub async fn update_flow(
         .json(&body)
         .map_err(|e| ApiError::Unreachable(e.to_string()))?;
     read(request.send().await.map_err(unreachable)?).await
+}
+
+/// `GET /me`: who is signed in, and their tenant.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Me {
+    pub tenant_id: String,
+    pub tenant_slug: String,
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    no_server()?;
+    read(Request::get(&format!("{BASE}/me")).send().await.map_err(unreachable)?).await
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Credentials {
+    configured: bool,
+}
+
+/// Why the ScaiGrid lookups cannot be used here.
+pub const NOT_CONFIGURED: &str = "ScaiGrid is not configured on this server (SCAIGRID_API_KEY is not set and the tenant has no credentials)";
+
+/// `GET /tenants/me/scaigrid_credentials`: fails with [`NOT_CONFIGURED`] when this server
+/// cannot call ScaiGrid for the tenant, so lookups are not tried in vain.
+pub async fn require_scaigrid() -> Result<(), ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/tenants/me/scaigrid_credentials");
+    let credentials: Credentials =
+        read(Request::get(&url).send().await.map_err(unreachable)?).await?;
+    if credentials.configured {
+        Ok(())
+    } else {
+        Err(ApiError::Failed {
+            status: 412,
+            error: "missing_credentials".into(),
+            message: NOT_CONFIGURED.into(),
+        })
+    }
+}
+
+/// The `{"data": [...]}` envelope of the ScaiGrid lookups.
+#[derive(Debug, Clone, Deserialize)]
+struct Data<T> {
+    data: Vec<T>,
+}
+
+/// A model of the tenant's ScaiGrid catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GridModel {
+    pub slug: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// `GET /scaigrid/models`: the Model Picker's catalogue.
+pub async fn grid_models() -> Result<Vec<GridModel>, ApiError> {
+    require_scaigrid().await?;
+    let url = format!("{BASE}/scaigrid/models");
+    read::<Data<GridModel>>(Request::get(&url).send().await.map_err(unreachable)?)
+        .await
+        .map(|d| d.data)
+}
+
+/// A ScaiQueue scope of the tenant.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct QueueScope {
+    pub id: String,
+    pub slug: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `GET /scaiqueue/scopes`.
+pub async fn queue_scopes() -> Result<Vec<QueueScope>, ApiError> {
+    require_scaigrid().await?;
+    let url = format!("{BASE}/scaiqueue/scopes");
+    read::<Data<QueueScope>>(Request::get(&url).send().await.map_err(unreachable)?)
+        .await
+        .map(|d| d.data)
+}
+
+/// `GET /scaiqueue/scopes/{id}/queues`: the queues of a scope, as topology entries.
+pub async fn scope_queues(scope_id: &str) -> Result<Vec<serde_json::Value>, ApiError> {
+    let url = format!("{BASE}/scaiqueue/scopes/{}/queues", encode(scope_id));
+    read::<Data<serde_json::Value>>(Request::get(&url).send().await.map_err(unreachable)?)
+        .await
+        .map(|d| d.data)
 }
 
 #[cfg(test)]

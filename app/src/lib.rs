@@ -13,6 +13,7 @@ mod highlight;
 mod import;
 mod pages;
 mod preview;
+mod properties;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

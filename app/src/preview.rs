@@ -182,6 +182,9 @@ pub fn PreviewPane(
                         if open.get_untracked() { tab.get_untracked() } else { Tab::Diagnostics };
                     let preview = store.with_flow(|flow| render(flow, wanted, revision));
                     store.set_problems(problems(&preview.diagnostics));
+                    if store.diagnostics.with_untracked(|d| **d != preview.diagnostics) {
+                        store.diagnostics.set(Arc::new(preview.diagnostics.clone()));
+                    }
                     let errors = preview.diagnostics.iter().filter(|d| d.is_error()).count();
                     let counts = (errors, preview.diagnostics.len() - errors);
                     if tally.get_untracked() != counts {

@@ -137,12 +137,12 @@ export async function serveStatic(root) {
  * Headless Debian Chromium with a fresh profile. Collects page errors (a broken WASM still
  * shows correct server-rendered HTML, so these are what reveal it) and console errors.
  */
-export async function openBrowser({ args = [] } = {}) {
+export async function openBrowser({ args = [], viewport = { width: 1400, height: 860 } } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1400, height: 860 },
+    viewport,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',

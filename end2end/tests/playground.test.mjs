@@ -44,6 +44,15 @@ test('the playground opens an example and edits it without any server', async ()
   await page.click('#zoom-fit');
   await page.click('.palette-item[data-kind="data_variable_set"]');
   await waitForCounts(page, 8, 6);
+  // The new node's form is in the properties panel; its edits need no server either.
+  await page.waitForSelector('#properties .node-form[data-kind="data_variable_set"]');
+  await page.locator('#cfg-assignments .pair-add').click();
+  await page.locator('#cfg-assignments .pair[data-key="name"] .pair-value').fill('{{message.text}}');
+  await draftFlow(page, (f) => f.nodes[7].config.assignments?.name === '{{message.text}}');
+  // With nothing selected the flow's properties show; the Model Picker explains it has no server.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#model-picker-note:has-text("without a server")');
   const edited = await draftFlow(page, (f) => f.nodes.length === 8);
   await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('.editor[data-ready="true"]', { timeout: 60_000 });

@@ -4,6 +4,7 @@
 //! documented and every documented operation is routed.
 
 mod flows;
+mod me;
 mod preview;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
@@ -26,6 +27,7 @@ use crate::state::AppState;
     tags(
         (name = "flows", description = "Flows and their versions"),
         (name = "preview", description = "Stateless compilation and validation"),
+        (name = "auth", description = "Who is calling"),
     )
 )]
 struct Info;
@@ -43,6 +45,8 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::versions))
         .routes(routes!(flows::version))
         .routes(routes!(flows::deployments))
+        .routes(routes!(me::me))
+        .routes(routes!(me::scaigrid_credentials))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let api = api

@@ -39,6 +39,11 @@ impl Principal {
         }
     }
 
+    /// The tenant's slug (`core://{tenant_slug}/...`): its id without the `tnt_` prefix.
+    pub fn tenant_slug(&self) -> &str {
+        self.tenant_id.strip_prefix("tnt_").unwrap_or(&self.tenant_id)
+    }
+
     /// Super and tenant admins administer every flow of their tenant.
     pub fn is_tenant_admin(&self) -> bool {
         self.admin_role.is_some()

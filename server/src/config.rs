@@ -46,9 +46,45 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Memory for caching flow contents.
     pub content_cache_bytes: usize,
+    /// The server-wide ScaiGrid credential (`SCAIGRID_API_KEY`), the fallback when a tenant has
+    /// none of its own.
+    pub scaigrid: Option<ScaiGridCredential>,
     /// The env files that were read, for the start-up log.
     pub env_files: Vec<PathBuf>,
 }
+
+/// Where ScaiGrid is and the key to call it with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ScaiGridCredential {
+    pub base_url: String,
+    pub api_key: String,
+}
+
+impl ScaiGridCredential {
+    /// The key as it may be shown: its first and last four characters.
+    pub fn masked_key(&self) -> String {
+        let chars: Vec<char> = self.api_key.chars().collect();
+        if chars.len() <= 8 {
+            return "…".to_owned();
+        }
+        let head: String = chars[..4].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}…{tail}")
+    }
+}
+
+impl fmt::Debug for ScaiGridCredential {
+    /// Never prints the key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScaiGridCredential")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.masked_key())
+            .finish()
+    }
+}
+
+/// The public ScaiGrid endpoint, used when `SCAIGRID_BASE_URL` is not set.
+pub const DEFAULT_SCAIGRID_URL: &str = "https://scaigrid.scailabs.ai";
 
 /// Which SQL database holds the metadata.
 #[derive(Clone, PartialEq, Eq)]
@@ -198,8 +234,22 @@ impl Config {
             })?,
         };
 
+        let scaigrid_url = match get("SCAIGRID_BASE_URL") {
+            None => DEFAULT_SCAIGRID_URL.to_owned(),
+            Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
+                raw.trim_end_matches('/').to_owned()
+            }
+            Some(raw) => {
+                return Err(invalid("SCAIGRID_BASE_URL", raw, "expected an http(s):// URL"));
+            }
+        };
+        let scaigrid = get("SCAIGRID_API_KEY").filter(|key| !key.trim().is_empty()).map(|key| {
+            ScaiGridCredential { base_url: scaigrid_url, api_key: key.trim().to_owned() }
+        });
+
         Ok(Config {
             host,
+            scaigrid,
             port,
             database,
             object_store,
@@ -410,6 +460,20 @@ mod tests {
         assert_eq!(c.auth, AuthMode::Local);
         assert_eq!(c.max_body_bytes, 8 * 1024 * 1024);
         assert_eq!(c.content_cache_bytes, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn the_scaigrid_key_is_optional_and_never_printed() {
+        assert!(config(&[]).unwrap().scaigrid.is_none());
+        let c = config(&[("SCAIGRID_API_KEY", "sgk_abcdefgh1234")]).unwrap();
+        let grid = c.scaigrid.unwrap();
+        assert_eq!(grid.base_url, DEFAULT_SCAIGRID_URL);
+        assert_eq!(grid.masked_key(), "sgk_…1234");
+        assert!(!format!("{grid:?}").contains("abcdefgh"));
+        let c = config(&[("SCAIGRID_API_KEY", "k"), ("SCAIGRID_BASE_URL", "http://127.0.0.1:9/")])
+            .unwrap();
+        assert_eq!(c.scaigrid.unwrap().base_url, "http://127.0.0.1:9");
+        assert!(error(&[("SCAIGRID_BASE_URL", "grid.local")]).contains("SCAIGRID_BASE_URL"));
     }
 
     #[test]

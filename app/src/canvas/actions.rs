@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::clipboard::{self, Placement};
 use super::connect::{self, PortRef, Refusal};
-use super::document::Command;
+use super::document::{Command, FlowProperties};
 use super::geometry::{self, Bounds, NODE_HEIGHT, NODE_WIDTH, Point, snap};
 use super::layout;
 use super::store::{CanvasStore, Selection};
@@ -218,9 +218,80 @@ impl CanvasStore {
         self.report(self.run(Command::Rename { id: id.to_owned(), label: label.to_owned() }));
     }
 
-    /// Sets a node's whole config (the property panel's edits).
+    /// Sets a node's whole config.
     pub fn configure(&self, id: &str, config: serde_json::Map<String, Value>) {
         self.report(self.run(Command::Configure { id: id.to_owned(), config }));
+    }
+
+    /// Sets (or with `None` removes) one config field of a node. Successive edits of the same
+    /// field (typing) are one undo step.
+    pub fn set_config_field(&self, id: &str, key: &str, value: Option<Value>) {
+        let Some(mut config) = self.with_scene(|s| s.node(id).map(|n| n.config.clone())) else {
+            return;
+        };
+        if config.get(key) == value.as_ref() {
+            return;
+        }
+        match value {
+            Some(value) => {
+                config.insert(key.to_owned(), value);
+            }
+            None => {
+                config.remove(key);
+            }
+        }
+        let command = Command::Configure { id: id.to_owned(), config };
+        self.report(self.run_merging(command, &format!("config:{id}:{key}")));
+    }
+
+    /// Replaces a node's ports as one step. Edges on a port renamed in `renames` (output?, old
+    /// id, new id) follow it; edges on a port that is gone stay, dangling, so the canvas shows
+    /// them broken until they are reconnected or deleted.
+    pub fn set_ports(
+        &self,
+        id: &str,
+        inputs: Vec<flow_model::Port>,
+        outputs: Vec<flow_model::Port>,
+        renames: &[(bool, String, String)],
+    ) {
+        let renamed = |output: bool, port: &str| {
+            renames
+                .iter()
+                .find(|(o, old, _)| *o == output && old == port)
+                .map(|(_, _, new)| new.clone())
+        };
+        let mut commands = vec![Command::Ports { id: id.to_owned(), inputs, outputs }];
+        self.with_scene(|s| {
+            for edge in s.doc().edges_of(id) {
+                let mut changed = edge.clone();
+                if edge.source.node == id
+                    && let Some(port) = renamed(true, &edge.source.port)
+                {
+                    changed.source.port = port;
+                }
+                if edge.target.node == id
+                    && let Some(port) = renamed(false, &edge.target.port)
+                {
+                    changed.target.port = port;
+                }
+                if changed != *edge {
+                    let edge = Box::new(changed);
+                    commands.push(Command::ReplaceEdge { id: edge.id.clone(), edge });
+                }
+            }
+        });
+        let command =
+            if commands.len() == 1 { commands.remove(0) } else { Command::Batch(commands) };
+        self.report(self.run(command));
+    }
+
+    /// Replaces the flow's properties (name, description, target, config). Successive edits
+    /// with the same `key` (typing in one field) are one undo step.
+    pub fn set_flow_properties(&self, properties: FlowProperties, key: &str) {
+        if self.with_flow(|f| FlowProperties::of(f) == properties) {
+            return;
+        }
+        self.report(self.run_merging(Command::Flow(Box::new(properties)), &format!("flow:{key}")));
     }
 
     /// Sets the condition of a conditional edge.

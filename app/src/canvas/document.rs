@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use flow_model::{Edge, FlowGraph, Node, Position};
+use flow_model::{Edge, FlowConfig, FlowGraph, Metadata, Node, Port, Position};
 use serde_json::{Map, Value};
 
 /// A change to the document.
@@ -26,6 +26,10 @@ pub enum Command {
     Rename { id: String, label: String },
     /// Replaces a node's config.
     Configure { id: String, config: Map<String, Value> },
+    /// Replaces a node's ports (edges are re-linked by the same step, in a batch).
+    Ports { id: String, inputs: Vec<Port>, outputs: Vec<Port> },
+    /// Replaces the flow's properties outside the graph.
+    Flow(Box<FlowProperties>),
     /// Several commands as one step (tidy-up, moving with edges, ...).
     Batch(Vec<Command>),
 }
@@ -51,7 +55,10 @@ impl Command {
                     edges.push(edge.id.clone());
                 }
             }
-            Command::Rename { id, .. } | Command::Configure { id, .. } => nodes.push(id.clone()),
+            Command::Rename { id, .. }
+            | Command::Configure { id, .. }
+            | Command::Ports { id, .. } => nodes.push(id.clone()),
+            Command::Flow(_) => {}
             Command::Batch(commands) => commands.iter().for_each(|c| c.targets(nodes, edges)),
         }
     }
@@ -60,9 +67,38 @@ impl Command {
     pub fn is_structural(&self) -> bool {
         match self {
             Command::Insert { .. } | Command::Remove { .. } | Command::ReplaceEdge { .. } => true,
-            Command::Move { .. } | Command::Rename { .. } | Command::Configure { .. } => false,
+            Command::Move { .. }
+            | Command::Rename { .. }
+            | Command::Configure { .. }
+            | Command::Ports { .. }
+            | Command::Flow(_) => false,
             Command::Batch(commands) => commands.iter().any(Command::is_structural),
         }
+    }
+}
+
+/// The flow-level fields the properties panel edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowProperties {
+    pub name: String,
+    pub description: Option<String>,
+    pub scaicore_target: Option<String>,
+    pub config: Option<FlowConfig>,
+}
+
+impl FlowProperties {
+    pub fn of(flow: &FlowGraph) -> FlowProperties {
+        FlowProperties {
+            name: flow.name.clone(),
+            description: flow.metadata.as_ref().and_then(|m| m.description.clone()),
+            scaicore_target: flow.scaicore_target.clone(),
+            config: flow.config.clone(),
+        }
+    }
+
+    /// The flow's config, or an empty one to edit.
+    pub fn config(&self) -> FlowConfig {
+        self.config.clone().unwrap_or_default()
     }
 }
 
@@ -214,9 +250,12 @@ impl Document {
                 }
                 Ok(())
             }
-            Command::Rename { id, .. } | Command::Configure { id, .. } => {
+            Command::Rename { id, .. }
+            | Command::Configure { id, .. }
+            | Command::Ports { id, .. } => {
                 self.nodes.get(id).map(drop).ok_or_else(|| CommandError::NoNode(id.clone()))
             }
+            Command::Flow(_) => Ok(()),
             Command::Batch(commands) => {
                 // Later commands may depend on earlier ones: check on a scratch copy.
                 let mut scratch = self.clone();
@@ -303,6 +342,29 @@ impl Document {
                 let i = self.nodes[id];
                 let before = std::mem::replace(&mut self.flow.nodes[i].config, config.clone());
                 Command::Configure { id: id.clone(), config: before }
+            }
+            Command::Ports { id, inputs, outputs } => {
+                let node = &mut self.flow.nodes[self.nodes[id]];
+                let inputs = std::mem::replace(&mut node.inputs, inputs.clone());
+                let outputs = std::mem::replace(&mut node.outputs, outputs.clone());
+                Command::Ports { id: id.clone(), inputs, outputs }
+            }
+            Command::Flow(properties) => {
+                let before = FlowProperties::of(&self.flow);
+                let FlowProperties { name, description, scaicore_target, config } =
+                    (**properties).clone();
+                self.flow.name = name;
+                self.flow.scaicore_target = scaicore_target;
+                self.flow.config = config;
+                match (&mut self.flow.metadata, description) {
+                    (Some(metadata), description) => metadata.description = description,
+                    (None, Some(description)) => {
+                        self.flow.metadata =
+                            Some(Metadata { description: Some(description), ..Metadata::default() })
+                    }
+                    (None, None) => {}
+                }
+                Command::Flow(Box::new(before))
             }
             Command::Batch(commands) => {
                 let mut inverses: Vec<Command> =

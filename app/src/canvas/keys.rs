@@ -21,6 +21,7 @@ pub enum Action {
     Save,
     Help,
     TogglePreview,
+    ToggleProperties,
     Escape,
 }
 
@@ -73,6 +74,7 @@ pub fn action(p: Press<'_>) -> Option<Action> {
         ("Digit2", true) => Some(Action::ZoomToSelection),
         ("KeyL", true) => Some(Action::TidyUp),
         ("KeyP", true) => Some(Action::TogglePreview),
+        ("KeyI", true) => Some(Action::ToggleProperties),
         ("KeyC", false) => Some(Action::ConnectSelected),
         _ => None,
     }
@@ -128,6 +130,7 @@ pub const SHORTCUTS: &[(&str, &[Shortcut])] = &[
             Shortcut { keys: "Shift+2", what: "Zoom to the selection" },
             Shortcut { keys: "Alt+drag", what: "Move without snapping to the grid" },
             Shortcut { keys: "Shift+P", what: "Show or hide the live preview" },
+            Shortcut { keys: "Shift+I", what: "Show or hide the properties panel" },
         ],
     ),
     (
@@ -167,6 +170,7 @@ mod tests {
         assert_eq!(press("!", "Digit1", false, true), Some(Action::FitView));
         assert_eq!(press("P", "KeyP", false, true), Some(Action::TogglePreview));
         assert_eq!(press("p", "KeyP", false, false), None);
+        assert_eq!(press("I", "KeyI", false, true), Some(Action::ToggleProperties));
         assert_eq!(press("%", "Digit1", false, true), Some(Action::FitView));
         assert_eq!(press("L", "KeyL", false, true), Some(Action::TidyUp));
     }

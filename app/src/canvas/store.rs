@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use compiler::Severity;
+use compiler::{Diagnostic, Severity};
 use flow_model::{Edge, FlowGraph, Node, Position};
 use leptos::prelude::*;
 
@@ -91,6 +91,8 @@ pub struct CanvasStore {
     pub revision: RwSignal<u64>,
     /// The worst diagnostic per node and edge id, from the last analysis (badges).
     pub problems: RwSignal<Arc<HashMap<String, Severity>>>,
+    /// Every diagnostic of the last analysis (for the property panels).
+    pub diagnostics: RwSignal<Arc<Vec<Diagnostic>>>,
     /// Whether undo and redo have a step to take.
     pub history: RwSignal<(bool, bool)>,
     pub notice: RwSignal<Option<Notice>>,
@@ -117,6 +119,7 @@ impl CanvasStore {
             pinned: RwSignal::new(Vec::new()),
             lifted: RwSignal::new(Visible::default()),
             problems: RwSignal::new(Arc::new(HashMap::new())),
+            diagnostics: RwSignal::new(Arc::new(Vec::new())),
             revision: RwSignal::new(0),
             history: RwSignal::new((false, false)),
             notice: RwSignal::new(None),
@@ -485,6 +488,17 @@ impl CanvasStore {
                 self.size.set(size);
                 self.refresh_visible(false);
             }
+        }
+    }
+
+    /// Measures the canvas again after it was resized (a side pane opened or closed, the window
+    /// changed), keeping the flow point in the middle of the view where it was.
+    pub fn remeasure(&self) {
+        let centre = self.view_centre();
+        let before = self.size.get_untracked();
+        self.measure();
+        if self.size.get_untracked() != before {
+            self.centre_on(centre);
         }
     }
 

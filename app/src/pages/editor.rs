@@ -19,6 +19,7 @@ use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::drafts;
 use crate::preview::{PreviewPane, Tab, tally_text};
+use crate::properties::PropertiesPanel;
 
 /// Whether this build has no server behind it (the Trunk playground): Save exports a file.
 pub const PLAYGROUND: bool = cfg!(feature = "csr");
@@ -190,6 +191,7 @@ fn Editor(opened: Opened) -> impl IntoView {
     let conflict = RwSignal::new(None::<String>);
     let help = RwSignal::new(false);
     let preview_open = RwSignal::new(false);
+    let properties_open = RwSignal::new(true);
     let preview_tab = RwSignal::new(Tab::Yaml);
     let tally = RwSignal::new((0_usize, 0_usize));
     let show_problems = move |_| {
@@ -209,7 +211,13 @@ fn Editor(opened: Opened) -> impl IntoView {
             store.fit_to_view();
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| store.measure());
+    let resize = window_event_listener(leptos::ev::resize, move |_| store.remeasure());
+    // Opening or closing a side pane resizes the canvas.
+    Effect::new(move |_| {
+        preview_open.track();
+        properties_open.track();
+        request_animation_frame(move || store.remeasure());
+    });
     on_cleanup(move || resize.remove());
 
     // The address bar names what is being edited, so a reload reopens it.
@@ -454,6 +462,7 @@ fn Editor(opened: Opened) -> impl IntoView {
             Action::Save => save(),
             Action::Help => help.set(true),
             Action::TogglePreview => preview_open.update(|o| *o = !*o),
+            Action::ToggleProperties => properties_open.update(|o| *o = !*o),
             Action::Escape => {
                 store.select(crate::canvas::Selection::default());
                 return;
@@ -588,6 +597,14 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <button id="export" title="Download as FlowGraph JSON" on:click=move |_| export()>"Export JSON"</button>
                 <button id="save" class="primary" title="Save (Ctrl+S)" disabled=saving on:click=move |_| save()>{save_label}</button>
                 <button
+                    id="toggle-properties"
+                    title="Properties of the selected node, or of the flow (Shift+I)"
+                    aria-pressed=move || properties_open.get().to_string()
+                    on:click=move |_| properties_open.update(|o| *o = !*o)
+                >
+                    "Properties"
+                </button>
+                <button
                     id="toggle-preview"
                     title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)"
                     aria-pressed=move || preview_open.get().to_string()
@@ -604,7 +621,11 @@ fn Editor(opened: Opened) -> impl IntoView {
                     <button class="quiet" on:click=move |_| restored.set(None)>"Keep"</button>
                 </div>
             })}
-            <main class="workspace" class:with-preview=move || preview_open.get()>
+            <main
+                class="workspace"
+                class:with-preview=move || preview_open.get()
+                class:with-properties=move || properties_open.get()
+            >
                 <Palette store search/>
                 <div class="canvas-area">
                     <Canvas store/>
@@ -612,6 +633,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                     <Minimap store/>
                     <ZoomControls store/>
                 </div>
+                <PropertiesPanel store open=properties_open/>
                 <PreviewPane store open=preview_open tab=preview_tab tally/>
             </main>
             <footer class="statusbar">

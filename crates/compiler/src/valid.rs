@@ -3,7 +3,7 @@
 
 mod graph;
 mod nodes;
-mod plugins;
+pub mod plugins;
 mod queues;
 mod registry;
 mod structure;

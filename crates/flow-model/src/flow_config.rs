@@ -162,6 +162,7 @@ pub enum NetworkProfile {
     Registry,
     /// The tenant's domain allowlist.
     Allowlisted,
+    /// Anywhere.
     Unrestricted,
     /// Layer-2 bridge attachments.
     Transit,
@@ -198,6 +199,7 @@ pub struct QueueSpec {
     pub consumer_mode: ConsumerMode,
     /// 0 to 100.
     #[serde(default = "default_max_retries")]
+    #[schemars(range(max = 100))]
     pub max_retries: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<QueuePurpose>,

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod flow_config;
+pub mod form;
 pub mod schema;
 
 mod catalogue;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 11] = [
+const EXPECTED: [(&str, &str); 13] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -19,6 +19,8 @@ const EXPECTED: [(&str, &str); 11] = [
     ("get", "/flows/{id}/deployments"),
     ("post", "/flows/compile"),
     ("post", "/flows/validate"),
+    ("get", "/me"),
+    ("get", "/tenants/me/scaigrid_credentials"),
 ];
 
 #[tokio::test]

@@ -123,3 +123,23 @@ async fn validate_returns_every_diagnostic_in_the_documented_shape() {
                 "path": "edges[2]", "node_id": null, "edge_id": "edge_3"})
     );
 }
+
+#[tokio::test]
+async fn me_names_the_caller_and_their_tenant() {
+    let app = TestApp::new().await;
+    let reply = app.call(Method::GET, "/api/v1/me", None, &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["sub"], "usr_local");
+    assert_eq!(reply.json["tenant_id"], "tnt_local");
+    assert_eq!(reply.json["tenant_slug"], "local");
+    assert_eq!(reply.json["admin_role"], "super_admin");
+}
+
+#[tokio::test]
+async fn scaigrid_credentials_say_whether_the_server_can_reach_scaigrid() {
+    let app = TestApp::new().await;
+    let path = "/api/v1/tenants/me/scaigrid_credentials";
+    let reply = app.call(Method::GET, path, None, &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json, json!({"configured": false, "base_url": null, "masked_key": null}));
+}

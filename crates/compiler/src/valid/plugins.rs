@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::Graph;
 
 /// A plugin method and its required arguments.
-pub(crate) struct Method {
+pub struct Method {
     pub name: &'static str,
     pub required: &'static [&'static str],
 }
@@ -15,8 +15,9 @@ const fn method(name: &'static str, required: &'static [&'static str]) -> Method
     Method { name, required }
 }
 
-/// Known plugins and their methods. Calls to other plugins are not checked.
-pub(crate) const KNOWN: &[(&str, &[Method])] = &[
+/// Known plugins and their methods (also what the property panel suggests). Calls to other
+/// plugins are not checked.
+pub const KNOWN: &[(&str, &[Method])] = &[
     (
         "scaidrive",
         &[

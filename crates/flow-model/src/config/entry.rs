@@ -9,6 +9,7 @@ use serde_json::Value;
 #[serde(default)]
 pub struct EntryApi {
     /// HTTP method callers use.
+    #[schemars(extend("x-widget" = "suggest:POST,GET,PUT,PATCH,DELETE"))]
     pub method: String,
     /// Path under the Core's invoke URL.
     pub path: String,
@@ -24,9 +25,12 @@ impl Default for EntryApi {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct EntryWebhook {
+    /// HTTP method the external caller uses.
+    #[schemars(extend("x-widget" = "suggest:POST,GET,PUT,PATCH,DELETE"))]
     pub method: String,
+    /// Path under the Core's invoke URL.
     pub path: String,
-    /// Reserved for signature-verification metadata.
+    /// Signature-verification metadata (reserved; passed through as JSON).
     pub auth: Option<Value>,
 }
 
@@ -40,6 +44,7 @@ impl Default for EntryWebhook {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct EntrySchedule {
+    /// Standard five-field cron expression (minute hour day month weekday).
     pub cron: String,
     /// IANA time zone name; UTC is recommended.
     pub timezone: String,

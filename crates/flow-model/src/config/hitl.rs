@@ -8,21 +8,27 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Checkpoint {
-    /// `approval`, `choice`, `freeform`, ...
+    /// What kind of answer resumes the run: `approval`, `choice`, `freeform`, ...
     #[serde(rename = "type")]
+    #[schemars(extend("x-widget" = "suggest:approval,choice,freeform", "x-label" = "Checkpoint type"))]
     pub checkpoint_type: String,
+    /// The question shown to whoever resolves the checkpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "multiline"))]
     pub prompt: Option<String>,
+    /// The answers to choose from, one per line.
     pub options: Vec<String>,
-    /// Duration such as `1h`.
+    /// How long to wait, as a duration such as `1h` or `30m`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+    /// The resolution used when the timeout passes (e.g. `reject`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_timeout: Option<String>,
     /// `user:alice@acme`, `group:approvers`, `role:tenant_admin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
     /// Development breakpoint: a `debug_breakpoint` checkpoint is inserted before the node.
+    #[schemars(extend("x-label" = "Breakpoint"))]
     pub breakpoint: bool,
 }
 
@@ -44,13 +50,20 @@ impl Default for Checkpoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct HitlDecision {
+    /// What kind of answer resumes the run: `approval`, `choice`, `freeform`, ...
     #[serde(rename = "type")]
+    #[schemars(extend("x-widget" = "suggest:approval,choice,freeform", "x-label" = "Decision type"))]
     pub checkpoint_type: String,
+    /// The question shown to whoever decides.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "multiline"))]
     pub prompt: Option<String>,
+    /// The answers to choose from, one per line.
     pub options: Vec<String>,
+    /// How long to wait, as a duration such as `1h` or `30m`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+    /// The resolution used when the timeout passes (e.g. `reject`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_timeout: Option<String>,
 }
@@ -72,21 +85,30 @@ impl Default for HitlDecision {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct HitlReview {
-    /// Inherits `config.scaiqueue.scope` when unset.
+    /// ScaiQueue scope of the queue; the flow topology's scope when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "scope"))]
     pub scope: Option<String>,
     /// Queue slug the review request goes to.
+    #[schemars(extend("x-widget" = "queue"))]
     pub queue: String,
-    /// The review form.
+    /// The review form: read-only context, editable inputs and decision buttons.
+    #[schemars(extend("x-widget" = "form-builder", "x-label" = "Review form"))]
     pub sections: ReviewSections,
+    /// The request shown to the reviewer.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "multiline"))]
     pub prompt: Option<String>,
+    /// Who reviews: `user:alice@acme`, `group:approvers`, `role:tenant_admin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    /// Ordering hint for the review queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    /// How long to wait, as a duration such as `1h` or `2d`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+    /// The resolution used when the timeout passes (e.g. `reject`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_timeout: Option<String>,
 }
@@ -114,10 +136,16 @@ pub enum Priority {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct QueuePublish {
+    /// ScaiQueue scope of the queue; the flow topology's scope when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "scope"))]
     pub scope: Option<String>,
+    /// Slug of the queue the message goes to.
+    #[schemars(extend("x-widget" = "queue"))]
     pub queue: String,
+    /// Message type consumers filter on (e.g. `decision-made`).
     pub message_type: String,
+    /// Field name → value or `{{...}}` template.
     pub payload: Map<String, Value>,
 }
 
@@ -125,10 +153,17 @@ pub struct QueuePublish {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct QueueConsume {
+    /// ScaiQueue scope of the queue; the flow topology's scope when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "scope"))]
     pub scope: Option<String>,
+    /// Slug of the queue to take a message from.
+    #[schemars(extend("x-widget" = "queue"))]
     pub queue: String,
+    /// Stable name of this consumer (e.g. `approver-bot`).
+    #[schemars(extend("x-label" = "Consumer id"))]
     pub consumer_id: String,
+    /// Variable the message is bound to; the node id when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_binding: Option<String>,
 }
@@ -137,8 +172,13 @@ pub struct QueueConsume {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct QueueEscalation {
+    /// ScaiQueue scope of the queue; the flow topology's scope when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "scope"))]
     pub scope: Option<String>,
+    /// Slug of the queue the work item is escalated to.
+    #[schemars(extend("x-widget" = "queue"))]
     pub escalation_queue: String,
+    /// Why it is escalated (e.g. `timeout-exceeded`).
     pub reason: String,
 }

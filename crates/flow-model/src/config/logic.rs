@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct LogicDecision {
+    /// `if`: each branch condition is a boolean expression; `match`: each is a value compared
+    /// with the subject.
     pub style: DecisionStyle,
     /// Expression the branch conditions are about (e.g. `confidence`): pre-fills new branch
     /// conditions, and for `match` it is the value each branch condition is compared with.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "expression", "x-label" = "Subject hint"))]
     pub subject: Option<String>,
 }
 
@@ -30,17 +33,21 @@ pub enum DecisionStyle {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct LogicLoop {
+    /// `foreach` runs the body once per item; `while` while the condition holds.
     pub style: LoopStyle,
     /// `foreach`: expression giving the collection.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "expression"))]
     pub items: Option<String>,
     /// `foreach`: the name each element is bound to inside the body.
     pub item_var: String,
     /// `while`: evaluated before every iteration.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-widget" = "expression"))]
     pub condition: Option<String>,
-    /// Upper bound on iterations; required for `while`.
+    /// Upper bound on iterations; required for `while` (1000 is a sensible start).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub max_iterations: Option<u32>,
 }
 
@@ -80,6 +87,7 @@ impl LoopStyle {
 pub struct LogicParallel {
     /// At most this many branches at once; all of them when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub max_concurrent: Option<u32>,
     /// Cancel the other branches as soon as one fails.
     pub fail_fast: bool,

@@ -8,20 +8,24 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct SubflowCall {
-    /// `core://{tenant_slug}/{slug}`.
+    /// The Core to call: `core://{tenant_slug}/{slug}`.
+    #[schemars(extend("x-widget" = "subflow-target", "x-label" = "Sub-flow target"))]
     pub target: String,
     /// A specific flow of the target Core; its default flow when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_name: Option<String>,
+    /// Input name → value or `{{...}}` template passed to the target.
     pub input_bindings: Map<String, Value>,
-    /// For entity-mode targets.
+    /// Instance key for entity-mode targets (a template).
     pub instance_key: Option<String>,
     /// Pins the target Core's version; its default when unset.
     pub version: Option<String>,
     /// Wall-clock budget, e.g. `30s`.
     pub timeout: String,
-    /// Fire and forget.
+    /// Fire and forget: continue without waiting for the target's result.
+    #[schemars(extend("x-label" = "Fire and forget"))]
     pub is_async: bool,
+    /// Variable the target's result is bound to; the node id when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_binding: Option<String>,
 }

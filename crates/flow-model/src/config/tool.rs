@@ -10,11 +10,14 @@ use serde_json::{Map, Value};
 #[serde(default)]
 pub struct ToolPlugin {
     /// Plugin alias, e.g. `scaidrive`.
+    #[schemars(extend("x-widget" = "plugin"))]
     pub plugin: String,
     /// Method, e.g. `search`.
+    #[schemars(extend("x-widget" = "plugin-method"))]
     pub method: String,
     /// Argument name → value (templates allowed).
     pub args: Map<String, Value>,
+    /// Variable the call's result is bound to; the node id when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_binding: Option<String>,
 }
@@ -23,15 +26,20 @@ pub struct ToolPlugin {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct ToolHttp {
+    /// HTTP method of the request.
     pub method: HttpMethod,
     /// Absolute `http(s)://` URL; templates allowed.
+    #[schemars(extend("x-label" = "URL"))]
     pub url: String,
+    /// Header name → value (templates allowed).
     pub headers: Map<String, Value>,
     /// Request body: a JSON value or a template string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
     /// Seconds before the request is abandoned.
+    #[schemars(range(min = 1), extend("x-label" = "Timeout (s)"))]
     pub timeout_s: u32,
+    /// Variable the response is bound to; the node id when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_binding: Option<String>,
 }
