@@ -40,12 +40,14 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
         match config {
             C::LlmGuarded(c) => {
                 llm_role(id, c.llm_role.as_deref(), &roles, &mut report);
+                output_schema(id, &c.output_schema, &mut report);
                 if c.goal.trim().is_empty() {
                     report(true, "goal", format!("node '{id}': llm_guarded needs a goal"));
                 }
             }
             C::LlmFlexible(c) => {
                 llm_role(id, c.llm_role.as_deref(), &roles, &mut report);
+                output_schema(id, &c.output_schema, &mut report);
                 if c.goal.trim().is_empty() {
                     report(true, "goal", format!("node '{id}': llm_flexible needs a goal"));
                 }
@@ -326,4 +328,93 @@ mod tests {
             !is_core_uri("core://acme") && !is_core_uri("core:///x") && !is_core_uri("http://a/b")
         );
     }
+
+    #[test]
+    fn scaicore_type_syntax() {
+        for ok in [
+            "string",
+            "float",
+            "array",
+            "array[string]",
+            "array[map<string, int>]",
+            "enum[question, complaint, request]",
+            "map<string, string>",
+            "int?",
+            "Ticket",
+        ] {
+            assert!(is_scaicore_type(ok), "{ok}");
+        }
+        for bad in ["strng", "", "array[strng]", "enum[a, ]", "map<string>", "ticket type", "list"]
+        {
+            assert!(!is_scaicore_type(bad), "{bad}");
+        }
+    }
+}
+
+/// Output schema fields must be identifiers with a ScaiCore type: a scalar (`string`, `int`,
+/// `float`, `bool`, ...), `array[T]`, `map<K, V>`, `enum[a, b]`, or a declared type name
+/// (capitalised). A misspelt scalar (`strng`) is reported as an error, since it can only be a
+/// typo.
+fn output_schema(
+    id: &str,
+    schema: &serde_json::Map<String, serde_json::Value>,
+    report: &mut impl FnMut(bool, &str, String),
+) {
+    for (field, ty) in schema {
+        let path = format!("output_schema.{field}");
+        if !is_identifier(field) {
+            report(
+                true,
+                &path,
+                format!("node '{id}': output field '{field}' is not an identifier"),
+            );
+        }
+        match ty.as_str() {
+            Some(ty) if is_scaicore_type(ty.trim()) => {}
+            Some(ty) => report(
+                true,
+                &path,
+                format!(
+                    "node '{id}': output field '{field}' has an unknown type '{ty}' (use string, int, float, bool, object, array[T], map<K, V>, enum[a, b] or a declared type)"
+                ),
+            ),
+            None => report(
+                true,
+                &path,
+                format!("node '{id}': the type of output field '{field}' must be a string"),
+            ),
+        }
+    }
+}
+
+/// Scalars ScaiCore knows.
+const SCALARS: &[&str] = &[
+    "string", "str", "int", "integer", "float", "number", "bool", "boolean", "object", "array",
+    "any", "datetime",
+];
+
+/// Whether `ty` is ScaiCore type syntax.
+fn is_scaicore_type(ty: &str) -> bool {
+    let ty = ty.trim();
+    let ty = ty.strip_suffix('?').unwrap_or(ty).trim();
+    if SCALARS.contains(&ty) {
+        return true;
+    }
+    if let Some(inner) = ty.strip_prefix("array[").and_then(|t| t.strip_suffix(']')) {
+        return is_scaicore_type(inner);
+    }
+    if let Some(values) = ty.strip_prefix("enum[").and_then(|t| t.strip_suffix(']')) {
+        let values: Vec<&str> = values.split(',').map(str::trim).collect();
+        return values.iter().all(|v| !v.is_empty());
+    }
+    if let Some(inner) = ty.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
+        // The key is a scalar, so the first comma separates key and value.
+        return match inner.split_once(',') {
+            Some((key, value)) => is_scaicore_type(key) && is_scaicore_type(value),
+            None => false,
+        };
+    }
+    // A declared type: `Ticket`, `CustomerRecord`.
+    ty.starts_with(|c: char| c.is_ascii_uppercase())
+        && ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
