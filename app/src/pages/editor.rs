@@ -14,6 +14,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::browser;
 use crate::canvas::actions::{NUDGE, NUDGE_FAR};
+use crate::canvas::document::FlowProperties;
 use crate::canvas::ids::IdGen;
 use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
@@ -516,7 +517,10 @@ fn Editor(opened: Opened) -> impl IntoView {
         let value = event_target_value(&ev);
         let value = value.trim().to_owned();
         if !value.is_empty() && value != name() {
-            store.update_meta(|f| f.name = value);
+            // An undoable step, like the same edit in the flow's properties.
+            let mut properties = store.with_flow(FlowProperties::of);
+            properties.name = value;
+            store.set_flow_properties(properties, "name");
         }
     };
     let version = move || match base.get() {
