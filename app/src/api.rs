@@ -220,6 +220,14 @@ struct Data<T> {
     data: Vec<T>,
 }
 
+/// `GET {path}` of a ScaiGrid lookup proxy: the items of its `{"data": [...]}` answer, or why
+/// there are none (ScaiGrid not configured, the lookup failed).
+async fn lookup<T: for<'de> Deserialize<'de>>(path: &str) -> Result<Vec<T>, ApiError> {
+    require_scaigrid().await?;
+    let url = format!("{BASE}{path}");
+    read::<Data<T>>(Request::get(&url).send().await.map_err(unreachable)?).await.map(|d| d.data)
+}
+
 /// A model of the tenant's ScaiGrid catalogue.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct GridModel {
@@ -230,11 +238,7 @@ pub struct GridModel {
 
 /// `GET /scaigrid/models`: the Model Picker's catalogue.
 pub async fn grid_models() -> Result<Vec<GridModel>, ApiError> {
-    require_scaigrid().await?;
-    let url = format!("{BASE}/scaigrid/models");
-    read::<Data<GridModel>>(Request::get(&url).send().await.map_err(unreachable)?)
-        .await
-        .map(|d| d.data)
+    lookup("/scaigrid/models").await
 }
 
 /// A ScaiQueue scope of the tenant.
@@ -250,19 +254,12 @@ pub struct QueueScope {
 
 /// `GET /scaiqueue/scopes`.
 pub async fn queue_scopes() -> Result<Vec<QueueScope>, ApiError> {
-    require_scaigrid().await?;
-    let url = format!("{BASE}/scaiqueue/scopes");
-    read::<Data<QueueScope>>(Request::get(&url).send().await.map_err(unreachable)?)
-        .await
-        .map(|d| d.data)
+    lookup("/scaiqueue/scopes").await
 }
 
 /// `GET /scaiqueue/scopes/{id}/queues`: the queues of a scope, as topology entries.
 pub async fn scope_queues(scope_id: &str) -> Result<Vec<serde_json::Value>, ApiError> {
-    let url = format!("{BASE}/scaiqueue/scopes/{}/queues", encode(scope_id));
-    read::<Data<serde_json::Value>>(Request::get(&url).send().await.map_err(unreachable)?)
-        .await
-        .map(|d| d.data)
+    lookup(&format!("/scaiqueue/scopes/{}/queues", encode(scope_id))).await
 }
 
 #[cfg(test)]

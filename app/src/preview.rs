@@ -367,27 +367,32 @@ fn diagnostics_list(store: CanvasStore, diagnostics: &[Diagnostic]) -> impl Into
     let rows = diagnostics
         .iter()
         .map(|d| {
-            let severity = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
             let node = d.node_id.clone();
-            let target = d.node_id.clone().or_else(|| d.edge_id.clone()).unwrap_or_default();
-            let go = move |_| {
+            diagnostic_row(d, move || {
                 if let Some(id) = &node {
                     store.select(Selection::nodes([id.clone()]));
                     store.reveal(id);
                 }
-            };
-            view! {
-                <li class=format!("diagnostic {severity}") data-target=target on:click=go>
-                    <span class="diagnostic-severity">{severity}</span>
-                    <span class="diagnostic-message">{d.message.clone()}</span>
-                </li>
-            }
+            })
         })
         .collect_view();
     view! { <ul id="diagnostics" class="diagnostics">{rows}</ul> }.into_any()
+}
+
+/// One diagnostic as a list row (severity, message, the node or edge it concerns); `go` runs
+/// when it is clicked.
+pub fn diagnostic_row<F: Fn() + 'static>(d: &Diagnostic, go: F) -> impl IntoView + use<F> {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let target = d.node_id.clone().or_else(|| d.edge_id.clone()).unwrap_or_default();
+    view! {
+        <li class=format!("diagnostic {severity}") data-target=target on:click=move |_| go()>
+            <span class="diagnostic-severity">{severity}</span>
+            <span class="diagnostic-message">{d.message.clone()}</span>
+        </li>
+    }
 }
 
 #[cfg(test)]

@@ -12,11 +12,12 @@ mod hitl;
 mod lookups;
 mod ports;
 
-use compiler::{Diagnostic, Severity};
+use compiler::Diagnostic;
 use flow_model::{NodeKind, form};
 use leptos::prelude::*;
 
 use crate::canvas::{CanvasStore, Selection};
+use crate::preview::diagnostic_row;
 pub use lookups::Lookups;
 
 /// The panel; `open` hides it.
@@ -129,27 +130,17 @@ fn NodeDiagnostics(store: CanvasStore, diagnostics: Memo<Vec<Diagnostic>>) -> im
             return None;
         }
         let rows = list
-            .into_iter()
+            .iter()
             .map(|d| {
-                let severity = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
                 let edge = d.edge_id.clone();
-                let go = move |_| {
+                diagnostic_row(d, move || {
                     if let Some(edge) = &edge {
                         store.select(Selection {
                             nodes: Default::default(),
                             edges: [edge.clone()].into(),
                         });
                     }
-                };
-                view! {
-                    <li class=format!("diagnostic {severity}") on:click=go>
-                        <span class="diagnostic-severity">{severity}</span>
-                        <span class="diagnostic-message">{d.message}</span>
-                    </li>
-                }
+                })
             })
             .collect_view();
         Some(view! { <ul id="node-diagnostics" class="diagnostics node-diagnostics">{rows}</ul> })

@@ -600,22 +600,8 @@ fn Editor(opened: Opened) -> impl IntoView {
                 />
                 <button id="export" title="Download as FlowGraph JSON" on:click=move |_| export()>"Export JSON"</button>
                 <button id="save" class="primary" title="Save (Ctrl+S)" disabled=saving on:click=move |_| save()>{save_label}</button>
-                <button
-                    id="toggle-properties"
-                    title="Properties of the selected node, or of the flow (Shift+I)"
-                    aria-pressed=move || properties_open.get().to_string()
-                    on:click=move |_| properties_open.update(|o| *o = !*o)
-                >
-                    "Properties"
-                </button>
-                <button
-                    id="toggle-preview"
-                    title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)"
-                    aria-pressed=move || preview_open.get().to_string()
-                    on:click=move |_| preview_open.update(|o| *o = !*o)
-                >
-                    "Preview"
-                </button>
+                <PaneToggle id="toggle-properties" title="Properties of the selected node, or of the flow (Shift+I)" open=properties_open label="Properties"/>
+                <PaneToggle id="toggle-preview" title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)" open=preview_open label="Preview"/>
                 <button id="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| help.set(true)>"?"</button>
             </header>
             {move || restored.get().map(|at| view! {
@@ -678,6 +664,26 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <HelpOverlay close=move || help.set(false)/>
             </Show>
         </div>
+    }
+}
+
+/// A toolbar button that shows or hides a side pane.
+#[component]
+fn PaneToggle(
+    id: &'static str,
+    title: &'static str,
+    open: RwSignal<bool>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            id=id
+            title=title
+            aria-pressed=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            {label}
+        </button>
     }
 }
 

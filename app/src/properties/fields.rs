@@ -336,50 +336,64 @@ pub fn select(
     }
 }
 
-/// The model-role dropdown: the registry's roles; a role the registry lacks is shown in red.
+/// A dropdown of the declared `choices` (value, label; the first is the empty choice) showing
+/// the field's value. A value that is not declared stays listed, in red, with `what` saying
+/// where it should have been declared ("model registry", "ScaiQueue topology").
+fn declared_select(
+    id: &str,
+    value: Memo<Option<Value>>,
+    commit: Callback<String>,
+    choices: Memo<Vec<(String, String)>>,
+    what: (&'static str, &'static str),
+) -> impl IntoView {
+    let (thing, place) = what;
+    let current =
+        move || value.with(|v| v.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned());
+    let orphan = move || {
+        let current = current();
+        let declared = choices.with(|c| c.iter().any(|(v, _)| *v == current));
+        (!current.is_empty() && !declared).then_some(current)
+    };
+    let element = NodeRef::<leptos::html::Select>::new();
+    follow(
+        move || element.get().map(Into::into),
+        move || {
+            choices.track();
+            current()
+        },
+    );
+    view! {
+        <select id=id.to_owned() class:orphan=move || orphan().is_some() node_ref=element on:change=move |ev| commit.run(event_target_value(&ev))>
+            {move || choices.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+            {move || orphan().map(|v| view! {
+                <option class="orphan" value=v.clone()>{format!("{v} (not in the {place})")}</option>
+            })}
+        </select>
+        {move || orphan().map(|v| view! {
+            <p class="field-error orphan-note">{format!("The {thing} '{v}' is not declared in the flow's {place}.")}</p>
+        })}
+    }
+}
+
+/// The model-role dropdown: the registry's roles, reacting to its edits.
 fn model_role(
     id: &str,
     value: Memo<Option<Value>>,
     commit: Callback<String>,
     lookups: Lookups,
 ) -> impl IntoView {
-    let current =
-        move || value.with(|v| v.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned());
     let roles = lookups.roles;
-    let orphan = move || {
-        let role = current();
-        (!role.is_empty() && !roles.with(|r| r.contains(&role))).then_some(role)
-    };
-    let options = move || {
+    let choices = Memo::new(move |_| {
         let roles = roles.get();
         let first = roles.first().cloned().unwrap_or_else(|| "none declared".to_owned());
-        let mut options = vec![(String::new(), format!("Default (the first model: {first})"))];
-        options.extend(roles.into_iter().map(|r| (r.clone(), r)));
-        options
-    };
-    let element = NodeRef::<leptos::html::Select>::new();
-    follow(
-        move || element.get().map(Into::into),
-        move || {
-            roles.track();
-            current()
-        },
-    );
-    view! {
-        <select id=id.to_owned() class:orphan=move || orphan().is_some() node_ref=element on:change=move |ev| commit.run(event_target_value(&ev))>
-            {move || options().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
-            {move || orphan().map(|role| view! {
-                <option class="orphan" value=role.clone()>{format!("{role} (not in the registry)")}</option>
-            })}
-        </select>
-        {move || orphan().map(|role| view! {
-            <p class="field-error orphan-note">{format!("The role '{role}' is not declared in the flow's model registry.")}</p>
-        })}
-    }
+        let mut choices = vec![(String::new(), format!("Default (the first model: {first})"))];
+        choices.extend(roles.into_iter().map(|r| (r.clone(), r)));
+        choices
+    });
+    declared_select(id, value, commit, choices, ("role", "model registry"))
 }
 
-/// The queue dropdown: the topology's queues (typo-safe); a slug the topology lacks is shown in
-/// red. The scope the queue is in is shown under it.
+/// The queue dropdown: the topology's queues (typo-safe), and the scope the queue is in.
 fn queue_select(
     id: &str,
     value: Memo<Option<Value>>,
@@ -387,32 +401,18 @@ fn queue_select(
     lookups: Lookups,
     node: ArcRwSignal<Arc<Node>>,
 ) -> impl IntoView {
-    let current =
-        move || value.with(|v| v.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned());
     let queues = lookups.queues;
-    let orphan = move || {
-        let slug = current();
-        (!slug.is_empty() && !queues.with(|q| q.iter().any(|q| q.slug == slug))).then_some(slug)
-    };
-    let options = move || {
-        let mut options = vec![(String::new(), "(choose a queue)".to_owned())];
-        options.extend(queues.get().into_iter().map(|q| {
+    let choices = Memo::new(move |_| {
+        let mut choices = vec![(String::new(), "(choose a queue)".to_owned())];
+        choices.extend(queues.get().into_iter().map(|q| {
             let label = match &q.display_name {
                 Some(name) if !name.is_empty() => format!("{} ({name})", q.slug),
                 _ => q.slug.clone(),
             };
             (q.slug, label)
         }));
-        options
-    };
-    let element = NodeRef::<leptos::html::Select>::new();
-    follow(
-        move || element.get().map(Into::into),
-        move || {
-            queues.track();
-            current()
-        },
-    );
+        choices
+    });
     let scope = lookups.scope;
     let scope_note = move || {
         let own = node.with(|n| config_str(&n.config, "scope"));
@@ -429,15 +429,7 @@ fn queue_select(
         })
     };
     view! {
-        <select id=id.to_owned() class:orphan=move || orphan().is_some() node_ref=element on:change=move |ev| commit.run(event_target_value(&ev))>
-            {move || options().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
-            {move || orphan().map(|slug| view! {
-                <option class="orphan" value=slug.clone()>{format!("{slug} (not in the topology)")}</option>
-            })}
-        </select>
-        {move || orphan().map(|slug| view! {
-            <p class="field-error orphan-note">{format!("The queue '{slug}' is not declared in the flow's ScaiQueue topology.")}</p>
-        })}
+        {declared_select(id, value, commit, choices, ("queue", "ScaiQueue topology"))}
         {scope_note}
         {empty_note}
     }

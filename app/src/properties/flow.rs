@@ -2,7 +2,7 @@
 //! model registry with its Model Picker; the ScaiQueue topology (Scope Designer); the sandbox
 //! capability; publishing as a chat model. Every edit is one undoable command.
 
-use compiler::Severity;
+use compiler::Diagnostic;
 use flow_model::flow_config::{
     BunkerCapability, ConsumerMode, Lifecycle, Modality, ModelRef, NetworkProfile, QueuePurpose,
     QueueSpec, QueueTopology,
@@ -20,6 +20,7 @@ use super::fields::{datalist, follow, select, text_area, text_input, unique_name
 use crate::api;
 use crate::canvas::CanvasStore;
 use crate::canvas::document::FlowProperties;
+use crate::preview::diagnostic_row;
 
 /// Provider keys offered for `ref`.
 const PROVIDERS: &[&str] = &["scaigrid", "scaiinfer", "openai"];
@@ -133,24 +134,11 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
     lookups.load_models();
 
     let flow_problems = move || {
-        let list: Vec<(Severity, String)> = store.diagnostics.with(|all| {
-            all.iter()
-                .filter(|d| d.node_id.is_none() && d.edge_id.is_none())
-                .map(|d| (d.severity, d.message.clone()))
-                .collect()
+        let list: Vec<Diagnostic> = store.diagnostics.with(|all| {
+            all.iter().filter(|d| d.node_id.is_none() && d.edge_id.is_none()).cloned().collect()
         });
         (!list.is_empty()).then(|| {
-            let rows = list
-                .into_iter()
-                .map(|(severity, message)| {
-                    let class = if severity == Severity::Error {
-                        "diagnostic error"
-                    } else {
-                        "diagnostic warning"
-                    };
-                    view! { <li class=class><span class="diagnostic-message">{message}</span></li> }
-                })
-                .collect_view();
+            let rows = list.iter().map(|d| diagnostic_row(d, || {})).collect_view();
             view! { <ul id="flow-diagnostics" class="diagnostics">{rows}</ul> }
         })
     };

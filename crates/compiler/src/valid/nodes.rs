@@ -304,53 +304,6 @@ fn is_core_uri(s: &str) -> bool {
         .is_some_and(|(tenant, slug)| !tenant.is_empty() && !slug.is_empty() && !slug.contains('/'))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert!(is_identifier("node_1") && is_identifier("_x") && is_identifier("camelCase"));
-        assert!(
-            !is_identifier("1x")
-                && !is_identifier("Node")
-                && !is_identifier("a-b")
-                && !is_identifier("")
-        );
-        assert!(
-            is_duration("30s") && is_duration("1h") && is_duration("250ms") && is_duration("2w")
-        );
-        assert!(
-            !is_duration("s") && !is_duration("1.5h") && !is_duration("10 m") && !is_duration("1y")
-        );
-        assert!(is_core_uri("core://acme/customer-lookup"));
-        assert!(
-            !is_core_uri("core://acme") && !is_core_uri("core:///x") && !is_core_uri("http://a/b")
-        );
-    }
-
-    #[test]
-    fn scaicore_type_syntax() {
-        for ok in [
-            "string",
-            "float",
-            "array",
-            "array[string]",
-            "array[map<string, int>]",
-            "enum[question, complaint, request]",
-            "map<string, string>",
-            "int?",
-            "Ticket",
-        ] {
-            assert!(is_scaicore_type(ok), "{ok}");
-        }
-        for bad in ["strng", "", "array[strng]", "enum[a, ]", "map<string>", "ticket type", "list"]
-        {
-            assert!(!is_scaicore_type(bad), "{bad}");
-        }
-    }
-}
-
 /// Output schema fields must be identifiers with a ScaiCore type: a scalar (`string`, `int`,
 /// `float`, `bool`, ...), `array[T]`, `map<K, V>`, `enum[a, b]`, or a declared type name
 /// (capitalised). A misspelt scalar (`strng`) is reported as an error, since it can only be a
@@ -417,4 +370,51 @@ fn is_scaicore_type(ty: &str) -> bool {
     // A declared type: `Ticket`, `CustomerRecord`.
     ty.starts_with(|c: char| c.is_ascii_uppercase())
         && ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert!(is_identifier("node_1") && is_identifier("_x") && is_identifier("camelCase"));
+        assert!(
+            !is_identifier("1x")
+                && !is_identifier("Node")
+                && !is_identifier("a-b")
+                && !is_identifier("")
+        );
+        assert!(
+            is_duration("30s") && is_duration("1h") && is_duration("250ms") && is_duration("2w")
+        );
+        assert!(
+            !is_duration("s") && !is_duration("1.5h") && !is_duration("10 m") && !is_duration("1y")
+        );
+        assert!(is_core_uri("core://acme/customer-lookup"));
+        assert!(
+            !is_core_uri("core://acme") && !is_core_uri("core:///x") && !is_core_uri("http://a/b")
+        );
+    }
+
+    #[test]
+    fn scaicore_type_syntax() {
+        for ok in [
+            "string",
+            "float",
+            "array",
+            "array[string]",
+            "array[map<string, int>]",
+            "enum[question, complaint, request]",
+            "map<string, string>",
+            "int?",
+            "Ticket",
+        ] {
+            assert!(is_scaicore_type(ok), "{ok}");
+        }
+        for bad in ["strng", "", "array[strng]", "enum[a, ]", "map<string>", "ticket type", "list"]
+        {
+            assert!(!is_scaicore_type(bad), "{bad}");
+        }
+    }
 }
