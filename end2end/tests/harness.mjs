@@ -51,6 +51,7 @@ export async function startServer({ env = {} } = {}) {
       SCAIFLOW_API_PORT: String(port),
       SCAIFLOW_DB_URL: `sqlite://${join(dir, 'scaiflow.db')}`,
       SCAIFLOW_OBJECT_STORE: `file://${join(dir, 'data')}`,
+      SCAIFLOW_SECRET_KEY_FILE: join(dir, 'secret.key'),
       SCAIFLOW_SITE_ROOT: siteRoot,
       SCAIFLOW_LOG_FORMAT: 'json',
       SCAIFLOW_LOG: 'info',

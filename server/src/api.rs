@@ -46,7 +46,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::version))
         .routes(routes!(flows::deployments))
         .routes(routes!(me::me))
-        .routes(routes!(me::scaigrid_credentials))
+        .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let api = api

@@ -49,6 +49,8 @@ pub struct Config {
     /// The server-wide ScaiGrid credential (`SCAIGRID_API_KEY`), the fallback when a tenant has
     /// none of its own.
     pub scaigrid: Option<ScaiGridCredential>,
+    /// Where tenant secrets are kept.
+    pub secrets: SecretsConfig,
     /// The env files that were read, for the start-up log.
     pub env_files: Vec<PathBuf>,
 }
@@ -80,6 +82,32 @@ impl fmt::Debug for ScaiGridCredential {
             .field("base_url", &self.base_url)
             .field("api_key", &self.masked_key())
             .finish()
+    }
+}
+
+/// Where secrets (tenant ScaiGrid credentials) are kept.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretsConfig {
+    /// The database, sealed with the key given in hex (`SCAIFLOW_SECRET_KEY`) or kept in a file
+    /// (`SCAIFLOW_SECRET_KEY_FILE`, created 0600 when missing).
+    Local { key_hex: Option<String>, key_file: PathBuf },
+    /// ScaiVault (`SCAIFLOW_SCAIVAULT_URL` with `SCAIFLOW_SCAIVAULT_TOKEN`).
+    ScaiVault { url: String, token: String },
+}
+
+impl fmt::Debug for SecretsConfig {
+    /// Never prints a key or token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretsConfig::Local { key_hex, key_file } => f
+                .debug_struct("Local")
+                .field("key", &key_hex.as_ref().map(|_| "(SCAIFLOW_SECRET_KEY)"))
+                .field("key_file", key_file)
+                .finish(),
+            SecretsConfig::ScaiVault { url, .. } => {
+                f.debug_struct("ScaiVault").field("url", url).finish()
+            }
+        }
     }
 }
 
@@ -247,9 +275,51 @@ impl Config {
             ScaiGridCredential { base_url: scaigrid_url, api_key: key.trim().to_owned() }
         });
 
+        let secrets = match (get("SCAIFLOW_SCAIVAULT_URL"), get("SCAIFLOW_SCAIVAULT_TOKEN")) {
+            (Some(url), Some(token)) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(invalid(
+                        "SCAIFLOW_SCAIVAULT_URL",
+                        url,
+                        "expected an http(s):// URL",
+                    ));
+                }
+                SecretsConfig::ScaiVault { url: url.to_owned(), token: token.to_owned() }
+            }
+            (None, None) => {
+                let key_hex = get("SCAIFLOW_SECRET_KEY").map(str::to_owned);
+                if let Some(raw) = &key_hex
+                    && crate::secrets::SecretKey::from_hex(raw).is_none()
+                {
+                    return Err(invalid(
+                        "SCAIFLOW_SECRET_KEY",
+                        "(hidden)",
+                        "expected 64 hex digits (a 256-bit key, e.g. from `openssl rand -hex 32`)",
+                    ));
+                }
+                let key_file = PathBuf::from(
+                    get("SCAIFLOW_SECRET_KEY_FILE").unwrap_or("./scaiflow-secret.key"),
+                );
+                SecretsConfig::Local { key_hex, key_file }
+            }
+            (url, _) => {
+                let missing = if url.is_some() {
+                    "SCAIFLOW_SCAIVAULT_TOKEN"
+                } else {
+                    "SCAIFLOW_SCAIVAULT_URL"
+                };
+                return Err(ConfigError::Refused {
+                    reason: format!(
+                        "ScaiVault needs both SCAIFLOW_SCAIVAULT_URL and SCAIFLOW_SCAIVAULT_TOKEN; {missing} is not set"
+                    ),
+                });
+            }
+        };
+
         Ok(Config {
             host,
             scaigrid,
+            secrets,
             port,
             database,
             object_store,
@@ -474,6 +544,30 @@ mod tests {
             .unwrap();
         assert_eq!(c.scaigrid.unwrap().base_url, "http://127.0.0.1:9");
         assert!(error(&[("SCAIGRID_BASE_URL", "grid.local")]).contains("SCAIGRID_BASE_URL"));
+    }
+
+    #[test]
+    fn secrets_are_local_unless_scaivault_is_configured_whole() {
+        let local = config(&[]).unwrap().secrets;
+        assert_eq!(
+            local,
+            SecretsConfig::Local { key_hex: None, key_file: "./scaiflow-secret.key".into() }
+        );
+        let vault = config(&[
+            ("SCAIFLOW_SCAIVAULT_URL", "https://vault.example"),
+            ("SCAIFLOW_SCAIVAULT_TOKEN", "skt_secret"),
+        ])
+        .unwrap()
+        .secrets;
+        assert!(matches!(vault, SecretsConfig::ScaiVault { .. }));
+        assert!(!format!("{vault:?}").contains("skt_secret"));
+        assert!(
+            error(&[("SCAIFLOW_SCAIVAULT_URL", "https://vault.example")])
+                .contains("SCAIFLOW_SCAIVAULT_TOKEN is not set")
+        );
+        let bad = error(&[("SCAIFLOW_SECRET_KEY", "tooshort")]);
+        assert!(bad.contains("SCAIFLOW_SECRET_KEY") && bad.contains("64 hex digits"));
+        assert!(!bad.contains("tooshort"), "the key is not echoed");
     }
 
     #[test]

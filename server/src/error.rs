@@ -22,6 +22,12 @@ pub enum ApiError {
     Forbidden { needed: &'static str },
     #[error("{message}")]
     Unauthorized { message: String },
+    /// Only a tenant admin or a super admin may do this.
+    #[error("only a tenant admin or a super admin may {what}")]
+    AdminOnly { what: &'static str },
+    /// A service we depend on failed (the secret store).
+    #[error("{message}")]
+    Upstream { code: &'static str, message: String },
     /// `If-Match` named an older version, or another save won the race.
     #[error("the flow is at version {current}, not {expected}")]
     VersionConflict { current: String, expected: String },
@@ -60,6 +66,8 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
+            ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::VersionConflict { .. } => StatusCode::CONFLICT,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -76,6 +84,8 @@ impl ApiError {
                 ("forbidden", Some("Ask the flow's owner or an admin for access."))
             }
             ApiError::Unauthorized { .. } => ("unauthorized", Some("Sign in with ScaiKey.")),
+            ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
+            ApiError::Upstream { code, .. } => (*code, None),
             ApiError::VersionConflict { .. } => (
                 "version_conflict",
                 Some("Reload the flow, reapply your change to the current version and save again."),

@@ -7,10 +7,11 @@ use leptos::config::LeptosOptions;
 use object_store::ObjectStore;
 
 use crate::auth::Principal;
-use crate::config::{AuthMode, Config};
+use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::db::Database;
 use crate::flows::{RowCache, SaveLocks, content, repo};
 use crate::objects;
+use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
 
 /// Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub save_locks: Arc<SaveLocks>,
     /// Flow rows recently read, for reads.
     pub rows: Arc<RowCache>,
+    /// Tenant secrets (ScaiGrid credentials).
+    pub secrets: Arc<dyn SecretStore>,
     pub leptos: LeptosOptions,
 }
 
@@ -44,6 +47,8 @@ pub enum StartupError {
     ObjectStore(#[from] objects::OpenError),
     #[error("cannot record the local user: {0}")]
     LocalUser(sqlx::Error),
+    #[error("cannot open the secret key file {path}: {source}")]
+    SecretKey { path: String, source: std::io::Error },
 }
 
 impl AppState {
@@ -60,6 +65,7 @@ impl AppState {
                 .await
                 .map_err(StartupError::LocalUser)?;
         }
+        let secrets = open_secrets(&config.secrets, &db)?;
         let leptos = leptos_options(&config);
         let content = Arc::new(content::Cache::new(config.content_cache_bytes));
         Ok(AppState {
@@ -69,9 +75,30 @@ impl AppState {
             content,
             save_locks: Arc::new(SaveLocks::default()),
             rows: Arc::new(RowCache::default()),
+            secrets,
             leptos,
         })
     }
+}
+
+/// The configured secret store.
+fn open_secrets(
+    config: &SecretsConfig,
+    db: &Database,
+) -> Result<Arc<dyn SecretStore>, StartupError> {
+    Ok(match config {
+        SecretsConfig::ScaiVault { url, token } => Arc::new(ScaiVault::new(url, token)),
+        SecretsConfig::Local { key_hex, key_file } => {
+            let source = match key_hex.as_deref().and_then(SecretKey::from_hex) {
+                Some(key) => KeySource::Given(key),
+                None => KeySource::File(key_file.clone()),
+            };
+            let store = LocalSecrets::open(db.clone(), source).map_err(|source| {
+                StartupError::SecretKey { path: key_file.display().to_string(), source }
+            })?;
+            Arc::new(store)
+        }
+    })
 }
 
 /// Leptos' own options, derived from ours rather than read from its `LEPTOS_*` variables.

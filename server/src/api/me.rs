@@ -3,11 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{AdminRole, Principal};
-use crate::error::ErrorBody;
+use crate::config::{DEFAULT_SCAIGRID_URL, ScaiGridCredential};
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::secrets::{self, SecretError};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,18 +48,85 @@ pub struct CredentialsResponse {
     pub masked_key: Option<String>,
 }
 
-/// The ScaiGrid credential the tenant's calls use (the server-wide `SCAIGRID_API_KEY` until
-/// tenants store their own).
+/// The ScaiGrid credential the tenant's calls use: the tenant's own, else the server-wide
+/// `SCAIGRID_API_KEY`.
 #[utoipa::path(get, path = "/tenants/me/scaigrid_credentials", tag = "auth",
-    responses((status = 200, body = CredentialsResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = CredentialsResponse), (status = 401, body = ErrorBody),
+        (status = 502, body = ErrorBody)))]
 pub async fn scaigrid_credentials(
-    _principal: Principal,
+    principal: Principal,
     State(state): State<AppState>,
-) -> Json<CredentialsResponse> {
-    let grid = state.config.scaigrid.as_ref();
-    Json(CredentialsResponse {
+) -> Result<Json<CredentialsResponse>, ApiError> {
+    let grid = secrets::scaigrid_credential(
+        state.secrets.as_ref(),
+        state.config.scaigrid.as_ref(),
+        &principal.tenant_id,
+    )
+    .await
+    .map_err(secret_failure)?;
+    Ok(Json(CredentialsResponse {
         configured: grid.is_some(),
-        base_url: grid.map(|g| g.base_url.clone()),
-        masked_key: grid.map(|g| g.masked_key()),
-    })
+        base_url: grid.as_ref().map(|g| g.base_url.clone()),
+        masked_key: grid.as_ref().map(ScaiGridCredential::masked_key),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialsRequest {
+    /// The tenant's ScaiGrid API key (`sgk_...`).
+    pub api_key: String,
+    /// Where the tenant's ScaiGrid is; the public endpoint when left out.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+/// Stores the tenant's ScaiGrid credential in the secret store (tenant or super admins only).
+#[utoipa::path(post, path = "/tenants/me/scaigrid_credentials", tag = "auth",
+    request_body = CredentialsRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
+pub async fn set_scaigrid_credentials(
+    principal: Principal,
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CredentialsRequest>,
+) -> Result<StatusCode, ApiError> {
+    if !principal.is_tenant_admin() {
+        return Err(ApiError::AdminOnly { what: "set the tenant's ScaiGrid credentials" });
+    }
+    let api_key = request.api_key.trim();
+    if api_key.is_empty() || api_key.chars().any(char::is_whitespace) {
+        return Err(ApiError::invalid("api_key must be a ScaiGrid API key (sgk_...)", "/api_key"));
+    }
+    let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        None => DEFAULT_SCAIGRID_URL.to_owned(),
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            url.trim_end_matches('/').to_owned()
+        }
+        Some(_) => {
+            return Err(ApiError::invalid("base_url must be an http(s):// URL", "/base_url"));
+        }
+    };
+    let tenant = &principal.tenant_id;
+    // The base URL first: a key never points at a stale URL.
+    let store = state.secrets.as_ref();
+    store
+        .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_BASE_URL), &base_url)
+        .await
+        .map_err(secret_failure)?;
+    store
+        .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_API_KEY), api_key)
+        .await
+        .map_err(secret_failure)?;
+    tracing::info!(tenant = %tenant, user = %principal.user_id, "tenant ScaiGrid credentials set");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A secret store failure as the API answers it (502, logged with its cause).
+fn secret_failure(error: SecretError) -> ApiError {
+    tracing::error!(error = %error, "secret store failed");
+    ApiError::Upstream {
+        code: "secret_store_failed",
+        message: "the secret store could not be read or written; the error is logged".into(),
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 13] = [
+const EXPECTED: [(&str, &str); 14] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -21,6 +21,7 @@ const EXPECTED: [(&str, &str); 13] = [
     ("post", "/flows/validate"),
     ("get", "/me"),
     ("get", "/tenants/me/scaigrid_credentials"),
+    ("post", "/tenants/me/scaigrid_credentials"),
 ];
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod crash;
 mod health;
 mod pages;
 mod process;
+mod secrets;
 mod storage;
 mod sweep;
 
@@ -135,6 +136,7 @@ async fn config_vars(dir: &TempDir) -> HashMap<String, String> {
         Err(_) => format!("file://{}/data", dir.path().display()),
     };
     vars.insert("SCAIFLOW_OBJECT_STORE".into(), store);
+    vars.insert("SCAIFLOW_SECRET_KEY_FILE".into(), format!("{}/secret.key", dir.path().display()));
     vars
 }
 
@@ -157,6 +159,7 @@ fn config_in(dir: &TempDir) -> Config {
     let vars: HashMap<String, String> = [
         ("SCAIFLOW_DB_URL".to_string(), format!("sqlite://{}/scaiflow.db", dir.path().display())),
         ("SCAIFLOW_OBJECT_STORE".to_string(), format!("file://{}/data", dir.path().display())),
+        ("SCAIFLOW_SECRET_KEY_FILE".to_string(), format!("{}/secret.key", dir.path().display())),
     ]
     .into();
     Config::from_vars(&vars).expect("valid test configuration")
