@@ -188,9 +188,37 @@ pub async fn me() -> Result<Me, ApiError> {
     read(Request::get(&format!("{BASE}/me")).send().await.map_err(unreachable)?).await
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct Credentials {
-    configured: bool,
+/// `GET /tenants/me/scaigrid_credentials`: what ScaiGrid credential the tenant's calls use.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Credentials {
+    pub configured: bool,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub masked_key: Option<String>,
+}
+
+pub async fn scaigrid_credentials() -> Result<Credentials, ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/tenants/me/scaigrid_credentials");
+    read(Request::get(&url).send().await.map_err(unreachable)?).await
+}
+
+/// `POST /tenants/me/scaigrid_credentials` (tenant and super admins).
+pub async fn set_scaigrid_credentials(
+    api_key: &str,
+    base_url: Option<&str>,
+) -> Result<(), ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/tenants/me/scaigrid_credentials");
+    let body = serde_json::json!({"api_key": api_key, "base_url": base_url});
+    let request =
+        Request::post(&url).json(&body).map_err(|e| ApiError::Unreachable(e.to_string()))?;
+    let response = request.send().await.map_err(unreachable)?;
+    if response.status() == 204 {
+        return Ok(());
+    }
+    read::<serde_json::Value>(response).await.map(drop)
 }
 
 /// Why the ScaiGrid lookups cannot be used here.

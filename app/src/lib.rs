@@ -24,6 +24,7 @@ use leptos_router::{
 
 use pages::editor::{DraftPage, ExamplePage, NewFlowPage, SavedFlowPage};
 use pages::flows::FlowsPage;
+use pages::settings::SettingsPage;
 
 /// The name cargo-leptos gives the site's assets: `/pkg/scaiflow.{js,wasm,css}`.
 pub const OUTPUT_NAME: &str = "scaiflow";
@@ -56,7 +57,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The application: routes and page chrome.
 ///
 /// `/` lists flows; `/flows/new`, `/flows/{id}`, `/drafts/{flow_id}` and `/examples/{key}` open
-/// the editor on a new, saved, unsaved (draft) or example flow.
+/// the editor on a new, saved, unsaved (draft) or example flow; `/settings` holds the tenant's
+/// settings.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("flows"), ParamSegment("id")) view=SavedFlowPage/>
                 <Route path=(StaticSegment("drafts"), ParamSegment("id")) view=DraftPage/>
                 <Route path=(StaticSegment("examples"), ParamSegment("key")) view=ExamplePage/>
+                <Route path=StaticSegment("settings") view=SettingsPage/>
             </Routes>
         </Router>
     }

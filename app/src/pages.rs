@@ -2,3 +2,4 @@
 
 pub mod editor;
 pub mod flows;
+pub mod settings;

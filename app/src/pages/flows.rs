@@ -199,6 +199,7 @@ pub fn FlowsPage() -> impl IntoView {
                     node_ref=import_input
                     on:change=on_import
                 />
+                {(!PLAYGROUND).then(|| view! { <a id="settings-link" class="button" href="/settings">"Settings"</a> })}
                 <a id="new-flow" class="button primary" href="/flows/new">"New flow"</a>
             </header>
             <main class="home-main" data-ready=move || mounted.get().to_string()>

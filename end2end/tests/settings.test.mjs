@@ -1,0 +1,43 @@
+// The tenant Settings page against the real server: the ScaiGrid credential is stored in the
+// server's secret store and shown masked.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  assert.equal(await server?.stop(), 0);
+});
+
+test('an admin sets the tenant ScaiGrid credential and sees it masked', async () => {
+  const { page, errors } = browser;
+  await page.goto(server.url + '/', { waitUntil: 'load' });
+  await page.waitForSelector('.home-main[data-ready="true"]', { timeout: 60_000 });
+  await page.click('#settings-link');
+  await page.waitForSelector('.settings[data-ready="true"]');
+  await page.waitForSelector('#grid-status:has-text("Not configured")');
+
+  await page.fill('#grid-api-key', 'sgk_abcdefghijklmnop1234');
+  await page.fill('#grid-base-url', 'https://grid.example.test/');
+  await page.click('#grid-save');
+  await page.waitForSelector('#grid-outcome:has-text("Saved.")');
+  await page.waitForSelector('#grid-status:has-text("https://grid.example.test with key sgk_…1234")');
+  assert.equal(await page.inputValue('#grid-api-key'), '', 'the key is not kept in the page');
+
+  // It stays after a reload, and the API never returns the key itself.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#grid-status:has-text("sgk_…1234")');
+  const res = await fetch(`${server.url}/api/v1/tenants/me/scaigrid_credentials`);
+  const text = await res.text();
+  assert.ok(!text.includes('abcdefgh'), text);
+  assert.deepEqual(errors, []);
+});
