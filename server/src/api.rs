@@ -45,6 +45,8 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::versions))
         .routes(routes!(flows::version))
         .routes(routes!(flows::deployments))
+        .routes(routes!(flows::acls, flows::grant))
+        .routes(routes!(flows::change_acl, flows::revoke))
         .routes(routes!(me::me))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .split_for_parts();

@@ -25,6 +25,12 @@ pub enum ApiError {
     /// Only a tenant admin or a super admin may do this.
     #[error("only a tenant admin or a super admin may {what}")]
     AdminOnly { what: &'static str },
+    /// A value the operation cannot take (an unknown ACL level), with its JSON pointer.
+    #[error("{message}")]
+    BadRequest { message: String, pointer: String },
+    /// The request conflicts with what exists (a principal that already has a grant).
+    #[error("{message}")]
+    Conflict { message: String, fix: &'static str },
     /// A service we depend on failed (the secret store).
     #[error("{message}")]
     Upstream { code: &'static str, message: String },
@@ -67,6 +73,8 @@ impl ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::VersionConflict { .. } => StatusCode::CONFLICT,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -86,6 +94,8 @@ impl ApiError {
             ApiError::Unauthorized { .. } => ("unauthorized", Some("Sign in with ScaiKey.")),
             ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
             ApiError::Upstream { code, .. } => (*code, None),
+            ApiError::BadRequest { .. } => ("bad_request", None),
+            ApiError::Conflict { fix, .. } => ("conflict", Some(*fix)),
             ApiError::VersionConflict { .. } => (
                 "version_conflict",
                 Some("Reload the flow, reapply your change to the current version and save again."),
@@ -119,6 +129,9 @@ impl ApiError {
                     detail.insert("line".into(), (*line).into());
                     detail.insert("column".into(), (*column).into());
                 }
+            }
+            ApiError::BadRequest { pointer, .. } => {
+                detail.insert("pointer".into(), pointer.clone().into());
             }
             ApiError::TooLarge { limit } => {
                 detail.insert("limit".into(), (*limit).into());

@@ -7,6 +7,7 @@
 //! orphan sweep removes; never a row pointing at a missing object. The transaction only moves
 //! the flow from the version the save started from, so concurrent saves cannot both win.
 
+pub mod acls;
 pub mod content;
 pub mod repo;
 

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use crate::api::ApiQuery;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
 use crate::flows::{
     CreateFlow, DeploymentList, FlowDetail, FlowPage, Flows, ListQuery, UpdateFlow, VersionDetail,
     VersionList,
@@ -183,4 +184,58 @@ mod tests {
         headers.insert(header::IF_MATCH, HeaderValue::from_static("\"\""));
         assert!(if_match(&headers).is_err());
     }
+}
+
+/// The flow's explicit grants (owner, tenant admins and super admins hold `admin` implicitly
+/// and are not listed).
+#[utoipa::path(get, path = "/flows/{id}/acls", tag = "flows", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<FlowAcl>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn acls(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FlowAcl>>, ApiError> {
+    Ok(Json(Flows::new(&state).acls(&principal, &id).await?))
+}
+
+/// Grants a user or group of the tenant a level on the flow.
+#[utoipa::path(post, path = "/flows/{id}/acls", tag = "flows", params(("id" = String, Path)),
+    request_body = GrantAcl,
+    responses((status = 201, body = FlowAcl), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn grant(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<GrantAcl>,
+) -> Result<(StatusCode, Json<FlowAcl>), ApiError> {
+    let acl = Flows::new(&state).grant(&principal, &id, request).await?;
+    Ok((StatusCode::CREATED, Json(acl)))
+}
+
+/// Changes a grant's level.
+#[utoipa::path(patch, path = "/flows/{id}/acls/{acl_id}", tag = "flows",
+    params(("id" = String, Path), ("acl_id" = String, Path)), request_body = ChangeAcl,
+    responses((status = 200, body = FlowAcl), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_acl(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, acl_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ChangeAcl>,
+) -> Result<Json<FlowAcl>, ApiError> {
+    Ok(Json(Flows::new(&state).change_acl(&principal, &id, &acl_id, request).await?))
+}
+
+/// Revokes a grant.
+#[utoipa::path(delete, path = "/flows/{id}/acls/{acl_id}", tag = "flows",
+    params(("id" = String, Path), ("acl_id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, acl_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    Flows::new(&state).revoke(&principal, &id, &acl_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

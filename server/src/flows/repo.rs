@@ -368,3 +368,139 @@ pub async fn ensure_principal(
 pub async fn version_keys(db: &Database) -> Result<Vec<String>, sqlx::Error> {
     with_pool!(db, pool => sqlx::query_scalar("SELECT object_key FROM flow_versions").fetch_all(pool).await)
 }
+
+/// A `flow_acls` row: an explicit grant.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AclRow {
+    pub id: String,
+    pub flow_id: String,
+    pub principal_type: String,
+    pub principal_id: String,
+    pub level: String,
+    pub granted_by: String,
+    pub granted_at: i64,
+}
+
+const ACL_COLUMNS: &str =
+    "id, flow_id, principal_type, principal_id, level, granted_by, granted_at";
+
+/// A flow's explicit grants, oldest first.
+pub async fn acls(db: &Database, flow_id: &str) -> Result<Vec<AclRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {ACL_COLUMNS} FROM flow_acls WHERE flow_id = ? ORDER BY granted_at, id");
+    with_pool!(db, pool => sqlx::query_as(&sql).bind(flow_id).fetch_all(pool).await)
+}
+
+/// One grant of a flow.
+pub async fn acl(db: &Database, flow_id: &str, id: &str) -> Result<Option<AclRow>, sqlx::Error> {
+    let sql = format!("SELECT {ACL_COLUMNS} FROM flow_acls WHERE flow_id = ? AND id = ?");
+    with_pool!(db, pool => sqlx::query_as(&sql).bind(flow_id).bind(id).fetch_optional(pool).await)
+}
+
+/// Records a grant; `false` when the principal already has one on the flow.
+pub async fn insert_acl(db: &Database, acl: &AclRow) -> Result<bool, sqlx::Error> {
+    let result = with_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO flow_acls (id, flow_id, principal_type, principal_id, level, granted_by, granted_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&acl.id)
+        .bind(&acl.flow_id)
+        .bind(&acl.principal_type)
+        .bind(&acl.principal_id)
+        .bind(&acl.level)
+        .bind(&acl.granted_by)
+        .bind(acl.granted_at)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    });
+    match result {
+        Ok(()) => Ok(true),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes a grant; `false` when there was none.
+pub async fn delete_acl(db: &Database, flow_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    with_pool!(db, pool => {
+        let done = sqlx::query("DELETE FROM flow_acls WHERE flow_id = ? AND id = ?")
+            .bind(flow_id)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    })
+}
+
+/// Changes a grant's level; `false` when there is no such grant.
+pub async fn set_acl_level(
+    db: &Database,
+    flow_id: &str,
+    id: &str,
+    level: &str,
+) -> Result<bool, sqlx::Error> {
+    with_pool!(db, pool => {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM flow_acls WHERE flow_id = ? AND id = ?")
+                .bind(flow_id)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+        if found.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE flow_acls SET level = ? WHERE flow_id = ? AND id = ?")
+            .bind(level)
+            .bind(flow_id)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        Ok(true)
+    })
+}
+
+/// Whether the local mirror knows user or group `id` in `tenant` (and it is not deleted).
+pub async fn principal_known(
+    db: &Database,
+    tenant: &str,
+    principal_type: &str,
+    id: &str,
+) -> Result<bool, sqlx::Error> {
+    let sql = match principal_type {
+        "user" => "SELECT id FROM users WHERE id = ? AND tenant_id = ?",
+        _ => "SELECT id FROM user_groups WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+    };
+    with_pool!(db, pool => {
+        let found: Option<String> =
+            sqlx::query_scalar(sql).bind(id).bind(tenant).fetch_optional(pool).await?;
+        Ok(found.is_some())
+    })
+}
+
+/// Records a group of the ScaiKey mirror (the sync's upsert; tests use it directly).
+pub async fn upsert_group(
+    db: &Database,
+    tenant: &str,
+    id: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM user_groups WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        let sql = if found.is_some() {
+            "UPDATE user_groups SET name = ?, tenant_id = ?, deleted_at = NULL, last_synced_at = ? WHERE id = ?"
+        } else {
+            "INSERT INTO user_groups (name, tenant_id, last_synced_at, id, created_at) VALUES (?, ?, ?, ?, ?)"
+        };
+        let mut query = sqlx::query(sql).bind(name).bind(tenant).bind(now).bind(id);
+        if found.is_none() {
+            query = query.bind(now);
+        }
+        query.execute(pool).await.map(|_| ())
+    })
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 14] = [
+const EXPECTED: [(&str, &str); 18] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -17,6 +17,10 @@ const EXPECTED: [(&str, &str); 14] = [
     ("get", "/flows/{id}/versions"),
     ("get", "/flows/{id}/versions/{version}"),
     ("get", "/flows/{id}/deployments"),
+    ("get", "/flows/{id}/acls"),
+    ("post", "/flows/{id}/acls"),
+    ("patch", "/flows/{id}/acls/{acl_id}"),
+    ("delete", "/flows/{id}/acls/{acl_id}"),
     ("post", "/flows/compile"),
     ("post", "/flows/validate"),
     ("get", "/me"),
@@ -53,10 +57,14 @@ async fn the_document_lists_exactly_the_routes_and_each_is_served() {
     // Each documented operation reaches a handler: never the API's "no such endpoint" answer
     // and never "method not allowed".
     for (method, path) in &documented {
-        let uri =
-            format!("/api/v1{}", path.replace("{id}", "flow_none").replace("{version}", "1.0.0"));
+        let uri = format!(
+            "/api/v1{}",
+            path.replace("{id}", "flow_none")
+                .replace("{version}", "1.0.0")
+                .replace("{acl_id}", "acl_none")
+        );
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let body = (method == Method::POST || method == Method::PUT).then(|| json!({}));
+        let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
         let reply = app.call(method.clone(), &uri, body.as_ref(), &Principal::local(), &[]).await;
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
         assert_ne!(reply.json["detail"]["message"], "endpoint not found", "{method} {uri}");

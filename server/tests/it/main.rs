@@ -6,6 +6,7 @@
 //! there instead; with `SCAIFLOW_TEST_S3_BUCKET` (and the usual `AWS_*` variables) every test
 //! gets a fresh prefix in that bucket. `scripts/test.sh` runs the suite both ways.
 
+mod acls;
 mod api_errors;
 mod api_flows;
 mod api_openapi;

@@ -1,0 +1,167 @@
+//! Explicit grants on a flow (`/flows/{id}/acls`): listed, granted, changed and revoked by
+//! whoever administers the flow. The owner, tenant admins and super admins hold `admin`
+//! implicitly; that access is not a row and cannot be revoked here.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Flows;
+use super::repo::{self, AclRow};
+use crate::auth::{Access, Principal};
+use crate::clock::{now_millis, rfc3339};
+use crate::error::ApiError;
+
+/// One explicit grant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowAcl {
+    pub id: String,
+    pub flow_id: String,
+    /// `user` or `group`.
+    pub principal_type: String,
+    pub principal_id: String,
+    /// `view`, `edit`, `deploy` or `admin`.
+    pub level: String,
+    pub granted_by: String,
+    pub granted_at: String,
+}
+
+impl From<AclRow> for FlowAcl {
+    fn from(row: AclRow) -> Self {
+        FlowAcl {
+            id: row.id,
+            flow_id: row.flow_id,
+            principal_type: row.principal_type,
+            principal_id: row.principal_id,
+            level: row.level,
+            granted_by: row.granted_by,
+            granted_at: rfc3339(row.granted_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantAcl {
+    /// `user` or `group`.
+    pub principal_type: String,
+    /// A user or group of the tenant, as the local mirror knows it.
+    pub principal_id: String,
+    /// `view`, `edit`, `deploy` or `admin`.
+    pub level: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeAcl {
+    /// `view`, `edit`, `deploy` or `admin`.
+    pub level: String,
+}
+
+/// The level named by `text`, or a 400 naming the field.
+fn level(text: &str, pointer: &str) -> Result<Access, ApiError> {
+    Access::parse(text).ok_or_else(|| ApiError::BadRequest {
+        message: format!("unknown level '{text}': use view, edit, deploy or admin"),
+        pointer: pointer.to_owned(),
+    })
+}
+
+impl Flows<'_> {
+    /// The explicit grants of a flow (implicit admins are not listed).
+    pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::Admin).await?;
+        let rows = repo::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        Ok(rows.into_iter().map(FlowAcl::from).collect())
+    }
+
+    /// Grants `request.level` on the flow to a user or group of the tenant.
+    pub async fn grant(
+        &self,
+        principal: &Principal,
+        id: &str,
+        request: GrantAcl,
+    ) -> Result<FlowAcl, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::Admin).await?;
+        if !matches!(request.principal_type.as_str(), "user" | "group") {
+            return Err(ApiError::BadRequest {
+                message: format!(
+                    "unknown principal_type '{}': use user or group",
+                    request.principal_type
+                ),
+                pointer: "/principal_type".into(),
+            });
+        }
+        let level = level(&request.level, "/level")?;
+        let who = request.principal_id.trim();
+        if request.principal_type == "user" && who == row.owner_id {
+            return Err(ApiError::Conflict {
+                message: format!("'{who}' owns the flow and so administers it already"),
+                fix: "Grants are for other users and groups.",
+            });
+        }
+        let known =
+            repo::principal_known(&self.state.db, &row.tenant_id, &request.principal_type, who)
+                .await
+                .map_err(ApiError::internal)?;
+        if !known {
+            return Err(ApiError::not_found(format!(
+                "{} '{who}' in this tenant (run a ScaiKey sync if it is new)",
+                request.principal_type
+            )));
+        }
+        let acl = AclRow {
+            id: format!("acl_{}", uuid::Uuid::new_v4().simple()),
+            flow_id: row.id.clone(),
+            principal_type: request.principal_type,
+            principal_id: who.to_owned(),
+            level: level.as_str().to_owned(),
+            granted_by: principal.user_id.clone(),
+            granted_at: now_millis(),
+        };
+        if !repo::insert_acl(&self.state.db, &acl).await.map_err(ApiError::internal)? {
+            return Err(ApiError::Conflict {
+                message: format!("{} '{who}' already has a grant on this flow", acl.principal_type),
+                fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
+            });
+        }
+        Ok(acl.into())
+    }
+
+    /// Changes the level of a grant.
+    pub async fn change_acl(
+        &self,
+        principal: &Principal,
+        id: &str,
+        acl_id: &str,
+        request: ChangeAcl,
+    ) -> Result<FlowAcl, ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::Admin).await?;
+        let level = level(&request.level, "/level")?;
+        let changed = repo::set_acl_level(&self.state.db, &row.id, acl_id, level.as_str())
+            .await
+            .map_err(ApiError::internal)?;
+        if !changed {
+            return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
+        }
+        let acl = repo::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+        acl.map(FlowAcl::from)
+            .ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))
+    }
+
+    /// Revokes a grant. The owner's access is implicit and not a grant, so it cannot be
+    /// revoked this way.
+    pub async fn revoke(
+        &self,
+        principal: &Principal,
+        id: &str,
+        acl_id: &str,
+    ) -> Result<(), ApiError> {
+        let (row, _) = self.authorized(principal, id, Access::Admin).await?;
+        let removed =
+            repo::delete_acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+        if removed {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))
+        }
+    }
+}
