@@ -243,34 +243,29 @@ impl SecretStore for LocalSecrets {
             let cipher = self.cipher(true)?.ok_or_else(|| SecretError::Key("no key".into()))?;
             let (nonce, sealed) = seal(cipher, path, value);
             let now = crate::clock::now_millis();
-            match &self.db {
-                Database::Sqlite(pool) => {
-                    sqlx::query(
-                        "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
-                         ON CONFLICT (path) DO UPDATE SET nonce = excluded.nonce, \
-                         sealed = excluded.sealed, updated_at = excluded.updated_at",
-                    )
+            // The same upsert in each dialect.
+            let sql = match &self.db {
+                Database::Sqlite(_) => {
+                    "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
+                     ON CONFLICT (path) DO UPDATE SET nonce = excluded.nonce, \
+                     sealed = excluded.sealed, updated_at = excluded.updated_at"
+                }
+                Database::MySql(_) => {
+                    "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
+                     ON DUPLICATE KEY UPDATE nonce = VALUES(nonce), sealed = VALUES(sealed), \
+                     updated_at = VALUES(updated_at)"
+                }
+            };
+            crate::with_pool!(&self.db, pool => {
+                sqlx::query(sql)
                     .bind(path)
                     .bind(nonce)
                     .bind(sealed)
                     .bind(now)
                     .execute(pool)
-                    .await?;
-                }
-                Database::MySql(pool) => {
-                    sqlx::query(
-                        "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
-                         ON DUPLICATE KEY UPDATE nonce = VALUES(nonce), sealed = VALUES(sealed), \
-                         updated_at = VALUES(updated_at)",
-                    )
-                    .bind(path)
-                    .bind(nonce)
-                    .bind(sealed)
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-                }
-            }
+                    .await
+                    .map(|_| ())
+            })?;
             Ok(())
         })
     }
