@@ -49,6 +49,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::change_acl, flows::revoke))
         .routes(routes!(me::me))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
+        .routes(routes!(crate::webhooks::scaikey))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let api = api

@@ -51,6 +51,10 @@ pub struct Config {
     pub scaigrid: Option<ScaiGridCredential>,
     /// Where tenant secrets are kept.
     pub secrets: SecretsConfig,
+    /// The HMAC secret ScaiKey signs webhook deliveries with; webhooks answer 503 without it.
+    pub webhook_secret: Option<String>,
+    /// ScaiKey groups (ids or names) whose members are super admins.
+    pub super_admin_groups: Vec<String>,
     /// The env files that were read, for the start-up log.
     pub env_files: Vec<PathBuf>,
 }
@@ -316,10 +320,20 @@ impl Config {
             }
         };
 
+        let webhook_secret =
+            get("SCAIFLOW_SCAIKEY_WEBHOOK_SECRET").filter(|s| !s.is_empty()).map(str::to_owned);
+        let super_admin_groups = get("SCAIFLOW_SUPER_ADMIN_GROUPS")
+            .map(|raw| {
+                raw.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect()
+            })
+            .unwrap_or_default();
+
         Ok(Config {
             host,
             scaigrid,
             secrets,
+            webhook_secret,
+            super_admin_groups,
             port,
             database,
             object_store,

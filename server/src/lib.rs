@@ -16,6 +16,7 @@ pub mod objects;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;
 
 use axum::Router;
 use axum::routing::get;

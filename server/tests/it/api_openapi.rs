@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 18] = [
+const EXPECTED: [(&str, &str); 19] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -26,6 +26,7 @@ const EXPECTED: [(&str, &str); 18] = [
     ("get", "/me"),
     ("get", "/tenants/me/scaigrid_credentials"),
     ("post", "/tenants/me/scaigrid_credentials"),
+    ("post", "/webhooks/scaikey"),
 ];
 
 #[tokio::test]

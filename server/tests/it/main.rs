@@ -19,6 +19,7 @@ mod process;
 mod secrets;
 mod storage;
 mod sweep;
+mod webhooks;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,508 @@
+//! `POST /api/v1/webhooks/scaikey`: ScaiKey tells us about users, groups and memberships, and
+//! the local mirror (which flow ACLs name) follows.
+//!
+//! Each delivery is signed: `X-ScaiKey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
+//! `"<timestamp>.<raw body>"` with `SCAIFLOW_SCAIKEY_WEBHOOK_SECRET`, compared in constant time;
+//! deliveries older or newer than five minutes are refused (replays). Both envelopes in use are
+//! read (`type`/`id`/`created_at` and `event_type`/`event_id`/`timestamp`), and both spellings of
+//! the membership events. A redelivered event id is acknowledged without being applied twice.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::clock::now_millis;
+use crate::db::Database;
+use crate::state::AppState;
+use crate::with_pool;
+
+/// How far a delivery's timestamp may be from our clock.
+const FRESHNESS_SECONDS: i64 = 5 * 60;
+
+/// Why a delivery is refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the webhook secret is not configured on this server")]
+    NotConfigured,
+    #[error("missing or malformed X-ScaiKey-Signature header")]
+    NoSignature,
+    #[error("missing or malformed timestamp")]
+    NoTimestamp,
+    #[error("the timestamp is more than five minutes from now")]
+    Stale,
+    #[error("the signature does not match")]
+    BadSignature,
+    #[error("the body is not a JSON event")]
+    BadBody,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let (status, code) = match self {
+            Refusal::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, "webhook_not_configured"),
+            Refusal::BadBody => (StatusCode::BAD_REQUEST, "invalid_request"),
+            _ => (StatusCode::BAD_REQUEST, "invalid_signature"),
+        };
+        let body = json!({"detail": {"error": code, "message": self.to_string()}});
+        (status, Json(body)).into_response()
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block = [0_u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    outer.into()
+}
+
+/// Equal bytes, in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks a delivery's signature and freshness against `secret` at `now` (unix seconds).
+pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str, now: i64) -> Result<(), Refusal> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let signature = header("x-scaikey-signature").ok_or(Refusal::NoSignature)?;
+    let mut stamp = None;
+    let mut given = Vec::new();
+    for part in signature.split(',').map(str::trim) {
+        match part.split_once('=') {
+            Some(("t", t)) => stamp = Some(t.to_owned()),
+            Some(("v1", v)) => given.push(v.to_owned()),
+            _ => {}
+        }
+    }
+    if given.is_empty() {
+        return Err(Refusal::NoSignature);
+    }
+    let stamp = stamp
+        .or_else(|| header("x-scaikey-timestamp").map(str::to_owned))
+        .ok_or(Refusal::NoTimestamp)?;
+    let seconds: i64 = stamp.trim().parse().map_err(|_| Refusal::NoTimestamp)?;
+    if (now - seconds).abs() > FRESHNESS_SECONDS {
+        return Err(Refusal::Stale);
+    }
+    let mut signed = Vec::with_capacity(stamp.len() + 1 + body.len());
+    signed.extend_from_slice(stamp.trim().as_bytes());
+    signed.push(b'.');
+    signed.extend_from_slice(body);
+    let expected = hex(&hmac_sha256(secret.as_bytes(), &signed));
+    if given.iter().any(|g| same(g.trim().to_ascii_lowercase().as_bytes(), expected.as_bytes())) {
+        Ok(())
+    } else {
+        Err(Refusal::BadSignature)
+    }
+}
+
+/// An event, from either envelope.
+#[derive(Debug, PartialEq)]
+pub struct Event {
+    pub id: Option<String>,
+    pub kind: String,
+    pub tenant_id: Option<String>,
+    pub data: Value,
+}
+
+impl Event {
+    pub fn read(body: &Value) -> Option<Event> {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let kind = text(body.get("type")).or_else(|| text(body.get("event_type")))?;
+        let data = body.get("data").cloned().unwrap_or(Value::Null);
+        let tenant_id = text(data.get("tenant_id"))
+            .or_else(|| text(data.pointer("/tenant/id")))
+            .or_else(|| text(body.get("tenant_id")));
+        let id = text(body.get("id")).or_else(|| text(body.get("event_id")));
+        Some(Event { id, kind, tenant_id, data })
+    }
+
+    fn field(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| self.data.get(*n).and_then(Value::as_str)).map(str::to_owned)
+    }
+}
+
+/// Receives a ScaiKey event: `{"handled": true}` once applied (or already applied),
+/// `{"handled": false}` for event types the mirror does not follow (so ScaiKey stops retrying).
+#[utoipa::path(post, path = "/webhooks/scaikey", tag = "auth",
+    request_body(content = Object, description = "A ScaiKey event, signed in X-ScaiKey-Signature"),
+    responses((status = 200, description = "`{handled}`"), (status = 400, body = crate::error::ErrorBody),
+        (status = 503, body = crate::error::ErrorBody)))]
+pub async fn scaikey(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = state.config.webhook_secret.as_deref() else {
+        return Refusal::NotConfigured.into_response();
+    };
+    if let Err(refusal) = verify(&headers, &body, secret, now_millis() / 1000) {
+        tracing::warn!(reason = %refusal, "ScaiKey webhook refused");
+        return refusal.into_response();
+    }
+    let Some(event) = serde_json::from_slice::<Value>(&body).ok().as_ref().and_then(Event::read)
+    else {
+        return Refusal::BadBody.into_response();
+    };
+    match apply(&state, &event).await {
+        Ok(handled) => Json(json!({"handled": handled})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, event = %event.kind, "ScaiKey webhook failed");
+            let body = json!({"detail": {"error": "internal_error", "message": "the event could not be applied; the error is logged"}});
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+        }
+    }
+}
+
+/// Applies `event` to the mirror once; `false` for event types we do not act on.
+async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
+    let db = &state.db;
+    let now = now_millis();
+    if let Some(id) = &event.id
+        && !first_delivery(db, id, &event.kind, now).await?
+    {
+        return Ok(true);
+    }
+    let user = || event.field(&["user_id", "id"]);
+    let group = || event.field(&["group_id", "id"]);
+    match event.kind.as_str() {
+        "user.created" | "user.updated" | "user.activated" => {
+            let (Some(id), Some(tenant)) = (user(), event.tenant_id.clone()) else {
+                return Ok(false);
+            };
+            let name = match (event.field(&["first_name"]), event.field(&["last_name"])) {
+                (Some(first), Some(last)) => Some(format!("{first} {last}")),
+                _ => event.field(&["name", "display_name"]),
+            };
+            upsert_user(db, &tenant, &id, event.field(&["email"]).as_deref(), name.as_deref(), now)
+                .await?;
+            Ok(true)
+        }
+        "user.deleted" => {
+            let Some(id) = user() else { return Ok(false) };
+            execute(
+                db,
+                "UPDATE users SET deleted_at = ?, last_synced_at = ? WHERE id = ?",
+                now,
+                2,
+                &[&id],
+            )
+            .await?;
+            Ok(true)
+        }
+        "group.created" | "group.updated" => {
+            let (Some(id), Some(tenant)) = (group(), event.tenant_id.clone()) else {
+                return Ok(false);
+            };
+            let name = event.field(&["name"]).unwrap_or_else(|| id.clone());
+            ensure_tenant(db, &tenant, now).await?;
+            crate::flows::repo::upsert_group(db, &tenant, &id, &name, now).await?;
+            Ok(true)
+        }
+        "group.deleted" => {
+            let Some(id) = group() else { return Ok(false) };
+            execute(
+                db,
+                "UPDATE user_groups SET deleted_at = ?, last_synced_at = ? WHERE id = ?",
+                now,
+                2,
+                &[&id],
+            )
+            .await?;
+            Ok(true)
+        }
+        "group_membership.added" | "group.member_added" => {
+            let (Some(user), Some(group)) = (event.field(&["user_id"]), event.field(&["group_id"]))
+            else {
+                return Ok(false);
+            };
+            if !add_member(db, &group, &user).await? {
+                return Ok(false);
+            }
+            reconcile_super_admin(state, &user, now).await?;
+            Ok(true)
+        }
+        "group_membership.removed" | "group.member_removed" => {
+            let (Some(user), Some(group)) = (event.field(&["user_id"]), event.field(&["group_id"]))
+            else {
+                return Ok(false);
+            };
+            execute(
+                db,
+                "UPDATE group_members SET deleted_at = ? WHERE group_id = ? AND user_id = ?",
+                now,
+                1,
+                &[&group, &user],
+            )
+            .await?;
+            reconcile_super_admin(state, &user, now).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Records the event id; `false` when it was seen before.
+async fn first_delivery(
+    db: &Database,
+    id: &str,
+    kind: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = with_pool!(db, pool => {
+        sqlx::query("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(kind)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    match result {
+        Ok(()) => Ok(true),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs `sql`, binding `now` to its first `times` parameters and `params` to the rest.
+async fn execute(
+    db: &Database,
+    sql: &str,
+    now: i64,
+    times: usize,
+    params: &[&str],
+) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        let mut query = sqlx::query(sql);
+        for _ in 0..times {
+            query = query.bind(now);
+        }
+        for p in params {
+            query = query.bind(*p);
+        }
+        query.execute(pool).await.map(|_| ())
+    })
+}
+
+async fn ensure_tenant(db: &Database, tenant: &str, now: i64) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM tenants WHERE id = ?")
+            .bind(tenant)
+            .fetch_optional(pool)
+            .await?;
+        if found.is_none() {
+            sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
+                .bind(tenant)
+                .bind(tenant)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    })
+}
+
+async fn upsert_user(
+    db: &Database,
+    tenant: &str,
+    id: &str,
+    email: Option<&str>,
+    name: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    ensure_tenant(db, tenant, now).await?;
+    with_pool!(db, pool => {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        if found.is_some() {
+            sqlx::query(
+                "UPDATE users SET tenant_id = ?, email = COALESCE(?, email), \
+                 display_name = COALESCE(?, display_name), deleted_at = NULL, last_synced_at = ? WHERE id = ?",
+            )
+            .bind(tenant)
+            .bind(email)
+            .bind(name)
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO users (id, tenant_id, email, display_name, created_at, last_synced_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(tenant)
+            .bind(email)
+            .bind(name)
+            .bind(now)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        }
+        Ok(())
+    })
+}
+
+/// Records a membership; `false` when the user or the group is not mirrored (yet): the sync
+/// brings both and the membership.
+async fn add_member(db: &Database, group: &str, user: &str) -> Result<bool, sqlx::Error> {
+    with_pool!(db, pool => {
+        let user_known: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
+            .bind(user)
+            .fetch_optional(pool)
+            .await?;
+        let group_known: Option<String> =
+            sqlx::query_scalar("SELECT id FROM user_groups WHERE id = ?")
+                .bind(group)
+                .fetch_optional(pool)
+                .await?;
+        if user_known.is_none() || group_known.is_none() {
+            return Ok(false);
+        }
+        let known: Option<String> = sqlx::query_scalar(
+            "SELECT group_id FROM group_members WHERE group_id = ? AND user_id = ?",
+        )
+        .bind(group)
+        .bind(user)
+        .fetch_optional(pool)
+        .await?;
+        let sql = if known.is_some() {
+            "UPDATE group_members SET deleted_at = NULL WHERE group_id = ? AND user_id = ?"
+        } else {
+            "INSERT INTO group_members (group_id, user_id) VALUES (?, ?)"
+        };
+        sqlx::query(sql).bind(group).bind(user).execute(pool).await.map(|_| true)
+    })
+}
+
+/// A user's `(admin_role, admin_role_source)`.
+type RoleRow = (Option<String>, Option<String>);
+
+/// Promotes `user` to super admin while they are in one of `SCAIFLOW_SUPER_ADMIN_GROUPS`, and
+/// demotes them when they leave, unless the role was given by hand or at bootstrap.
+async fn reconcile_super_admin(state: &AppState, user: &str, now: i64) -> Result<(), sqlx::Error> {
+    let groups = &state.config.super_admin_groups;
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let db = &state.db;
+    let (memberships, current): (Vec<(String, String)>, Option<RoleRow>) = with_pool!(db, pool => {
+        let memberships: Vec<(String, String)> = sqlx::query_as(
+            "SELECT g.id, g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id \
+             WHERE m.user_id = ? AND m.deleted_at IS NULL AND g.deleted_at IS NULL",
+        )
+        .bind(user)
+        .fetch_all(pool)
+        .await?;
+        let current: Option<RoleRow> =
+            sqlx::query_as("SELECT admin_role, admin_role_source FROM users WHERE id = ?")
+                .bind(user)
+                .fetch_optional(pool)
+                .await?;
+        Ok::<_, sqlx::Error>((memberships, current))
+    })?;
+    let Some((role, source)) = current else { return Ok(()) };
+    let qualifies =
+        memberships.iter().any(|(id, name)| groups.iter().any(|g| g == id || g == name));
+    let by_group = source.as_deref() == Some("group");
+    if qualifies && role.as_deref() != Some("super_admin") {
+        execute(db, "UPDATE users SET admin_role = 'super_admin', admin_role_source = 'group', last_synced_at = ? WHERE id = ?", now, 1, &[user]).await?;
+        tracing::info!(user = %user, "promoted to super admin by group membership");
+    } else if !qualifies && role.as_deref() == Some("super_admin") && by_group {
+        execute(db, "UPDATE users SET admin_role = NULL, admin_role_source = NULL, last_synced_at = ? WHERE id = ?", now, 1, &[user]).await?;
+        tracing::info!(user = %user, "super admin role removed with the group membership");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_hex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 and test case 6 (a key longer than the block).
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(hex(&mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        let key = from_hex(&"aa".repeat(131));
+        let mac = hmac_sha256(&key, b"Test Using Larger Than Block-Size Key - Hash Key First");
+        assert_eq!(hex(&mac), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    }
+
+    fn signed(secret: &str, t: i64, body: &[u8]) -> HeaderMap {
+        let mut message = format!("{t}.").into_bytes();
+        message.extend_from_slice(body);
+        let mut headers = HeaderMap::new();
+        let value = format!("t={t},v1={}", hex(&hmac_sha256(secret.as_bytes(), &message)));
+        headers.insert("X-ScaiKey-Signature", value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn signatures_are_checked_with_their_timestamp() {
+        let body = br#"{"type":"user.created"}"#;
+        let now = 1_800_000_000;
+        assert_eq!(verify(&signed("s3cret", now, body), body, "s3cret", now), Ok(()));
+        assert_eq!(verify(&signed("s3cret", now - 299, body), body, "s3cret", now), Ok(()));
+        assert_eq!(
+            verify(&signed("s3cret", now - 301, body), body, "s3cret", now),
+            Err(Refusal::Stale)
+        );
+        assert_eq!(
+            verify(&signed("other", now, body), body, "s3cret", now),
+            Err(Refusal::BadSignature)
+        );
+        let tampered = br#"{"type":"user.deleted"}"#;
+        assert_eq!(
+            verify(&signed("s3cret", now, body), tampered, "s3cret", now),
+            Err(Refusal::BadSignature)
+        );
+        assert_eq!(verify(&HeaderMap::new(), body, "s3cret", now), Err(Refusal::NoSignature));
+        // The timestamp may come in its own header instead.
+        let mut headers = signed("s3cret", now, body);
+        let only_mac =
+            headers["x-scaikey-signature"].to_str().unwrap().split(',').nth(1).unwrap().to_owned();
+        headers.insert("x-scaikey-signature", only_mac.parse().unwrap());
+        assert_eq!(verify(&headers, body, "s3cret", now), Err(Refusal::NoTimestamp));
+        headers.insert("X-Scaikey-Timestamp", now.to_string().parse().unwrap());
+        assert_eq!(verify(&headers, body, "s3cret", now), Ok(()));
+    }
+
+    #[test]
+    fn both_envelopes_are_read() {
+        let ours = json!({"type": "user.created", "id": "evt_1", "data": {"user_id": "usr_a", "tenant_id": "tnt_acme"}});
+        let theirs = json!({"event_type": "user.created", "event_id": "evt_2", "tenant_id": "tnt_acme",
+            "data": {"id": "usr_a", "tenant": {"id": "tnt_acme"}}});
+        let a = Event::read(&ours).unwrap();
+        let b = Event::read(&theirs).unwrap();
+        assert_eq!(
+            (a.kind.as_str(), a.id.as_deref(), a.tenant_id.as_deref()),
+            ("user.created", Some("evt_1"), Some("tnt_acme"))
+        );
+        assert_eq!((b.id.as_deref(), b.tenant_id.as_deref()), (Some("evt_2"), Some("tnt_acme")));
+        assert_eq!(a.field(&["user_id", "id"]), b.field(&["user_id", "id"]));
+        assert!(Event::read(&json!({"data": {}})).is_none());
+    }
+}
