@@ -3,6 +3,7 @@
 //! Routes and the document come from the same `routes!` registrations, so every route is
 //! documented and every documented operation is routed.
 
+mod admin;
 mod flows;
 mod me;
 mod preview;
@@ -28,6 +29,7 @@ use crate::state::AppState;
         (name = "flows", description = "Flows and their versions"),
         (name = "preview", description = "Stateless compilation and validation"),
         (name = "auth", description = "Who is calling"),
+        (name = "admin", description = "The user mirror and admin roles"),
     )
 )]
 struct Info;
@@ -50,6 +52,10 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(me::me))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .routes(routes!(crate::webhooks::scaikey))
+        .routes(routes!(admin::all_users))
+        .routes(routes!(admin::tenant_users))
+        .routes(routes!(admin::tenant_flows))
+        .routes(routes!(admin::grant_role, admin::revoke_role))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let api = api

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 19] = [
+const EXPECTED: [(&str, &str); 24] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -27,6 +27,11 @@ const EXPECTED: [(&str, &str); 19] = [
     ("get", "/tenants/me/scaigrid_credentials"),
     ("post", "/tenants/me/scaigrid_credentials"),
     ("post", "/webhooks/scaikey"),
+    ("get", "/admin/users"),
+    ("get", "/admin/tenant/users"),
+    ("get", "/admin/tenant/flows"),
+    ("post", "/admin/users/{user_id}/role"),
+    ("delete", "/admin/users/{user_id}/role"),
 ];
 
 #[tokio::test]
@@ -63,6 +68,7 @@ async fn the_document_lists_exactly_the_routes_and_each_is_served() {
             path.replace("{id}", "flow_none")
                 .replace("{version}", "1.0.0")
                 .replace("{acl_id}", "acl_none")
+                .replace("{user_id}", "usr_none")
         );
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));

@@ -7,6 +7,7 @@
 //! gets a fresh prefix in that bucket. `scripts/test.sh` runs the suite both ways.
 
 mod acls;
+mod admin;
 mod api_errors;
 mod api_flows;
 mod api_openapi;

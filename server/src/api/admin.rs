@@ -1,0 +1,256 @@
+//! `/admin`: the user mirror and the ScaiFlow-local admin roles. Super admins see every tenant;
+//! tenant admins see their own tenant and may grant only `tenant_admin` in it. Roles given here
+//! are recorded with source `manual`, which group reconciliation never takes away.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{AdminRole, Principal};
+use crate::clock::rfc3339;
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::state::AppState;
+use crate::with_pool;
+
+/// A user of the mirror.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminUser {
+    pub id: String,
+    pub tenant_id: String,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    /// `ACTIVE`, or `DELETED` once ScaiKey removed the user.
+    pub status: String,
+    /// null, `tenant_admin` or `super_admin`.
+    pub admin_role: Option<String>,
+    /// null, `manual`, `group` or `bootstrap`.
+    pub admin_role_source: Option<String>,
+    pub deleted_at: Option<String>,
+    pub last_synced_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminUsers {
+    pub users: Vec<AdminUser>,
+}
+
+type UserRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+const USER_COLUMNS: &str = "id, tenant_id, email, display_name, admin_role, admin_role_source, \
+                            deleted_at, last_synced_at";
+
+fn user(row: UserRow) -> AdminUser {
+    let (id, tenant_id, email, display_name, admin_role, admin_role_source, deleted, synced) = row;
+    AdminUser {
+        id,
+        tenant_id,
+        email,
+        display_name,
+        status: if deleted.is_some() { "DELETED" } else { "ACTIVE" }.to_owned(),
+        admin_role,
+        admin_role_source,
+        deleted_at: deleted.map(rfc3339),
+        last_synced_at: synced.map(rfc3339),
+    }
+}
+
+async fn users(state: &AppState, tenant: Option<&str>) -> Result<Vec<AdminUser>, ApiError> {
+    let rows: Vec<UserRow> = match tenant {
+        Some(tenant) => {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = ? ORDER BY id");
+            with_pool!(&state.db, pool => sqlx::query_as(&sql).bind(tenant).fetch_all(pool).await)
+        }
+        None => {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY tenant_id, id");
+            with_pool!(&state.db, pool => sqlx::query_as(&sql).fetch_all(pool).await)
+        }
+    }
+    .map_err(ApiError::internal)?;
+    Ok(rows.into_iter().map(user).collect())
+}
+
+fn super_admin(principal: &Principal, what: &'static str) -> Result<(), ApiError> {
+    match principal.admin_role {
+        Some(AdminRole::SuperAdmin) => Ok(()),
+        _ => Err(ApiError::AdminOnly { what }),
+    }
+}
+
+fn tenant_admin(principal: &Principal, what: &'static str) -> Result<(), ApiError> {
+    if principal.is_tenant_admin() { Ok(()) } else { Err(ApiError::AdminOnly { what }) }
+}
+
+/// Every user of every tenant (super admins).
+#[utoipa::path(get, path = "/admin/users", tag = "admin",
+    responses((status = 200, body = AdminUsers), (status = 403, body = ErrorBody)))]
+pub async fn all_users(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<AdminUsers>, ApiError> {
+    super_admin(&principal, "list the users of every tenant")?;
+    Ok(Json(AdminUsers { users: users(&state, None).await? }))
+}
+
+/// The users of the caller's tenant (tenant and super admins).
+#[utoipa::path(get, path = "/admin/tenant/users", tag = "admin",
+    responses((status = 200, body = AdminUsers), (status = 403, body = ErrorBody)))]
+pub async fn tenant_users(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<AdminUsers>, ApiError> {
+    tenant_admin(&principal, "list the tenant's users")?;
+    Ok(Json(AdminUsers { users: users(&state, Some(&principal.tenant_id)).await? }))
+}
+
+/// A flow of the tenant, as the admin overview lists it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminFlow {
+    pub id: String,
+    pub name: String,
+    pub owner_id: String,
+    pub version: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminFlows {
+    pub items: Vec<AdminFlow>,
+    pub total: usize,
+}
+
+/// Every flow of the caller's tenant, whoever owns it, the trash included (tenant and super
+/// admins).
+#[utoipa::path(get, path = "/admin/tenant/flows", tag = "admin",
+    responses((status = 200, body = AdminFlows), (status = 403, body = ErrorBody)))]
+pub async fn tenant_flows(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<AdminFlows>, ApiError> {
+    tenant_admin(&principal, "list the tenant's flows")?;
+    let rows: Vec<(String, String, String, String, i64, Option<i64>)> =
+        with_pool!(&state.db, pool => {
+            sqlx::query_as(
+                "SELECT id, name, owner_id, current_version, updated_at, deleted_at FROM flows \
+                 WHERE tenant_id = ? ORDER BY name, id",
+            )
+            .bind(&principal.tenant_id)
+            .fetch_all(pool)
+            .await
+        })
+        .map_err(ApiError::internal)?;
+    let items: Vec<AdminFlow> = rows
+        .into_iter()
+        .map(|(id, name, owner_id, version, updated, deleted)| AdminFlow {
+            id,
+            name,
+            owner_id,
+            version,
+            updated_at: rfc3339(updated),
+            deleted_at: deleted.map(rfc3339),
+        })
+        .collect();
+    Ok(Json(AdminFlows { total: items.len(), items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRequest {
+    /// `tenant_admin` or `super_admin`.
+    pub role: String,
+}
+
+/// The user's tenant and current role, if the caller may manage roles of that user at all.
+async fn target(
+    state: &AppState,
+    principal: &Principal,
+    user_id: &str,
+) -> Result<(String, Option<String>), ApiError> {
+    let found: Option<(String, Option<String>)> = with_pool!(&state.db, pool => {
+        sqlx::query_as("SELECT tenant_id, admin_role FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })
+    .map_err(ApiError::internal)?;
+    let not_found = || ApiError::not_found(format!("user '{user_id}'"));
+    let (tenant, role) = found.ok_or_else(not_found)?;
+    // Tenant admins do not learn about users of other tenants.
+    if principal.admin_role != Some(AdminRole::SuperAdmin) && tenant != principal.tenant_id {
+        return Err(not_found());
+    }
+    Ok((tenant, role))
+}
+
+/// Grants an admin role (source `manual`).
+#[utoipa::path(post, path = "/admin/users/{user_id}/role", tag = "admin",
+    params(("user_id" = String, Path)), request_body = RoleRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn grant_role(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(user_id): Path<String>,
+    ApiJson(request): ApiJson<RoleRequest>,
+) -> Result<StatusCode, ApiError> {
+    tenant_admin(&principal, "grant admin roles")?;
+    let role = request.role.as_str();
+    if !matches!(role, "tenant_admin" | "super_admin") {
+        return Err(ApiError::BadRequest {
+            message: format!("unknown role '{role}': use tenant_admin or super_admin"),
+            pointer: "/role".into(),
+        });
+    }
+    if role == "super_admin" {
+        super_admin(&principal, "grant super_admin")?;
+    }
+    target(&state, &principal, &user_id).await?;
+    with_pool!(&state.db, pool => {
+        sqlx::query("UPDATE users SET admin_role = ?, admin_role_source = 'manual' WHERE id = ?")
+            .bind(role)
+            .bind(&user_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .map_err(ApiError::internal)?;
+    tracing::info!(user = %user_id, role, by = %principal.user_id, "admin role granted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes a user's admin role.
+#[utoipa::path(delete, path = "/admin/users/{user_id}/role", tag = "admin",
+    params(("user_id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    tenant_admin(&principal, "revoke admin roles")?;
+    let (_, role) = target(&state, &principal, &user_id).await?;
+    if role.as_deref() == Some("super_admin") {
+        super_admin(&principal, "revoke super_admin")?;
+    }
+    with_pool!(&state.db, pool => {
+        sqlx::query("UPDATE users SET admin_role = NULL, admin_role_source = NULL WHERE id = ?")
+            .bind(&user_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+    .map_err(ApiError::internal)?;
+    tracing::info!(user = %user_id, by = %principal.user_id, "admin role revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,142 @@
+//! `/admin`: the user mirror and admin roles, for super admins and tenant admins.
+
+use axum::http::{Method, StatusCode};
+use scaiflow_server::auth::{AdminRole, Principal};
+use scaiflow_server::flows::repo;
+use scaiflow_server::with_pool;
+use serde_json::json;
+
+use crate::{TestApp, example, member, other_tenant};
+
+fn tenant_admin() -> Principal {
+    Principal { admin_role: Some(AdminRole::TenantAdmin), ..member("usr_tadmin") }
+}
+
+async fn setup() -> TestApp {
+    let app = TestApp::new().await;
+    for p in [member("usr_bob"), tenant_admin(), other_tenant()] {
+        repo::ensure_principal(&app.state.db, &p, 0).await.unwrap();
+    }
+    app
+}
+
+async fn role_of(app: &TestApp, user: &str) -> (Option<String>, Option<String>) {
+    with_pool!(&app.state.db, pool => {
+        sqlx::query_as("SELECT admin_role, admin_role_source FROM users WHERE id = ?").bind(user).fetch_one(pool).await
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn super_admins_list_everyone_and_tenant_admins_their_tenant() {
+    let app = setup().await;
+    let all = app.call(Method::GET, "/api/v1/admin/users", None, &Principal::local(), &[]).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let ids: Vec<&str> =
+        all.json["users"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"usr_other") && ids.contains(&"usr_bob") && ids.contains(&"usr_local"),
+        "{ids:?}"
+    );
+    let bob = all.json["users"].as_array().unwrap().iter().find(|u| u["id"] == "usr_bob").unwrap();
+    assert_eq!(
+        (&bob["status"], &bob["admin_role"], &bob["tenant_id"]),
+        (&json!("ACTIVE"), &json!(null), &json!("tnt_local"))
+    );
+
+    let mine =
+        app.call(Method::GET, "/api/v1/admin/tenant/users", None, &tenant_admin(), &[]).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.json["users"].as_array().unwrap().iter().all(|u| u["tenant_id"] == "tnt_local"));
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/admin/users", None, &tenant_admin(), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for path in ["/api/v1/admin/tenant/users", "/api/v1/admin/tenant/flows"] {
+        let reply = app.call(Method::GET, path, None, &member("usr_bob"), &[]).await;
+        assert_eq!(
+            (reply.status, &reply.json["detail"]["error"]),
+            (StatusCode::FORBIDDEN, &json!("forbidden")),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tenant_admins_see_every_flow_of_their_tenant() {
+    let app = setup().await;
+    let body = json!({"name": "Bob's private flow", "content": example()});
+    let created =
+        app.call(Method::POST, "/api/v1/flows", Some(&body), &member("usr_bob"), &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let foreign = json!({"name": "Elsewhere", "content": example()});
+    app.call(Method::POST, "/api/v1/flows", Some(&foreign), &other_tenant(), &[]).await;
+    let listed =
+        app.call(Method::GET, "/api/v1/admin/tenant/flows", None, &tenant_admin(), &[]).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json["total"], 1, "{}", listed.text);
+    assert_eq!(listed.json["items"][0]["owner_id"], "usr_bob");
+}
+
+#[tokio::test]
+async fn roles_are_granted_and_revoked_within_each_admin_s_reach() {
+    let app = setup().await;
+    let role = "/api/v1/admin/users/usr_bob/role";
+    // A tenant admin may make a tenant admin of their tenant, not a super admin.
+    let reply = app
+        .call(Method::POST, role, Some(&json!({"role": "tenant_admin"})), &tenant_admin(), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(
+        role_of(&app, "usr_bob").await,
+        (Some("tenant_admin".into()), Some("manual".into()))
+    );
+    let reply = app
+        .call(Method::POST, role, Some(&json!({"role": "super_admin"})), &tenant_admin(), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    // Nor reach into another tenant.
+    let other = "/api/v1/admin/users/usr_other/role";
+    let reply = app
+        .call(Method::POST, other, Some(&json!({"role": "tenant_admin"})), &tenant_admin(), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Members may not grant at all; unknown roles and users are refused.
+    let reply = app
+        .call(Method::POST, role, Some(&json!({"role": "tenant_admin"})), &member("usr_carol"), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let reply = app
+        .call(Method::POST, role, Some(&json!({"role": "root"})), &Principal::local(), &[])
+        .await;
+    assert_eq!(
+        (reply.status, &reply.json["detail"]["pointer"]),
+        (StatusCode::BAD_REQUEST, &json!("/role"))
+    );
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/users/usr_ghost/role",
+            Some(&json!({"role": "tenant_admin"})),
+            &Principal::local(),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+    // A super admin may grant super_admin anywhere; a tenant admin cannot revoke it.
+    let reply = app
+        .call(Method::POST, role, Some(&json!({"role": "super_admin"})), &Principal::local(), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(role_of(&app, "usr_bob").await.0.as_deref(), Some("super_admin"));
+    assert_eq!(
+        app.call(Method::DELETE, role, None, &tenant_admin(), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(Method::DELETE, role, None, &Principal::local(), &[]).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(role_of(&app, "usr_bob").await, (None, None));
+}
