@@ -50,6 +50,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::acls, flows::grant))
         .routes(routes!(flows::change_acl, flows::revoke))
         .routes(routes!(me::me))
+        .routes(routes!(me::auth_config))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .routes(routes!(crate::webhooks::scaikey))
         .routes(routes!(admin::all_users))

@@ -55,6 +55,9 @@ pub struct Config {
     pub webhook_secret: Option<String>,
     /// ScaiKey groups (ids or names) whose members are super admins.
     pub super_admin_groups: Vec<String>,
+    /// Where browsers reach this server (`SCAIFLOW_PUBLIC_URL`), for the OIDC redirect URI;
+    /// taken from each request's `Host` when unset.
+    pub public_url: Option<String>,
     /// The env files that were read, for the start-up log.
     pub env_files: Vec<PathBuf>,
 }
@@ -328,12 +331,23 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let public_url = match get("SCAIFLOW_PUBLIC_URL") {
+            None => None,
+            Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
+                Some(raw.trim_end_matches('/').to_owned())
+            }
+            Some(raw) => {
+                return Err(invalid("SCAIFLOW_PUBLIC_URL", raw, "expected an http(s):// URL"));
+            }
+        };
+
         Ok(Config {
             host,
             scaigrid,
             secrets,
             webhook_secret,
             super_admin_groups,
+            public_url,
             port,
             database,
             object_store,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 24] = [
+const EXPECTED: [(&str, &str); 25] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -24,6 +24,7 @@ const EXPECTED: [(&str, &str); 24] = [
     ("post", "/flows/compile"),
     ("post", "/flows/validate"),
     ("get", "/me"),
+    ("get", "/auth/config"),
     ("get", "/tenants/me/scaigrid_credentials"),
     ("post", "/tenants/me/scaigrid_credentials"),
     ("post", "/webhooks/scaikey"),
