@@ -24,6 +24,16 @@ macro_rules! with_pool {
     };
 }
 
+/// An insert's outcome: `Ok(false)` when a unique key refused the row (it exists already),
+/// other failures as they are.
+pub fn inserted(result: Result<(), sqlx::Error>) -> Result<bool, sqlx::Error> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 

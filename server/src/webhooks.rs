@@ -269,11 +269,7 @@ async fn first_delivery(
             .await
             .map(|_| ())
     });
-    match result {
-        Ok(()) => Ok(true),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::inserted(result)
 }
 
 /// Runs `sql`, binding `now` to its first `times` parameters and `params` to the rest.

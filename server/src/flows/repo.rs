@@ -415,11 +415,7 @@ pub async fn insert_acl(db: &Database, acl: &AclRow) -> Result<bool, sqlx::Error
         .await
         .map(|_| ())
     });
-    match result {
-        Ok(()) => Ok(true),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
-        Err(e) => Err(e),
-    }
+    crate::db::inserted(result)
 }
 
 /// Removes a grant; `false` when there was none.
