@@ -449,6 +449,9 @@ fn subflow_target(
     let list = format!("{id}-flows");
     let choices = move || {
         match targets.get() {
+        Some(Ok(flows)) if flows.is_empty() => {
+            view! { <li class="muted">"No other saved flows in this tenant yet."</li> }.into_any()
+        }
         Some(Ok(flows)) => flows
             .into_iter()
             .map(|(target, name)| {

@@ -29,6 +29,9 @@ pub struct Lookups {
     pub targets: Loaded<(String, String)>,
     /// ScaiGrid's model catalogue `(slug, display name)`.
     pub models: Loaded<(String, String)>,
+    /// Whether each of those was asked for (so it is asked once, and shows as loading until
+    /// answered).
+    asked: StoredValue<(bool, bool)>,
 }
 
 impl Lookups {
@@ -71,15 +74,16 @@ impl Lookups {
             has_compute,
             targets: RwSignal::new(None),
             models: RwSignal::new(None),
+            asked: StoredValue::new((false, false)),
         }
     }
 
     /// Fetches the sub-flow targets, once.
     pub fn load_targets(self, own_id: String) {
-        if self.targets.get_untracked().is_some() {
+        if self.asked.get_value().0 {
             return;
         }
-        self.targets.set(Some(Ok(Vec::new())));
+        self.asked.update_value(|(targets, _)| *targets = true);
         spawn_local(async move {
             let answer = async {
                 let me = api::me().await.map_err(|e| e.to_string())?;
@@ -97,10 +101,10 @@ impl Lookups {
 
     /// Fetches ScaiGrid's model catalogue, once.
     pub fn load_models(self) {
-        if self.models.get_untracked().is_some() {
+        if self.asked.get_value().1 {
             return;
         }
-        self.models.set(Some(Ok(Vec::new())));
+        self.asked.update_value(|(_, models)| *models = true);
         spawn_local(async move {
             let answer = api::grid_models().await.map_err(|e| e.to_string()).map(|models| {
                 models
