@@ -206,7 +206,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
                 return Ok(false);
             };
             let name = event.field(&["name"]).unwrap_or_else(|| id.clone());
-            ensure_tenant(db, &tenant, now).await?;
+            crate::flows::repo::ensure_tenant(db, &tenant, now).await?;
             crate::flows::repo::upsert_group(db, &tenant, &id, &name, now).await?;
             Ok(true)
         }
@@ -292,24 +292,6 @@ async fn execute(
     })
 }
 
-async fn ensure_tenant(db: &Database, tenant: &str, now: i64) -> Result<(), sqlx::Error> {
-    with_pool!(db, pool => {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM tenants WHERE id = ?")
-            .bind(tenant)
-            .fetch_optional(pool)
-            .await?;
-        if found.is_none() {
-            sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
-                .bind(tenant)
-                .bind(tenant)
-                .bind(now)
-                .execute(pool)
-                .await?;
-        }
-        Ok(())
-    })
-}
-
 async fn upsert_user(
     db: &Database,
     tenant: &str,
@@ -318,7 +300,7 @@ async fn upsert_user(
     name: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    ensure_tenant(db, tenant, now).await?;
+    crate::flows::repo::ensure_tenant(db, tenant, now).await?;
     with_pool!(db, pool => {
         let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
             .bind(id)

@@ -177,6 +177,7 @@ pub fn FieldRow(
         }
         Widget::PluginMethod => {
             let list = format!("{control_id}-values");
+            let note = node.clone();
             let node = node.clone();
             let methods = move || {
                 let plugin = node.with(|n| config_str(&n.config, "plugin"));
@@ -188,7 +189,7 @@ pub fn FieldRow(
             view! {
                 {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder)}
                 {datalist(list, methods)}
-                <SignatureNote node=node_node(&node_id, store)/>
+                <SignatureNote node=note/>
             }
             .into_any()
         }
@@ -260,11 +261,6 @@ pub fn FieldRow(
     }
 }
 
-/// A node's cell signal by id (for notes that read other fields of the same node).
-fn node_node(id: &str, store: CanvasStore) -> Option<ArcRwSignal<Arc<Node>>> {
-    store.node_cell(id).map(|c| c.node)
-}
-
 fn config_str(config: &Map<String, Value>, key: &str) -> String {
     config.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
@@ -284,9 +280,8 @@ fn signature(plugin: &str, method: &compiler::valid::plugins::Method) -> String 
 
 /// The known signature of the node's plugin method, under the method field.
 #[component]
-fn SignatureNote(node: Option<ArcRwSignal<Arc<Node>>>) -> impl IntoView {
-    let node = node?;
-    Some(move || {
+fn SignatureNote(node: ArcRwSignal<Arc<Node>>) -> impl IntoView {
+    move || {
         let (plugin, method) =
             node.with(|n| (config_str(&n.config, "plugin"), config_str(&n.config, "method")));
         let methods = plugin_methods(&plugin);
@@ -299,7 +294,7 @@ fn SignatureNote(node: Option<ArcRwSignal<Arc<Node>>>) -> impl IntoView {
             None => return None,
         };
         Some(view! { <p class="signature mono">{text}</p> })
-    })
+    }
 }
 
 /// Names the pairs editor offers for new rows: a plugin method's required arguments, common

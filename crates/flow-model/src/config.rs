@@ -132,13 +132,7 @@ impl NodeConfig {
     fn fields_of(kind: NodeKind) -> Vec<String> {
         let mut generator = schemars::SchemaGenerator::default();
         let schema = Self::schema(kind, &mut generator);
-        let resolved = match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                generator.definitions().get(name).cloned().unwrap_or(Value::Null)
-            }
-            None => schema.as_value().clone(),
-        };
+        let resolved = crate::form::resolved(&generator, schema.as_value());
         let mut fields: Vec<String> = resolved
             .get("properties")
             .and_then(Value::as_object)

@@ -80,19 +80,21 @@ pub fn fields(kind: NodeKind) -> &'static [Field] {
     &all[kind as usize]
 }
 
+/// `schema` itself, or the definition its `$ref` names among `generator`'s definitions.
+pub(crate) fn resolved(generator: &schemars::SchemaGenerator, schema: &Value) -> Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            generator.definitions().get(name).cloned().unwrap_or(Value::Null)
+        }
+        None => schema.clone(),
+    }
+}
+
 fn describe(kind: NodeKind) -> Vec<Field> {
     let mut generator = schemars::SchemaGenerator::default();
     let schema = NodeConfig::schema(kind, &mut generator);
-    let definitions = generator.definitions().clone();
-    let resolve = |value: &Value| -> Value {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                definitions.get(name).cloned().unwrap_or(Value::Null)
-            }
-            None => value.clone(),
-        }
-    };
+    let resolve = |value: &Value| resolved(&generator, value);
     let object = resolve(schema.as_value());
     let defaults = NodeConfig::default_for(kind).to_map();
     let mut fields: Vec<Field> = object
@@ -231,14 +233,7 @@ fn choices(shape: &Value) -> Option<Vec<String>> {
 pub fn variants<T: schemars::JsonSchema>() -> Vec<String> {
     let mut generator = schemars::SchemaGenerator::default();
     let schema = generator.subschema_for::<T>();
-    let resolved = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            generator.definitions().get(name).cloned().unwrap_or(Value::Null)
-        }
-        None => schema.as_value().clone(),
-    };
-    choices(&resolved).unwrap_or_default()
+    choices(&resolved(&generator, schema.as_value())).unwrap_or_default()
 }
 
 /// `max_iterations` → `Max iterations`.

@@ -333,34 +333,48 @@ pub async fn ensure_principal(
         crate::auth::AdminRole::TenantAdmin => "tenant_admin",
         crate::auth::AdminRole::SuperAdmin => "super_admin",
     });
+    ensure_tenant(db, &principal.tenant_id, now).await?;
     with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let tenant: Option<String> = sqlx::query_scalar("SELECT id FROM tenants WHERE id = ?")
-            .bind(&principal.tenant_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if tenant.is_none() {
-            sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
-                .bind(&principal.tenant_id)
-                .bind(&principal.tenant_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
         let user: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
             .bind(&principal.user_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(pool)
             .await?;
         if user.is_none() {
-            sqlx::query("INSERT INTO users (id, tenant_id, admin_role, created_at) VALUES (?, ?, ?, ?)")
-                .bind(&principal.user_id)
-                .bind(&principal.tenant_id)
-                .bind(role)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            let insert = sqlx::query(
+                "INSERT INTO users (id, tenant_id, admin_role, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&principal.user_id)
+            .bind(&principal.tenant_id)
+            .bind(role)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ());
+            // A concurrent first request may have recorded the user meanwhile.
+            crate::db::inserted(insert)?;
         }
-        tx.commit().await
+        Ok(())
+    })
+}
+
+/// Makes sure tenant `id` has a row (named by its id until ScaiKey says otherwise).
+pub async fn ensure_tenant(db: &Database, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM tenants WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        if found.is_none() {
+            let insert = sqlx::query("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|_| ());
+            crate::db::inserted(insert)?;
+        }
+        Ok(())
     })
 }
 
