@@ -4,6 +4,7 @@
 //! documented and every documented operation is routed.
 
 mod admin;
+mod auth;
 mod flows;
 mod me;
 mod preview;
@@ -50,7 +51,9 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::acls, flows::grant))
         .routes(routes!(flows::change_acl, flows::revoke))
         .routes(routes!(me::me))
-        .routes(routes!(me::auth_config))
+        .routes(routes!(auth::config))
+        .routes(routes!(auth::exchange))
+        .routes(routes!(auth::refresh))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .routes(routes!(crate::webhooks::scaikey))
         .routes(routes!(admin::all_users))

@@ -7,6 +7,7 @@
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -18,6 +19,11 @@ use crate::state::AppState;
 pub const LOCAL_USER: &str = "usr_local";
 pub const LOCAL_TENANT: &str = "tnt_local";
 
+/// The scope reads need.
+pub const VIEW_SCOPE: &str = "scaicore:view";
+/// The scope writes need (it includes reading).
+pub const MANAGE_SCOPE: &str = "scaicore:manage";
+
 /// The caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -26,6 +32,8 @@ pub struct Principal {
     pub admin_role: Option<AdminRole>,
     /// ScaiKey groups the user belongs to (for group ACLs).
     pub groups: Vec<String>,
+    /// The token's scopes (`scaicore:view`, `scaicore:manage`, ...).
+    pub scopes: Vec<String>,
 }
 
 impl Principal {
@@ -36,6 +44,7 @@ impl Principal {
             tenant_id: LOCAL_TENANT.into(),
             admin_role: Some(AdminRole::SuperAdmin),
             groups: Vec::new(),
+            scopes: vec![VIEW_SCOPE.into(), MANAGE_SCOPE.into()],
         }
     }
 
@@ -99,14 +108,61 @@ where
             return Ok(principal.clone());
         }
         let state = AppState::from_ref(state);
-        match &state.config.auth {
-            AuthMode::Local | AuthMode::Disabled => Ok(Principal::local()),
-            AuthMode::ScaiKey(_) => Err(ApiError::Unauthorized {
-                message: "this server requires ScaiKey sign-in, which it does not accept yet"
-                    .into(),
-            }),
+        let scaikey = match (&state.config.auth, &state.scaikey) {
+            (AuthMode::ScaiKey(_), Some(scaikey)) => scaikey.clone(),
+            _ => return Ok(Principal::local()),
+        };
+        let token = bearer(parts)?;
+        let claims = match scaikey.verify(token).await {
+            Ok(Ok(claims)) => claims,
+            Ok(Err(refused)) => {
+                return Err(ApiError::Unauthorized {
+                    message: format!("invalid token: {refused}"),
+                });
+            }
+            Err(provider) => {
+                tracing::error!(error = %provider, "cannot verify bearer tokens");
+                return Err(ApiError::Upstream {
+                    code: "scaikey_unavailable",
+                    message: format!("ScaiKey could not be asked to verify the token: {provider}"),
+                });
+            }
+        };
+        let scopes = claims.scopes();
+        let read = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let allowed = scopes.iter().any(|s| s == MANAGE_SCOPE || (read && s == VIEW_SCOPE));
+        if !allowed {
+            return Err(ApiError::Scope { needed: if read { VIEW_SCOPE } else { MANAGE_SCOPE } });
         }
+        let principal = crate::flows::repo::token_principal(
+            &state.db,
+            &claims,
+            scopes,
+            crate::clock::now_millis(),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+        let Some(principal) = principal else {
+            return Err(ApiError::Unauthorized {
+                message: "this user has been removed from ScaiKey".into(),
+            });
+        };
+        parts.extensions.insert(principal.clone());
+        Ok(principal)
     }
+}
+
+/// The `Authorization: Bearer` token.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let token = value
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty());
+    token.ok_or_else(|| ApiError::Unauthorized {
+        message: "this request carries no bearer token (Authorization: Bearer ...)".into(),
+    })
 }
 
 #[cfg(test)]

@@ -166,7 +166,12 @@ pub struct ScaiKeySettings {
     pub client_secret: String,
     /// Expected token audience; the client id when unset.
     pub audience: String,
+    /// What the browser asks for at sign-in (`SCAIFLOW_SCAIKEY_SCOPES`, space-separated).
+    pub scopes: String,
 }
+
+/// The scopes the browser requests unless `SCAIFLOW_SCAIKEY_SCOPES` says otherwise.
+pub const DEFAULT_SCAIKEY_SCOPES: &str = "openid profile email scaicore:view scaicore:manage";
 
 impl Config {
     /// Reads the env files and the process environment.
@@ -387,6 +392,10 @@ fn auth_mode<'a>(
             audience: get("SCAIKEY_AUDIENCE").map_or_else(|| client_id.clone(), str::to_owned),
             client_id,
             client_secret: get(SCAIKEY[2]).unwrap_or_default().to_owned(),
+            scopes: get("SCAIFLOW_SCAIKEY_SCOPES")
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| DEFAULT_SCAIKEY_SCOPES.to_owned()),
         }));
     }
     if !set.is_empty() {

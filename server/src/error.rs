@@ -22,6 +22,16 @@ pub enum ApiError {
     Forbidden { needed: &'static str },
     #[error("{message}")]
     Unauthorized { message: String },
+    /// ScaiKey refused a token request (an expired or reused code, a verifier mismatch): its
+    /// OAuth `error` and `error_description`.
+    #[error("ScaiKey refused: {error}: {description}")]
+    Provider { error: String, description: String },
+    /// A feature this server is not configured for.
+    #[error("{message}")]
+    Unavailable { message: &'static str, fix: &'static str },
+    /// The token lacks the scope the operation needs.
+    #[error("this needs the '{needed}' scope, which the token does not carry")]
+    Scope { needed: &'static str },
     /// Only a tenant admin or a super admin may do this.
     #[error("only a tenant admin or a super admin may {what}")]
     AdminOnly { what: &'static str },
@@ -72,6 +82,9 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Scope { .. } => StatusCode::FORBIDDEN,
+            ApiError::Provider { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -92,6 +105,13 @@ impl ApiError {
                 ("forbidden", Some("Ask the flow's owner or an admin for access."))
             }
             ApiError::Unauthorized { .. } => ("unauthorized", Some("Sign in with ScaiKey.")),
+            // ScaiKey's own OAuth error code (`invalid_grant`, ...).
+            ApiError::Provider { error, .. } => (error.as_str(), None),
+            ApiError::Unavailable { fix, .. } => ("not_configured", Some(*fix)),
+            ApiError::Scope { .. } => (
+                "insufficient_scope",
+                Some("Sign in again; if it persists, ask for the scope in ScaiKey."),
+            ),
             ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
             ApiError::Upstream { code, .. } => (*code, None),
             ApiError::BadRequest { .. } => ("bad_request", None),
@@ -132,6 +152,9 @@ impl ApiError {
             }
             ApiError::BadRequest { pointer, .. } => {
                 detail.insert("pointer".into(), pointer.clone().into());
+            }
+            ApiError::Provider { description, .. } => {
+                detail.insert("error_description".into(), description.clone().into());
             }
             ApiError::TooLarge { limit } => {
                 detail.insert("limit".into(), (*limit).into());

@@ -13,6 +13,7 @@ pub mod error;
 pub mod flows;
 pub mod health;
 pub mod objects;
+pub mod oidc;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;

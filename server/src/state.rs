@@ -11,6 +11,7 @@ use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::db::Database;
 use crate::flows::{RowCache, SaveLocks, content, repo};
 use crate::objects;
+use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
 
 /// Cheap to clone: everything inside is shared.
@@ -27,6 +28,8 @@ pub struct AppState {
     pub rows: Arc<RowCache>,
     /// Tenant secrets (ScaiGrid credentials).
     pub secrets: Arc<dyn SecretStore>,
+    /// The identity provider, in the `scaikey` auth mode.
+    pub scaikey: Option<Arc<ScaiKey>>,
     pub leptos: LeptosOptions,
 }
 
@@ -67,6 +70,10 @@ impl AppState {
         }
         let secrets = open_secrets(&config.secrets, &db)?;
         let leptos = leptos_options(&config);
+        let scaikey = match &config.auth {
+            AuthMode::ScaiKey(settings) => Some(Arc::new(ScaiKey::new(settings.clone()))),
+            AuthMode::Local | AuthMode::Disabled => None,
+        };
         let content = Arc::new(content::Cache::new(config.content_cache_bytes));
         Ok(AppState {
             config: Arc::new(config),
@@ -76,6 +83,7 @@ impl AppState {
             save_locks: Arc::new(SaveLocks::default()),
             rows: Arc::new(RowCache::default()),
             secrets,
+            scaikey,
             leptos,
         })
     }

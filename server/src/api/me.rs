@@ -3,12 +3,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{AdminRole, Principal};
-use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, ScaiGridCredential};
+use crate::auth::{AdminRole, MANAGE_SCOPE, Principal, VIEW_SCOPE};
+use crate::config::{DEFAULT_SCAIGRID_URL, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::secrets::{self, SecretError};
 use crate::state::AppState;
@@ -24,19 +24,38 @@ pub struct MeResponse {
     pub admin_role: Option<AdminRole>,
     /// ScaiKey groups the user belongs to.
     pub groups: Vec<String>,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    /// The token's ScaiFlow scopes: `scaicore:view` (read), `scaicore:manage` (write).
+    pub permissions: Vec<String>,
 }
 
-/// The caller's principal.
+/// The caller's principal, merged with the local admin role and what the mirror knows of them.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
-pub async fn me(principal: Principal) -> Json<MeResponse> {
-    Json(MeResponse {
+pub async fn me(
+    principal: Principal,
+    State(state): State<AppState>,
+) -> Result<Json<MeResponse>, ApiError> {
+    let (email, display_name) = crate::flows::repo::user_names(&state.db, &principal.user_id)
+        .await
+        .map_err(ApiError::internal)?;
+    let permissions = principal
+        .scopes
+        .iter()
+        .filter(|s| [VIEW_SCOPE, MANAGE_SCOPE].contains(&s.as_str()))
+        .cloned()
+        .collect();
+    Ok(Json(MeResponse {
         tenant_slug: principal.tenant_slug().to_owned(),
         sub: principal.user_id,
         tenant_id: principal.tenant_id,
         admin_role: principal.admin_role,
         groups: principal.groups,
-    })
+        email,
+        display_name,
+        permissions,
+    }))
 }
 
 /// Whether this server can call ScaiGrid for the caller's tenant.
@@ -128,44 +147,5 @@ fn secret_failure(error: SecretError) -> ApiError {
     ApiError::Upstream {
         code: "secret_store_failed",
         message: "the secret store could not be read or written; the error is logged".into(),
-    }
-}
-
-/// What the browser needs to sign in. Never the client secret.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthConfig {
-    /// `scaikey`, or `local` for the single local user (also with `SCAIFLOW_AUTH_DISABLED`).
-    pub auth_mode: String,
-    pub scaikey_base_url: Option<String>,
-    pub client_id: Option<String>,
-    pub audience: Option<String>,
-    /// `{public URL}/auth/callback`.
-    pub redirect_uri: Option<String>,
-}
-
-/// How this server signs people in (public).
-#[utoipa::path(get, path = "/auth/config", tag = "auth", responses((status = 200, body = AuthConfig)))]
-pub async fn auth_config(State(state): State<AppState>, headers: HeaderMap) -> Json<AuthConfig> {
-    match &state.config.auth {
-        AuthMode::ScaiKey(settings) => {
-            let origin = state.config.public_url.clone().unwrap_or_else(|| {
-                let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-                format!("http://{}", host.unwrap_or("127.0.0.1"))
-            });
-            Json(AuthConfig {
-                auth_mode: "scaikey".into(),
-                scaikey_base_url: Some(settings.base_url.clone()),
-                client_id: Some(settings.client_id.clone()),
-                audience: Some(settings.audience.clone()),
-                redirect_uri: Some(format!("{origin}/auth/callback")),
-            })
-        }
-        AuthMode::Local | AuthMode::Disabled => Json(AuthConfig {
-            auth_mode: "local".into(),
-            scaikey_base_url: None,
-            client_id: None,
-            audience: None,
-            redirect_uri: None,
-        }),
     }
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-const EXPECTED: [(&str, &str); 25] = [
+pub const EXPECTED: [(&str, &str); 27] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -25,6 +25,8 @@ const EXPECTED: [(&str, &str); 25] = [
     ("post", "/flows/validate"),
     ("get", "/me"),
     ("get", "/auth/config"),
+    ("post", "/auth/exchange"),
+    ("post", "/auth/refresh"),
     ("get", "/tenants/me/scaigrid_credentials"),
     ("post", "/tenants/me/scaigrid_credentials"),
     ("post", "/webhooks/scaikey"),

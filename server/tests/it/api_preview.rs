@@ -143,34 +143,3 @@ async fn scaigrid_credentials_say_whether_the_server_can_reach_scaigrid() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json, json!({"configured": false, "base_url": null, "masked_key": null}));
 }
-
-#[tokio::test]
-async fn auth_config_tells_the_browser_how_to_sign_in_without_the_secret() {
-    let app = TestApp::new().await;
-    let local = app.call(Method::GET, "/api/v1/auth/config", None, &Principal::local(), &[]).await;
-    assert_eq!(local.json["auth_mode"], "local");
-    assert_eq!(local.json["client_id"], json!(null));
-
-    let app = TestApp::with(&[
-        ("SCAIKEY_BASE_URL", "https://scaikey.example"),
-        ("SCAIFLOW_SCAIKEY_CLIENT_ID", "client-123"),
-        ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", "very-secret"),
-        ("SCAIFLOW_PUBLIC_URL", "https://flows.example/"),
-    ])
-    .await;
-    // Public: no session needed (the router is called without a principal).
-    let request =
-        axum::http::Request::get("/api/v1/auth/config").body(axum::body::Body::empty()).unwrap();
-    let response = tower::ServiceExt::oneshot(app.router(), request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(!text.contains("very-secret"), "{text}");
-    let config: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(
-        config,
-        json!({"auth_mode": "scaikey", "scaikey_base_url": "https://scaikey.example",
-               "client_id": "client-123", "audience": "client-123",
-               "redirect_uri": "https://flows.example/auth/callback"})
-    );
-}

@@ -15,6 +15,7 @@ mod api_preview;
 mod concurrency;
 mod crash;
 mod health;
+mod oidc;
 mod pages;
 mod process;
 mod secrets;
@@ -96,6 +97,29 @@ impl TestApp {
         principal: &Principal,
         headers: &[(&str, &str)],
     ) -> Reply {
+        self.send(method, uri, body, Some(principal), headers).await
+    }
+
+    /// Sends a request that says who it is only through its headers (a bearer token), or not
+    /// at all.
+    async fn anonymous(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        self.send(method, uri, body, None, headers).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<&Value>,
+        principal: Option<&Principal>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -108,7 +132,9 @@ impl TestApp {
             None => Body::empty(),
         };
         let mut request = request.body(body).expect("request");
-        request.extensions_mut().insert(principal.clone());
+        if let Some(principal) = principal {
+            request.extensions_mut().insert(principal.clone());
+        }
         let response = self.router().oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
@@ -175,6 +201,7 @@ fn member(user: &str) -> Principal {
         tenant_id: "tnt_local".into(),
         admin_role: None,
         groups: Vec::new(),
+        scopes: vec!["scaicore:view".into(), "scaicore:manage".into()],
     }
 }
 
@@ -185,6 +212,7 @@ fn other_tenant() -> Principal {
         tenant_id: "tnt_other".into(),
         admin_role: Some(AdminRole::SuperAdmin),
         groups: Vec::new(),
+        scopes: vec!["scaicore:view".into(), "scaicore:manage".into()],
     }
 }
 
