@@ -74,11 +74,13 @@ if ! "$MOTO_VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != 
   "$MOTO_VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION"
 fi
 
-installed_playwright() {
-  node -p "require('$REPO_ROOT/end2end/node_modules/playwright-core/package.json').version" 2>/dev/null
-}
-if [ "$(installed_playwright)" != "$PLAYWRIGHT_CORE_VERSION" ]; then
-  step "installing the browser-test packages (playwright-core $PLAYWRIGHT_CORE_VERSION)"
+# The browser-test packages, reinstalled whenever their lockfile changes.
+e2e_lock_stamp="$REPO_ROOT/end2end/node_modules/.scaiflow-lock.sha256"
+e2e_lock_sum="$(sha256sum "$REPO_ROOT/end2end/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$e2e_lock_stamp" 2>/dev/null)" != "$e2e_lock_sum" ]; then
+  step "installing the browser-test packages (playwright-core $PLAYWRIGHT_CORE_VERSION, oidc-provider)"
   # playwright-core drives the Debian chromium above; it never downloads a browser.
+  # oidc-provider is the OpenID provider the sign-in tests run against.
   npm ci --prefix "$REPO_ROOT/end2end" --no-audit --no-fund
+  printf '%s\n' "$e2e_lock_sum" >"$e2e_lock_stamp"
 fi

@@ -1,10 +1,10 @@
 //! The browser's client of the REST API (`/api/v1`), used by the flows list and the editor.
 //!
-//! Same-origin requests: in the local auth mode they need no credentials; the ScaiKey session
-//! (a later issue) will ride on the same calls.
+//! Same-origin requests: in the local auth mode they need no credentials; signed in with ScaiKey
+//! each carries the tab's access token, and a 401 refreshes the tokens once and tries again.
 
 use flow_model::FlowGraph;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::{Deserialize, Serialize};
 
 /// Where the API lives, relative to the page.
@@ -46,6 +46,9 @@ pub struct FlowDetail {
     pub id: String,
     pub version: String,
     pub content: FlowGraph,
+    /// What the caller may do with it: `view`, `edit`, `deploy` or `admin`.
+    #[serde(default)]
+    pub access: String,
 }
 
 /// Why a call failed.
@@ -110,8 +113,52 @@ fn unreachable(e: gloo_net::Error) -> ApiError {
     ApiError::Unreachable(e.to_string())
 }
 
+/// Sends a request with the tab's access token; on 401 refreshes the tokens once and resends.
+async fn send(
+    method: Method,
+    url: &str,
+    body: Option<&serde_json::Value>,
+    headers: &[(&str, &str)],
+) -> Result<Response, ApiError> {
+    let attempt = |token: Option<String>| {
+        let method = method.clone();
+        async move {
+            let mut builder = RequestBuilder::new(url).method(method);
+            for (name, value) in headers {
+                builder = builder.header(name, value);
+            }
+            if let Some(token) = token {
+                builder = builder.header("Authorization", &format!("Bearer {token}"));
+            }
+            let request = match body {
+                Some(json) => builder.json(json),
+                None => builder.build(),
+            };
+            request.map_err(unreachable)?.send().await.map_err(unreachable)
+        }
+    };
+    let sent_with = crate::auth::bearer();
+    let response = attempt(sent_with.clone()).await?;
+    if response.status() != 401 || sent_with.is_none() {
+        return Ok(response);
+    }
+    // Refreshed meanwhile (by another call): just send again.
+    if crate::auth::bearer() != sent_with || crate::auth::refresh().await {
+        return attempt(crate::auth::bearer()).await;
+    }
+    Ok(response)
+}
+
+async fn get<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, ApiError> {
+    read(send(Method::GET, url, None, &[]).await?).await
+}
+
+fn json_body(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::Unreachable(e.to_string()))
+}
+
 /// Encodes a query parameter value.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
@@ -126,14 +173,12 @@ fn encode(value: &str) -> String {
 
 /// `GET /flows?search=`: the first page (up to 500) of flows whose name contains `search`.
 pub async fn list_flows(search: &str) -> Result<FlowPage, ApiError> {
-    let url = format!("{BASE}/flows?limit=500&search={}", encode(search.trim()));
-    read(Request::get(&url).send().await.map_err(unreachable)?).await
+    get(&format!("{BASE}/flows?limit=500&search={}", encode(search.trim()))).await
 }
 
 /// `GET /flows/{id}`.
 pub async fn get_flow(id: &str) -> Result<FlowDetail, ApiError> {
-    read(Request::get(&format!("{BASE}/flows/{}", encode(id))).send().await.map_err(unreachable)?)
-        .await
+    get(&format!("{BASE}/flows/{}", encode(id))).await
 }
 
 #[derive(Serialize)]
@@ -154,11 +199,8 @@ impl<'a> SaveBody<'a> {
 
 /// `POST /flows`: saves `flow` as a new flow; the server assigns its id.
 pub async fn create_flow(flow: &FlowGraph) -> Result<FlowDetail, ApiError> {
-    let body = SaveBody::of(flow);
-    let request = Request::post(&format!("{BASE}/flows"))
-        .json(&body)
-        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
-    read(request.send().await.map_err(unreachable)?).await
+    let body = json_body(&SaveBody::of(flow))?;
+    read(send(Method::POST, &format!("{BASE}/flows"), Some(&body), &[]).await?).await
 }
 
 /// `PUT /flows/{id}` with `If-Match: "<base_version>"`: a new version, or
@@ -168,24 +210,85 @@ pub async fn update_flow(
     base_version: &str,
     flow: &FlowGraph,
 ) -> Result<FlowDetail, ApiError> {
-    let body = SaveBody::of(flow);
-    let request = Request::put(&format!("{BASE}/flows/{}", encode(id)))
-        .header("If-Match", &format!("\"{base_version}\""))
-        .json(&body)
-        .map_err(|e| ApiError::Unreachable(e.to_string()))?;
-    read(request.send().await.map_err(unreachable)?).await
+    let body = json_body(&SaveBody::of(flow))?;
+    let url = format!("{BASE}/flows/{}", encode(id));
+    let if_match = format!("\"{base_version}\"");
+    read(send(Method::PUT, &url, Some(&body), &[("If-Match", &if_match)]).await?).await
 }
 
 /// `GET /me`: who is signed in, and their tenant.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Me {
+    pub sub: String,
     pub tenant_id: String,
     pub tenant_slug: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub admin_role: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 pub async fn me() -> Result<Me, ApiError> {
     no_server()?;
-    read(Request::get(&format!("{BASE}/me")).send().await.map_err(unreachable)?).await
+    get(&format!("{BASE}/me")).await
+}
+
+/// `GET /auth/config`: how this server signs people in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuthConfig {
+    pub auth_mode: String,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub authorization_endpoint: Option<String>,
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    #[serde(default)]
+    pub scopes: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+pub async fn auth_config() -> Result<AuthConfig, ApiError> {
+    no_server()?;
+    read(Request::get(&format!("{BASE}/auth/config")).send().await.map_err(unreachable)?).await
+}
+
+/// The tokens of an exchange or a refresh.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub id_token: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+}
+
+/// `POST /auth/exchange`: the authorization code and PKCE verifier for tokens.
+pub async fn exchange(code: &str, verifier: &str, redirect_uri: &str) -> Result<Tokens, ApiError> {
+    no_server()?;
+    let body =
+        serde_json::json!({"code": code, "code_verifier": verifier, "redirect_uri": redirect_uri});
+    let request =
+        Request::post(&format!("{BASE}/auth/exchange")).json(&body).map_err(unreachable)?;
+    read(request.send().await.map_err(unreachable)?).await
+}
+
+/// `POST /auth/refresh`.
+pub async fn refresh(refresh_token: &str) -> Result<Tokens, ApiError> {
+    no_server()?;
+    let body = serde_json::json!({"refresh_token": refresh_token});
+    let request =
+        Request::post(&format!("{BASE}/auth/refresh")).json(&body).map_err(unreachable)?;
+    read(request.send().await.map_err(unreachable)?).await
 }
 
 /// `GET /tenants/me/scaigrid_credentials`: what ScaiGrid credential the tenant's calls use.
@@ -200,8 +303,7 @@ pub struct Credentials {
 
 pub async fn scaigrid_credentials() -> Result<Credentials, ApiError> {
     no_server()?;
-    let url = format!("{BASE}/tenants/me/scaigrid_credentials");
-    read(Request::get(&url).send().await.map_err(unreachable)?).await
+    get(&format!("{BASE}/tenants/me/scaigrid_credentials")).await
 }
 
 /// `POST /tenants/me/scaigrid_credentials` (tenant and super admins).
@@ -212,13 +314,7 @@ pub async fn set_scaigrid_credentials(
     no_server()?;
     let url = format!("{BASE}/tenants/me/scaigrid_credentials");
     let body = serde_json::json!({"api_key": api_key, "base_url": base_url});
-    let request =
-        Request::post(&url).json(&body).map_err(|e| ApiError::Unreachable(e.to_string()))?;
-    let response = request.send().await.map_err(unreachable)?;
-    if response.status() == 204 {
-        return Ok(());
-    }
-    read::<serde_json::Value>(response).await.map(drop)
+    act(Method::POST, &url, Some(&body)).await
 }
 
 /// Why the ScaiGrid lookups cannot be used here.
@@ -228,9 +324,7 @@ pub const NOT_CONFIGURED: &str = "ScaiGrid is not configured on this server (SCA
 /// cannot call ScaiGrid for the tenant, so lookups are not tried in vain.
 pub async fn require_scaigrid() -> Result<(), ApiError> {
     no_server()?;
-    let url = format!("{BASE}/tenants/me/scaigrid_credentials");
-    let credentials: Credentials =
-        read(Request::get(&url).send().await.map_err(unreachable)?).await?;
+    let credentials = scaigrid_credentials().await?;
     if credentials.configured {
         Ok(())
     } else {
@@ -252,8 +346,7 @@ struct Data<T> {
 /// there are none (ScaiGrid not configured, the lookup failed).
 async fn lookup<T: for<'de> Deserialize<'de>>(path: &str) -> Result<Vec<T>, ApiError> {
     require_scaigrid().await?;
-    let url = format!("{BASE}{path}");
-    read::<Data<T>>(Request::get(&url).send().await.map_err(unreachable)?).await.map(|d| d.data)
+    get::<Data<T>>(&format!("{BASE}{path}")).await.map(|d| d.data)
 }
 
 /// A model of the tenant's ScaiGrid catalogue.
@@ -288,6 +381,108 @@ pub async fn queue_scopes() -> Result<Vec<QueueScope>, ApiError> {
 /// `GET /scaiqueue/scopes/{id}/queues`: the queues of a scope, as topology entries.
 pub async fn scope_queues(scope_id: &str) -> Result<Vec<serde_json::Value>, ApiError> {
     lookup(&format!("/scaiqueue/scopes/{}/queues", encode(scope_id))).await
+}
+
+/// An explicit grant on a flow (`GET /flows/{id}/acls`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Grant {
+    pub id: String,
+    pub principal_type: String,
+    pub principal_id: String,
+    pub level: String,
+    pub granted_by: String,
+    pub granted_at: String,
+}
+
+/// Sends a request whose success has no body to read (204) or one the caller ignores.
+async fn act(method: Method, url: &str, body: Option<&serde_json::Value>) -> Result<(), ApiError> {
+    let response = send(method, url, body, &[]).await?;
+    if response.status() == 204 {
+        return Ok(());
+    }
+    read::<serde_json::Value>(response).await.map(drop)
+}
+
+fn acls_url(flow_id: &str) -> String {
+    format!("{BASE}/flows/{}/acls", encode(flow_id))
+}
+
+/// `GET /flows/{id}/acls`.
+pub async fn grants(flow_id: &str) -> Result<Vec<Grant>, ApiError> {
+    no_server()?;
+    get(&acls_url(flow_id)).await
+}
+
+/// `POST /flows/{id}/acls`.
+pub async fn grant(
+    flow_id: &str,
+    principal_type: &str,
+    principal_id: &str,
+    level: &str,
+) -> Result<(), ApiError> {
+    no_server()?;
+    let body = serde_json::json!({"principal_type": principal_type, "principal_id": principal_id, "level": level});
+    act(Method::POST, &acls_url(flow_id), Some(&body)).await
+}
+
+/// `PATCH /flows/{id}/acls/{acl_id}`.
+pub async fn change_grant(flow_id: &str, acl_id: &str, level: &str) -> Result<(), ApiError> {
+    no_server()?;
+    let url = format!("{}/{}", acls_url(flow_id), encode(acl_id));
+    act(Method::PATCH, &url, Some(&serde_json::json!({"level": level}))).await
+}
+
+/// `DELETE /flows/{id}/acls/{acl_id}`.
+pub async fn revoke_grant(flow_id: &str, acl_id: &str) -> Result<(), ApiError> {
+    no_server()?;
+    act(Method::DELETE, &format!("{}/{}", acls_url(flow_id), encode(acl_id)), None).await
+}
+
+/// A user of the mirror (`GET /admin/users`, `/admin/tenant/users`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MirrorUser {
+    pub id: String,
+    pub tenant_id: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub admin_role: Option<String>,
+    #[serde(default)]
+    pub admin_role_source: Option<String>,
+    #[serde(default)]
+    pub last_synced_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Users {
+    users: Vec<MirrorUser>,
+}
+
+/// Every user (super admins) or the caller's tenant's (`tenant = true`).
+pub async fn mirror_users(tenant: bool) -> Result<Vec<MirrorUser>, ApiError> {
+    no_server()?;
+    let path = if tenant { "/admin/tenant/users" } else { "/admin/users" };
+    get::<Users>(&format!("{BASE}{path}")).await.map(|u| u.users)
+}
+
+/// `POST` (a role) or `DELETE` (`None`) `/admin/users/{id}/role`.
+pub async fn set_admin_role(user_id: &str, role: Option<&str>) -> Result<(), ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/admin/users/{}/role", encode(user_id));
+    match role {
+        Some(role) => act(Method::POST, &url, Some(&serde_json::json!({"role": role}))).await,
+        None => act(Method::DELETE, &url, None).await,
+    }
+}
+
+/// `POST /admin/sync`: the sync's statistics, as the server reports them.
+pub async fn sync_now() -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    no_server()?;
+    read(send(Method::POST, &format!("{BASE}/admin/sync"), None, &[]).await?).await
 }
 
 #[cfg(test)]

@@ -4,10 +4,16 @@
 use leptos::wasm_bindgen::{JsCast, JsValue};
 
 /// Shows `path` in the address bar without navigating (the router does not see it), so a
-/// reload reopens what is being edited.
+/// reload reopens what is being edited; any query string is dropped.
 pub fn replace_path(path: &str) {
     let Some(window) = web_sys::window() else { return };
-    if window.location().pathname().ok().as_deref() == Some(path) {
+    let location = window.location();
+    let current = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if current == path {
         return;
     }
     if let Ok(history) = window.history() {

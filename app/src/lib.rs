@@ -6,6 +6,7 @@
 //! from the shared pure crates or, later, from the server's REST API.
 
 mod api;
+mod auth;
 mod browser;
 pub mod canvas;
 pub mod drafts;
@@ -14,6 +15,7 @@ mod import;
 mod pages;
 mod preview;
 mod properties;
+mod share;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -22,6 +24,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
+use pages::admin::AdminPage;
 use pages::editor::{DraftPage, ExamplePage, NewFlowPage, SavedFlowPage};
 use pages::flows::FlowsPage;
 use pages::settings::SettingsPage;
@@ -58,7 +61,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///
 /// `/` lists flows; `/flows/new`, `/flows/{id}`, `/drafts/{flow_id}` and `/examples/{key}` open
 /// the editor on a new, saved, unsaved (draft) or example flow; `/settings` holds the tenant's
-/// settings.
+/// settings; `/admin` the user mirror, admin roles and the ScaiKey sync; `/auth/callback`
+/// finishes a ScaiKey sign-in.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -73,6 +77,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("drafts"), ParamSegment("id")) view=DraftPage/>
                 <Route path=(StaticSegment("examples"), ParamSegment("key")) view=ExamplePage/>
                 <Route path=StaticSegment("settings") view=SettingsPage/>
+                <Route path=StaticSegment("admin") view=AdminPage/>
+                <Route path=(StaticSegment("auth"), StaticSegment("callback")) view=auth::AuthCallbackPage/>
             </Routes>
         </Router>
     }

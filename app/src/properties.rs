@@ -45,7 +45,10 @@ pub fn PropertiesPanel(store: CanvasStore, open: RwSignal<bool>) -> impl IntoVie
     };
     view! {
         <aside id="properties" class="properties" aria-label="Properties" hidden=move || !open.get()>
-            {body}
+            // A view-only flow: every control shows its value but takes no input.
+            <fieldset class="properties-fields" disabled=move || store.read_only.get()>
+                {body}
+            </fieldset>
         </aside>
     }
 }

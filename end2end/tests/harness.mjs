@@ -41,7 +41,8 @@ export async function startServer({ env = {} } = {}) {
   const siteRoot = process.env.SCAIFLOW_SITE_ROOT ?? join(repoRoot, 'target', 'site');
   if (!existsSync(binary)) throw new Error(`server binary not found: ${binary} (run cargo leptos build)`);
   const dir = mkdtempSync(join(tmpdir(), 'scaiflow-e2e-'));
-  const port = await freePort();
+  // A caller that must know the address first (a sign-in redirect URI) picks the port.
+  const port = env.SCAIFLOW_API_PORT ? Number(env.SCAIFLOW_API_PORT) : await freePort();
   const child = spawn(binary, [], {
     cwd: dir,
     env: {

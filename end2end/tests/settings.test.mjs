@@ -41,3 +41,21 @@ test('an admin sets the tenant ScaiGrid credential and sees it masked', async ()
   assert.ok(!text.includes('abcdefgh'), text);
   assert.deepEqual(errors, []);
 });
+
+test('the admin page lists the user mirror and runs the ScaiKey sync', async () => {
+  const { page, errors } = browser;
+  await page.goto(server.url + '/', { waitUntil: 'load' });
+  await page.waitForSelector('.home-main[data-ready="true"]');
+  await page.click('#admin-link');
+  await page.waitForSelector('.admin[data-ready="true"]');
+  await page.waitForSelector('#admin-users tr[data-user="usr_local"]');
+  assert.match(await page.textContent('#admin-users tr[data-user="usr_local"] .role'), /super_admin/);
+  assert.equal(await page.textContent('#users-title'), 'Users of every tenant');
+  // Without ScaiKey the sync has nothing to ask and says so.
+  await page.click('#sync-now');
+  await page.waitForSelector('#sync-stats');
+  const stats = await page.textContent('#sync-stats');
+  assert.match(stats, /skipped reason\s*credentials_missing/);
+  assert.match(stats, /users seen\s*0/);
+  assert.deepEqual(errors, []);
+});

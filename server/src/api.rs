@@ -60,6 +60,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(admin::tenant_users))
         .routes(routes!(admin::tenant_flows))
         .routes(routes!(admin::grant_role, admin::revoke_role))
+        .routes(routes!(admin::sync))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     let api = api

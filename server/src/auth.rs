@@ -57,6 +57,21 @@ impl Principal {
     pub fn is_tenant_admin(&self) -> bool {
         self.admin_role.is_some()
     }
+
+    pub fn is_super_admin(&self) -> bool {
+        self.admin_role == Some(AdminRole::SuperAdmin)
+    }
+
+    /// Whether resources of `tenant` are within reach: one's own tenant, or any for super
+    /// admins.
+    pub fn reaches(&self, tenant: &str) -> bool {
+        tenant == self.tenant_id || self.is_super_admin()
+    }
+
+    /// The tenant a lookup by id is confined to (`None`: every tenant, for super admins).
+    pub fn tenant_scope(&self) -> Option<&str> {
+        (!self.is_super_admin()).then_some(self.tenant_id.as_str())
+    }
 }
 
 /// ScaiFlow-local administrator roles.
@@ -161,7 +176,7 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .map(|(_, token)| token.trim())
         .filter(|token| !token.is_empty());
     token.ok_or_else(|| ApiError::Unauthorized {
-        message: "this request carries no bearer token (Authorization: Bearer ...)".into(),
+        message: "sign in with ScaiKey first: this request carries no bearer token (Authorization: Bearer ...)".into(),
     })
 }
 

@@ -55,6 +55,11 @@ pub struct Config {
     pub webhook_secret: Option<String>,
     /// ScaiKey groups (ids or names) whose members are super admins.
     pub super_admin_groups: Vec<String>,
+    /// Minutes between two full ScaiKey syncs of the user mirror; 0 turns the loop off.
+    pub sync_interval_minutes: u64,
+    /// The ScaiKey application whose effective users the sync mirrors (`me`: the application
+    /// the server's credentials belong to).
+    pub scaikey_application_id: String,
     /// Where browsers reach this server (`SCAIFLOW_PUBLIC_URL`), for the OIDC redirect URI;
     /// taken from each request's `Host` when unset.
     pub public_url: Option<String>,
@@ -169,6 +174,9 @@ pub struct ScaiKeySettings {
     /// What the browser asks for at sign-in (`SCAIFLOW_SCAIKEY_SCOPES`, space-separated).
     pub scopes: String,
 }
+
+/// The longest background sync interval (a year), so the period is always a valid duration.
+pub const MAX_SYNC_INTERVAL_MINUTES: u64 = 365 * 24 * 60;
 
 /// The scopes the browser requests unless `SCAIFLOW_SCAIKEY_SCOPES` says otherwise.
 pub const DEFAULT_SCAIKEY_SCOPES: &str = "openid profile email scaicore:view scaicore:manage";
@@ -336,6 +344,33 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let sync_interval_minutes = match get("SCAIFLOW_SYNC_INTERVAL_MINUTES") {
+            None => 60,
+            Some(raw) => {
+                raw.parse().ok().filter(|m| *m <= MAX_SYNC_INTERVAL_MINUTES).ok_or_else(|| {
+                    invalid(
+                        "SCAIFLOW_SYNC_INTERVAL_MINUTES",
+                        raw,
+                        "expected a whole number of minutes up to 525600 (a year); 0 turns the \
+                         background sync off",
+                    )
+                })?
+            }
+        };
+        let scaikey_application_id = match get("SCAIFLOW_SCAIKEY_APPLICATION_ID") {
+            None => "me".to_owned(),
+            Some(raw) if raw.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b)) => {
+                raw.to_owned()
+            }
+            Some(raw) => {
+                return Err(invalid(
+                    "SCAIFLOW_SCAIKEY_APPLICATION_ID",
+                    raw,
+                    "expected an application id (letters, digits, '_', '-', '.') or me",
+                ));
+            }
+        };
+
         let public_url = match get("SCAIFLOW_PUBLIC_URL") {
             None => None,
             Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
@@ -352,6 +387,8 @@ impl Config {
             secrets,
             webhook_secret,
             super_admin_groups,
+            sync_interval_minutes,
+            scaikey_application_id,
             public_url,
             port,
             database,
@@ -567,6 +604,35 @@ mod tests {
         assert_eq!(c.auth, AuthMode::Local);
         assert_eq!(c.max_body_bytes, 8 * 1024 * 1024);
         assert_eq!(c.content_cache_bytes, 64 * 1024 * 1024);
+        assert_eq!(c.sync_interval_minutes, 60);
+        assert_eq!(c.scaikey_application_id, "me");
+    }
+
+    #[test]
+    fn the_sync_interval_and_application_are_checked() {
+        let c = config(&[
+            ("SCAIFLOW_SYNC_INTERVAL_MINUTES", "0"),
+            ("SCAIFLOW_SCAIKEY_APPLICATION_ID", "app_flows-1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.sync_interval_minutes, c.scaikey_application_id.as_str()),
+            (0, "app_flows-1")
+        );
+        assert_eq!(
+            config(&[("SCAIFLOW_SYNC_INTERVAL_MINUTES", " 15 ")]).unwrap().sync_interval_minutes,
+            15
+        );
+        for bad in ["-5", "hourly", "1.5", "525601"] {
+            let message = error(&[("SCAIFLOW_SYNC_INTERVAL_MINUTES", bad)]);
+            assert!(
+                message.starts_with("SCAIFLOW_SYNC_INTERVAL_MINUTES=")
+                    && message.contains("minutes"),
+                "{message}"
+            );
+        }
+        let message = error(&[("SCAIFLOW_SCAIKEY_APPLICATION_ID", "../tenants")]);
+        assert!(message.contains("SCAIFLOW_SCAIKEY_APPLICATION_ID"), "{message}");
     }
 
     #[test]

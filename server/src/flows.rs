@@ -449,7 +449,7 @@ impl<'s> Flows<'s> {
                 updated_at: now,
                 version: None,
             };
-            return self.commit(principal, row, access, &update, None).await;
+            return self.commit(row, access, &update, None).await;
         };
 
         // Step past version numbers whose objects an interrupted save left behind.
@@ -473,7 +473,7 @@ impl<'s> Flows<'s> {
                 updated_at: now,
                 version: Some(&next),
             };
-            let result = self.commit(principal, row, access, &update, Some(&bytes)).await;
+            let result = self.commit(row, access, &update, Some(&bytes)).await;
             if result.is_err() {
                 content::discard(self.state.objects.as_ref(), &key).await;
             } else {
@@ -490,7 +490,6 @@ impl<'s> Flows<'s> {
     /// Runs the conditional update; a lost race is a version conflict naming the winner.
     async fn commit(
         &self,
-        principal: &Principal,
         row: FlowRow,
         access: Access,
         update: &repo::Update<'_>,
@@ -502,7 +501,7 @@ impl<'s> Flows<'s> {
                 .map_err(ApiError::internal)?;
         if !moved {
             self.state.rows.forget(&row.id);
-            let now = repo::flow(&self.state.db, &principal.tenant_id, &row.id)
+            let now = repo::flow(&self.state.db, Some(&row.tenant_id), &row.id)
                 .await
                 .map_err(ApiError::internal)?;
             return match now {
@@ -553,10 +552,10 @@ impl<'s> Flows<'s> {
 
     /// Takes a flow out of the trash.
     pub async fn restore(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
-        let row = repo::flow(&self.state.db, &principal.tenant_id, id)
+        let row = repo::flow(&self.state.db, principal.tenant_scope(), id)
             .await
             .map_err(ApiError::internal)?
-            .filter(|r| r.deleted_at.is_some())
+            .filter(|r| r.deleted_at.is_some() && principal.reaches(&r.tenant_id))
             .ok_or_else(|| ApiError::not_found(format!("deleted flow '{id}'")))?;
         match self.access(principal, &row).await? {
             None => return Err(ApiError::not_found(format!("deleted flow '{id}'"))),
@@ -638,11 +637,11 @@ impl<'s> Flows<'s> {
         let cached = (needed == Access::View)
             .then(|| self.state.rows.get(id))
             .flatten()
-            .filter(|r| r.tenant_id == principal.tenant_id);
+            .filter(|r| principal.reaches(&r.tenant_id));
         let row = match cached {
             Some(row) => Some(row),
             None => {
-                let row = repo::flow(&self.state.db, &principal.tenant_id, id)
+                let row = repo::flow(&self.state.db, principal.tenant_scope(), id)
                     .await
                     .map_err(ApiError::internal)?;
                 if let Some(row) = &row {
@@ -659,13 +658,14 @@ impl<'s> Flows<'s> {
         }
     }
 
-    /// Owner, tenant admins and super admins administer; otherwise the best explicit grant.
+    /// Owner, tenant admins and super admins administer (super admins in every tenant);
+    /// otherwise the best explicit grant.
     async fn access(
         &self,
         principal: &Principal,
         row: &FlowRow,
     ) -> Result<Option<Access>, ApiError> {
-        if row.tenant_id != principal.tenant_id {
+        if !principal.reaches(&row.tenant_id) {
             return Ok(None);
         }
         if row.owner_id == principal.user_id || principal.is_tenant_admin() {

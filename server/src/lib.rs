@@ -12,10 +12,13 @@ pub mod db;
 pub mod error;
 pub mod flows;
 pub mod health;
+pub mod mirror;
 pub mod objects;
 pub mod oidc;
+pub mod scaikey_admin;
 pub mod secrets;
 pub mod state;
+pub mod sync;
 pub mod telemetry;
 pub mod webhooks;
 

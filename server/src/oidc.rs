@@ -400,6 +400,22 @@ impl ScaiKey {
         tracing::info!(url, keys = set.keys.len() + set.anonymous.len(), "ScaiKey JWKS fetched");
         Ok(set)
     }
+
+    /// An access token of the server itself (`client_credentials`, the client id and secret in
+    /// HTTP Basic auth) carrying `scope`, for ScaiKey's admin API. Not cached: the sync asks
+    /// for one per scope per run.
+    pub async fn service_token(&self, scope: &str) -> Result<String, ProviderError> {
+        let found = self.metadata().await?;
+        let client = self.client(found.metadata.clone());
+        let response = client
+            .exchange_client_credentials()
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?
+            .add_scope(openidconnect::Scope::new(scope.to_owned()))
+            .request_async(&self.http)
+            .await
+            .map_err(token_failure)?;
+        Ok(response.access_token().secret().clone())
+    }
 }
 
 fn tokens(response: &CoreTokenResponse) -> Tokens {

@@ -13,6 +13,7 @@ use crate::flows::{RowCache, SaveLocks, content, repo};
 use crate::objects;
 use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
+use crate::sync::SyncLock;
 
 /// Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -30,6 +31,8 @@ pub struct AppState {
     pub secrets: Arc<dyn SecretStore>,
     /// The identity provider, in the `scaikey` auth mode.
     pub scaikey: Option<Arc<ScaiKey>>,
+    /// Held by the ScaiKey sync of the user mirror while it runs.
+    pub sync_lock: Arc<SyncLock>,
     pub leptos: LeptosOptions,
 }
 
@@ -84,6 +87,7 @@ impl AppState {
             rows: Arc::new(RowCache::default()),
             secrets,
             scaikey,
+            sync_lock: Arc::new(SyncLock::default()),
             leptos,
         })
     }

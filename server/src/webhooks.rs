@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::now_millis;
 use crate::db::Database;
+use crate::mirror;
 use crate::state::AppState;
 use crate::with_pool;
 
@@ -185,20 +186,13 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
                 (Some(first), Some(last)) => Some(format!("{first} {last}")),
                 _ => event.field(&["name", "display_name"]),
             };
-            upsert_user(db, &tenant, &id, event.field(&["email"]).as_deref(), name.as_deref(), now)
-                .await?;
+            let email = event.field(&["email"]);
+            mirror::upsert_user(db, &tenant, &id, email.as_deref(), name.as_deref(), now).await?;
             Ok(true)
         }
         "user.deleted" => {
             let Some(id) = user() else { return Ok(false) };
-            execute(
-                db,
-                "UPDATE users SET deleted_at = ?, last_synced_at = ? WHERE id = ?",
-                now,
-                2,
-                &[&id],
-            )
-            .await?;
+            mirror::remove_user(db, &id, now).await?;
             Ok(true)
         }
         "group.created" | "group.updated" => {
@@ -206,20 +200,12 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
                 return Ok(false);
             };
             let name = event.field(&["name"]).unwrap_or_else(|| id.clone());
-            crate::flows::repo::ensure_tenant(db, &tenant, now).await?;
-            crate::flows::repo::upsert_group(db, &tenant, &id, &name, now).await?;
+            mirror::upsert_group(db, &tenant, &id, &name, now).await?;
             Ok(true)
         }
         "group.deleted" => {
             let Some(id) = group() else { return Ok(false) };
-            execute(
-                db,
-                "UPDATE user_groups SET deleted_at = ?, last_synced_at = ? WHERE id = ?",
-                now,
-                2,
-                &[&id],
-            )
-            .await?;
+            mirror::remove_group(db, &id, now).await?;
             Ok(true)
         }
         "group_membership.added" | "group.member_added" => {
@@ -227,7 +213,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
             else {
                 return Ok(false);
             };
-            if !add_member(db, &group, &user).await? {
+            if mirror::add_member(db, &group, &user).await?.is_none() {
                 return Ok(false);
             }
             reconcile_super_admin(state, &user, now).await?;
@@ -238,15 +224,23 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
             else {
                 return Ok(false);
             };
-            execute(
-                db,
-                "UPDATE group_members SET deleted_at = ? WHERE group_id = ? AND user_id = ?",
-                now,
-                1,
-                &[&group, &user],
-            )
-            .await?;
+            mirror::remove_member(db, &group, &user, now).await?;
             reconcile_super_admin(state, &user, now).await?;
+            Ok(true)
+        }
+        // Who may use the application changed: a sync brings the effective users (and the
+        // super-admin roles that follow groups) up to date. It runs after the answer, so
+        // ScaiKey's delivery does not wait on it.
+        "application.group_assigned" | "application.group_unassigned" => {
+            let state = state.clone();
+            tokio::spawn(async move {
+                match crate::sync::run(&state).await {
+                    Ok(stats) => tracing::info!(?stats, "sync after an application assignment"),
+                    Err(error) => {
+                        tracing::warn!(%error, "sync after an application assignment failed")
+                    }
+                }
+            });
             Ok(true)
         }
         _ => Ok(false),
@@ -272,140 +266,10 @@ async fn first_delivery(
     crate::db::inserted(result)
 }
 
-/// Runs `sql`, binding `now` to its first `times` parameters and `params` to the rest.
-async fn execute(
-    db: &Database,
-    sql: &str,
-    now: i64,
-    times: usize,
-    params: &[&str],
-) -> Result<(), sqlx::Error> {
-    with_pool!(db, pool => {
-        let mut query = sqlx::query(sql);
-        for _ in 0..times {
-            query = query.bind(now);
-        }
-        for p in params {
-            query = query.bind(*p);
-        }
-        query.execute(pool).await.map(|_| ())
-    })
-}
-
-async fn upsert_user(
-    db: &Database,
-    tenant: &str,
-    id: &str,
-    email: Option<&str>,
-    name: Option<&str>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    crate::flows::repo::ensure_tenant(db, tenant, now).await?;
-    with_pool!(db, pool => {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-        if found.is_some() {
-            sqlx::query(
-                "UPDATE users SET tenant_id = ?, email = COALESCE(?, email), \
-                 display_name = COALESCE(?, display_name), deleted_at = NULL, last_synced_at = ? WHERE id = ?",
-            )
-            .bind(tenant)
-            .bind(email)
-            .bind(name)
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO users (id, tenant_id, email, display_name, created_at, last_synced_at) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(tenant)
-            .bind(email)
-            .bind(name)
-            .bind(now)
-            .bind(now)
-            .execute(pool)
-            .await?;
-        }
-        Ok(())
-    })
-}
-
-/// Records a membership; `false` when the user or the group is not mirrored (yet): the sync
-/// brings both and the membership.
-async fn add_member(db: &Database, group: &str, user: &str) -> Result<bool, sqlx::Error> {
-    with_pool!(db, pool => {
-        let user_known: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
-            .bind(user)
-            .fetch_optional(pool)
-            .await?;
-        let group_known: Option<String> =
-            sqlx::query_scalar("SELECT id FROM user_groups WHERE id = ?")
-                .bind(group)
-                .fetch_optional(pool)
-                .await?;
-        if user_known.is_none() || group_known.is_none() {
-            return Ok(false);
-        }
-        let known: Option<String> = sqlx::query_scalar(
-            "SELECT group_id FROM group_members WHERE group_id = ? AND user_id = ?",
-        )
-        .bind(group)
-        .bind(user)
-        .fetch_optional(pool)
-        .await?;
-        let sql = if known.is_some() {
-            "UPDATE group_members SET deleted_at = NULL WHERE group_id = ? AND user_id = ?"
-        } else {
-            "INSERT INTO group_members (group_id, user_id) VALUES (?, ?)"
-        };
-        sqlx::query(sql).bind(group).bind(user).execute(pool).await.map(|_| true)
-    })
-}
-
-/// A user's `(admin_role, admin_role_source)`.
-type RoleRow = (Option<String>, Option<String>);
-
-/// Promotes `user` to super admin while they are in one of `SCAIFLOW_SUPER_ADMIN_GROUPS`, and
-/// demotes them when they leave, unless the role was given by hand or at bootstrap.
+/// The super-admin group reconcile for the one user a membership event is about.
 async fn reconcile_super_admin(state: &AppState, user: &str, now: i64) -> Result<(), sqlx::Error> {
     let groups = &state.config.super_admin_groups;
-    if groups.is_empty() {
-        return Ok(());
-    }
-    let db = &state.db;
-    let (memberships, current): (Vec<(String, String)>, Option<RoleRow>) = with_pool!(db, pool => {
-        let memberships: Vec<(String, String)> = sqlx::query_as(
-            "SELECT g.id, g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id \
-             WHERE m.user_id = ? AND m.deleted_at IS NULL AND g.deleted_at IS NULL",
-        )
-        .bind(user)
-        .fetch_all(pool)
-        .await?;
-        let current: Option<RoleRow> =
-            sqlx::query_as("SELECT admin_role, admin_role_source FROM users WHERE id = ?")
-                .bind(user)
-                .fetch_optional(pool)
-                .await?;
-        Ok::<_, sqlx::Error>((memberships, current))
-    })?;
-    let Some((role, source)) = current else { return Ok(()) };
-    let qualifies =
-        memberships.iter().any(|(id, name)| groups.iter().any(|g| g == id || g == name));
-    let by_group = source.as_deref() == Some("group");
-    if qualifies && role.as_deref() != Some("super_admin") {
-        execute(db, "UPDATE users SET admin_role = 'super_admin', admin_role_source = 'group', last_synced_at = ? WHERE id = ?", now, 1, &[user]).await?;
-        tracing::info!(user = %user, "promoted to super admin by group membership");
-    } else if !qualifies && role.as_deref() == Some("super_admin") && by_group {
-        execute(db, "UPDATE users SET admin_role = NULL, admin_role_source = NULL, last_synced_at = ? WHERE id = ?", now, 1, &[user]).await?;
-        tracing::info!(user = %user, "super admin role removed with the group membership");
-    }
-    Ok(())
+    mirror::reconcile_super_admins(&state.db, groups, Some(user), now).await.map(drop)
 }
 
 #[cfg(test)]

@@ -113,7 +113,12 @@ pub enum CommandError {
     Taken(String),
     #[error("edge '{edge}' refers to a node that does not exist: '{node}'")]
     Dangling { edge: String, node: String },
+    #[error("{READ_ONLY}")]
+    ReadOnly,
 }
+
+/// Why an edit of a view-only flow does nothing.
+pub const READ_ONLY: &str = "You have view access to this flow: it cannot be changed here. Ask its owner or an admin for edit access.";
 
 /// The document with an id index, so commands find their targets without scanning.
 #[derive(Debug, Clone)]

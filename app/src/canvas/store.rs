@@ -95,6 +95,8 @@ pub struct CanvasStore {
     pub diagnostics: RwSignal<Arc<Vec<Diagnostic>>>,
     /// Whether undo and redo have a step to take.
     pub history: RwSignal<(bool, bool)>,
+    /// The caller may only view this flow: every edit is refused with a notice.
+    pub read_only: RwSignal<bool>,
     pub notice: RwSignal<Option<Notice>>,
     /// The node whose label is being edited in place.
     pub renaming: RwSignal<Option<String>>,
@@ -122,6 +124,7 @@ impl CanvasStore {
             diagnostics: RwSignal::new(Arc::new(Vec::new())),
             revision: RwSignal::new(0),
             history: RwSignal::new((false, false)),
+            read_only: RwSignal::new(false),
             notice: RwSignal::new(None),
             renaming: RwSignal::new(None),
             editing_condition: RwSignal::new(None),
@@ -189,8 +192,18 @@ impl CanvasStore {
 
     // ----- changing the flow ---------------------------------------------------------------
 
+    /// Refuses (with a notice) when the flow is view-only for the caller.
+    fn writable(&self) -> Result<(), CommandError> {
+        if self.read_only.get_untracked() {
+            self.notify(crate::canvas::document::READ_ONLY, true);
+            return Err(CommandError::ReadOnly);
+        }
+        Ok(())
+    }
+
     /// Runs `command` as one undo step and updates what it touched.
     pub fn run(&self, command: Command) -> Result<(), CommandError> {
+        self.writable()?;
         let changes = self.scene.try_update_value(|s| s.run(command)).expect("scene is alive")?;
         self.after(changes);
         Ok(())
@@ -198,6 +211,7 @@ impl CanvasStore {
 
     /// Runs `command`, merged into the previous step if that had the same `key`.
     pub fn run_merging(&self, command: Command, key: &str) -> Result<(), CommandError> {
+        self.writable()?;
         let changes = self
             .scene
             .try_update_value(|s| s.run_merging(command, key))
@@ -207,6 +221,9 @@ impl CanvasStore {
     }
 
     pub fn undo(&self) -> bool {
+        if self.writable().is_err() {
+            return false;
+        }
         match self.scene.try_update_value(Scene::undo).flatten() {
             Some(changes) => {
                 self.after(changes);
@@ -217,6 +234,9 @@ impl CanvasStore {
     }
 
     pub fn redo(&self) -> bool {
+        if self.writable().is_err() {
+            return false;
+        }
         match self.scene.try_update_value(Scene::redo).flatten() {
             Some(changes) => {
                 self.after(changes);

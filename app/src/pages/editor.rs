@@ -47,6 +47,10 @@ struct Opened {
     base: Option<String>,
     /// When the flow came from a draft: the draft's time.
     restored_from: Option<String>,
+    /// The caller may only view it (a saved flow shared with `view` access).
+    read_only: bool,
+    /// What the caller may do with a flow read from the server (`None`: not read from it).
+    access: Option<String>,
 }
 
 /// A new, empty flow with a fresh id.
@@ -135,9 +139,17 @@ async fn open(source: Source) -> Result<Opened, String> {
         flow: d.flow,
         base: d.base_version,
         restored_from: Some(d.saved_at),
+        read_only: false,
+        access: None,
     };
     match source {
-        Source::New => Ok(Opened { flow: untitled(), base: None, restored_from: None }),
+        Source::New => Ok(Opened {
+            flow: untitled(),
+            base: None,
+            restored_from: None,
+            read_only: false,
+            access: None,
+        }),
         Source::Draft(id) => drafts::load(&id).map(from_draft).ok_or_else(|| {
             "There is no draft of this flow in this browser (it was saved or discarded).".to_owned()
         }),
@@ -149,13 +161,19 @@ async fn open(source: Source) -> Result<Opened, String> {
                 ApiError::Failed { status: 404, .. } => format!("There is no flow '{id}'."),
                 other => other.to_string(),
             })?;
-            Ok(Opened { flow: detail.content, base: Some(detail.version), restored_from: None })
+            Ok(Opened {
+                read_only: detail.access == "view",
+                access: Some(detail.access),
+                flow: detail.content,
+                base: Some(detail.version),
+                restored_from: None,
+            })
         }
         Source::Example(key) => {
             let example = example(&key).ok_or_else(|| format!("There is no example '{key}'."))?;
             let mut flow = FlowGraph::from_json(example.json).map_err(|e| e.to_string())?;
             flow.id = IdGen::from_entropy().next("flow", |_| false);
-            Ok(Opened { flow, base: None, restored_from: None })
+            Ok(Opened { flow, base: None, restored_from: None, read_only: false, access: None })
         }
     }
 }
@@ -185,8 +203,12 @@ fn focused_node() -> Option<String> {
 
 #[component]
 fn Editor(opened: Opened) -> impl IntoView {
-    let Opened { flow, base, restored_from } = opened;
+    let Opened { flow, base, restored_from, read_only, access } = opened;
+    let sharing = RwSignal::new(false);
+    // Only admins of the flow may share it; the server decides for flows opened from a draft.
+    let may_share = access.as_deref().is_none_or(|a| a == "admin") && !PLAYGROUND;
     let store = CanvasStore::new(flow);
+    store.read_only.set(read_only);
     let base = RwSignal::new(base);
     let saving = RwSignal::new(false);
     let conflict = RwSignal::new(None::<String>);
@@ -280,6 +302,10 @@ fn Editor(opened: Opened) -> impl IntoView {
 
     let save = move || {
         if saving.get_untracked() {
+            return;
+        }
+        if read_only {
+            store.notify(crate::canvas::document::READ_ONLY, true);
             return;
         }
         let flow = store.flow();
@@ -579,6 +605,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                     id="flow-name"
                     class="flow-name"
                     aria-label="Flow name"
+                    readonly=read_only
                     prop:value=name
                     on:change=on_rename_flow
                     on:keydown=blur_on_enter
@@ -599,11 +626,20 @@ fn Editor(opened: Opened) -> impl IntoView {
                     on:change=on_import
                 />
                 <button id="export" title="Download as FlowGraph JSON" on:click=move |_| export()>"Export JSON"</button>
-                <button id="save" class="primary" title="Save (Ctrl+S)" disabled=saving on:click=move |_| save()>{save_label}</button>
+                <button id="save" class="primary" title="Save (Ctrl+S)" disabled=move || saving.get() || read_only on:click=move |_| save()>{save_label}</button>
+                {move || (may_share && base.get().is_some()).then(|| view! {
+                    <button id="share" title="Who else may view, edit or deploy this flow" on:click=move |_| sharing.set(true)>"Share"</button>
+                })}
                 <PaneToggle id="toggle-properties" title="Properties of the selected node, or of the flow (Shift+I)" open=properties_open label="Properties"/>
                 <PaneToggle id="toggle-preview" title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)" open=preview_open label="Preview"/>
                 <button id="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| help.set(true)>"?"</button>
+                <crate::auth::AccountMenu/>
             </header>
+            {read_only.then(|| view! {
+                <div id="read-only-notice" class="banner" role="status">
+                    <span>{crate::canvas::document::READ_ONLY}</span>
+                </div>
+            })}
             {move || restored.get().map(|at| view! {
                 <div id="draft-notice" class="banner" role="status">
                     <span>{format!("Restored your unsaved changes from {}.", short_time(&at))}</span>
@@ -659,6 +695,9 @@ fn Editor(opened: Opened) -> impl IntoView {
                         </div>
                     </div>
                 </div>
+            })}
+            {move || sharing.get().then(|| view! {
+                <crate::share::ShareDialog flow_id=store.flow().id close=move || sharing.set(false)/>
             })}
             <Show when=move || help.get()>
                 <HelpOverlay close=move || help.set(false)/>

@@ -199,8 +199,12 @@ pub fn FlowsPage() -> impl IntoView {
                     node_ref=import_input
                     on:change=on_import
                 />
-                {(!PLAYGROUND).then(|| view! { <a id="settings-link" class="button" href="/settings">"Settings"</a> })}
+                {(!PLAYGROUND).then(|| view! {
+                    <a id="admin-link" class="button" href="/admin">"Admin"</a>
+                    <a id="settings-link" class="button" href="/settings">"Settings"</a>
+                })}
                 <a id="new-flow" class="button primary" href="/flows/new">"New flow"</a>
+                <crate::auth::AccountMenu/>
             </header>
             <main class="home-main" data-ready=move || mounted.get().to_string()>
                 {move || import_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

@@ -69,6 +69,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <a class="brand" href="/">"ScaiFlow"</a>
                 <span class="page-title">"Settings"</span>
                 <span class="spacer"></span>
+                <crate::auth::AccountMenu/>
             </header>
             <main class="home-main settings" data-ready=move || mounted.get().to_string()>
                 <section class="home-section" aria-labelledby="grid-title">

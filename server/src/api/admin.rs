@@ -1,6 +1,7 @@
 //! `/admin`: the user mirror and the ScaiFlow-local admin roles. Super admins see every tenant;
 //! tenant admins see their own tenant and may grant only `tenant_admin` in it. Roles given here
-//! are recorded with source `manual`, which group reconciliation never takes away.
+//! are recorded with source `manual`, which group reconciliation never takes away. Super admins
+//! may also run the ScaiKey sync of the mirror at once.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -11,7 +12,9 @@ use utoipa::ToSchema;
 use crate::auth::{AdminRole, Principal};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::mirror;
 use crate::state::AppState;
+use crate::sync::{SyncError, SyncStats};
 use crate::with_pool;
 
 /// A user of the mirror.
@@ -216,15 +219,7 @@ pub async fn grant_role(
         super_admin(&principal, "grant super_admin")?;
     }
     target(&state, &principal, &user_id).await?;
-    with_pool!(&state.db, pool => {
-        sqlx::query("UPDATE users SET admin_role = ?, admin_role_source = 'manual' WHERE id = ?")
-            .bind(role)
-            .bind(&user_id)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })
-    .map_err(ApiError::internal)?;
+    mirror::set_role(&state.db, &user_id, Some(role)).await.map_err(ApiError::internal)?;
     tracing::info!(user = %user_id, role, by = %principal.user_id, "admin role granted");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -243,14 +238,27 @@ pub async fn revoke_role(
     if role.as_deref() == Some("super_admin") {
         super_admin(&principal, "revoke super_admin")?;
     }
-    with_pool!(&state.db, pool => {
-        sqlx::query("UPDATE users SET admin_role = NULL, admin_role_source = NULL WHERE id = ?")
-            .bind(&user_id)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })
-    .map_err(ApiError::internal)?;
+    mirror::set_role(&state.db, &user_id, None).await.map_err(ApiError::internal)?;
     tracing::info!(user = %user_id, by = %principal.user_id, "admin role revoked");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Syncs the user mirror with ScaiKey now (the same run as the background loop) and answers
+/// its stats; `skipped_reason` says why nothing was done.
+#[utoipa::path(post, path = "/admin/sync", tag = "admin",
+    responses((status = 200, body = SyncStats), (status = 403, body = ErrorBody),
+        (status = 502, body = ErrorBody)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<SyncStats>, ApiError> {
+    super_admin(&principal, "sync the user mirror with ScaiKey")?;
+    match crate::sync::run(&state).await {
+        Ok(stats) => Ok(Json(stats)),
+        Err(SyncError::ScaiKey(error)) => {
+            tracing::warn!(error = %error, by = %principal.user_id, "ScaiKey sync failed");
+            Err(ApiError::Upstream { code: "scaikey_unavailable", message: error.to_string() })
+        }
+        Err(SyncError::Database(e)) => Err(ApiError::internal(e)),
+    }
 }

@@ -65,11 +65,22 @@ const FLOW_COLUMNS: &str = "id, tenant_id, owner_id, name, description, current_
 const VERSION_COLUMNS: &str =
     "flow_id, version, seq, object_key, sha256, size, author_id, created_at";
 
-/// The flow `id` of `tenant`, deleted or not.
-pub async fn flow(db: &Database, tenant: &str, id: &str) -> Result<Option<FlowRow>, sqlx::Error> {
-    let sql = format!("SELECT {FLOW_COLUMNS} FROM flows WHERE id = ? AND tenant_id = ?");
+/// The flow `id` of `tenant` (of any tenant for `None`), deleted or not.
+pub async fn flow(
+    db: &Database,
+    tenant: Option<&str>,
+    id: &str,
+) -> Result<Option<FlowRow>, sqlx::Error> {
+    let sql = match tenant {
+        Some(_) => format!("SELECT {FLOW_COLUMNS} FROM flows WHERE id = ? AND tenant_id = ?"),
+        None => format!("SELECT {FLOW_COLUMNS} FROM flows WHERE id = ?"),
+    };
     with_pool!(db, pool => {
-        sqlx::query_as(&sql).bind(id).bind(tenant).fetch_optional(pool).await
+        let mut query = sqlx::query_as(&sql).bind(id);
+        if let Some(tenant) = tenant {
+            query = query.bind(tenant);
+        }
+        query.fetch_optional(pool).await
     })
 }
 

@@ -195,7 +195,7 @@ async fn admins_manage_every_grant_of_their_tenant_and_no_other() {
         acl_call(&app, Method::GET, &acls, None, &Principal::local()).await.status,
         StatusCode::OK
     );
-    // Another tenant's super admin finds nothing, and cannot grant.
+    // Another tenant's admin finds nothing, and cannot grant.
     let foreign = other_tenant();
     assert_eq!(
         acl_call(&app, Method::GET, &acls, None, &foreign).await.status,

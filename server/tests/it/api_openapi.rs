@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-pub const EXPECTED: [(&str, &str); 27] = [
+pub const EXPECTED: [(&str, &str); 28] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -35,6 +35,7 @@ pub const EXPECTED: [(&str, &str); 27] = [
     ("get", "/admin/tenant/flows"),
     ("post", "/admin/users/{user_id}/role"),
     ("delete", "/admin/users/{user_id}/role"),
+    ("post", "/admin/sync"),
 ];
 
 #[tokio::test]

@@ -140,6 +140,6 @@ async fn killed_saves_never_leave_a_row_without_its_object() {
     }
     let seqs: HashSet<i64> = rows.iter().map(|r| r.seq).collect();
     assert_eq!(seqs.len(), rows.len(), "sequence numbers are unique");
-    let flow = repo::flow(&state.db, "tnt_local", &id).await.unwrap().unwrap();
+    let flow = repo::flow(&state.db, Some("tnt_local"), &id).await.unwrap().unwrap();
     assert!(stored.contains(flow.current_version.as_str()), "the current version has a row");
 }

@@ -15,12 +15,14 @@ mod api_preview;
 mod concurrency;
 mod crash;
 mod health;
+mod isolation;
 mod oidc;
 mod pages;
 mod process;
 mod secrets;
 mod storage;
 mod sweep;
+mod sync;
 mod webhooks;
 
 use std::collections::HashMap;
@@ -205,12 +207,12 @@ fn member(user: &str) -> Principal {
     }
 }
 
-/// A super admin of another tenant.
+/// A tenant admin of another tenant: an admin, but not here.
 fn other_tenant() -> Principal {
     Principal {
         user_id: "usr_other".into(),
         tenant_id: "tnt_other".into(),
-        admin_role: Some(AdminRole::SuperAdmin),
+        admin_role: Some(AdminRole::TenantAdmin),
         groups: Vec::new(),
         scopes: vec!["scaicore:view".into(), "scaicore:manage".into()],
     }

@@ -453,6 +453,13 @@ async fn the_token_names_the_tenant_and_the_mirror_adds_the_admin_role() {
     assert_eq!(me.json["admin_role"], "super_admin");
     let users = with_token(&app, Method::GET, "/api/v1/admin/users", None, &bob).await;
     assert_eq!(users.status, StatusCode::OK, "the role opens the admin views: {}", users.text);
+    // A super admin reaches every tenant's flows by id.
+    let read = with_token(&app, Method::GET, &uri, None, &bob).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.json["access"], "admin");
+    assert_eq!(read.json["tenant_id"], "tnt_acme");
+    let acls = format!("{uri}/acls");
+    assert_eq!(with_token(&app, Method::GET, &acls, None, &bob).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

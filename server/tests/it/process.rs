@@ -1,4 +1,5 @@
-//! The `scaiflow-server` binary as a process: start-up errors, readiness and graceful shutdown.
+//! The `scaiflow-server` binary as a process: start-up errors, readiness and graceful shutdown,
+//! and the `admin grant|revoke` commands.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -6,6 +7,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+use scaiflow_server::db::Database;
+use scaiflow_server::mirror;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaiflow-server");
 
@@ -144,4 +148,75 @@ fn sigterm_shuts_down_cleanly_and_logs_it() {
     let rest: Vec<String> = server.lines.iter().collect();
     assert!(rest.iter().any(|l| l.contains("SIGTERM")), "{rest:?}");
     assert!(rest.iter().any(|l| l.contains("\"stopped\"")), "{rest:?}");
+}
+
+/// Runs `scaiflow-server admin <args>` on the database of `dir`.
+fn admin(dir: &Path, args: &[&str]) -> Output {
+    server(dir, &[]).arg("admin").args(args).output().expect("the binary runs")
+}
+
+/// Runs `work` on the database of `dir` (created and migrated when missing).
+fn on_database<T>(dir: &Path, work: impl AsyncFnOnce(&Database) -> T) -> T {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let db = Database::connect(&crate::process_config(dir).database).await.unwrap();
+        db.migrate().await.unwrap();
+        let result = work(&db).await;
+        db.close().await;
+        result
+    })
+}
+
+/// Alice as the ScaiKey sync records her.
+fn synced_alice(dir: &Path) {
+    on_database(dir, async |db| {
+        let name = Some("Alice Johnson");
+        mirror::upsert_user(db, "tnt_acme", "usr_alice", Some("Alice@Acme.example"), name, 0)
+            .await
+            .unwrap();
+    });
+}
+
+fn role_of_alice(dir: &Path) -> (Option<String>, Option<String>) {
+    on_database(dir, async |db| {
+        let user = mirror::live_users_named(db, "usr_alice").await.unwrap().remove(0);
+        (user.admin_role, user.admin_role_source)
+    })
+}
+
+#[test]
+fn admin_grant_gives_a_synced_user_a_role_by_hand_and_revoke_takes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    synced_alice(dir.path());
+    let output = admin(dir.path(), &["grant", "alice@acme.EXAMPLE", "--role", "super_admin"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("granted super_admin to Alice@Acme.example (usr_alice"), "{said}");
+    let manual = (Some("super_admin".to_owned()), Some("manual".to_owned()));
+    assert_eq!(role_of_alice(dir.path()), manual);
+
+    let output = admin(dir.path(), &["revoke", "usr_alice"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("(was super_admin)"));
+    assert_eq!(role_of_alice(dir.path()), (None, None));
+}
+
+#[test]
+fn admin_grant_exits_1_for_an_unknown_user_and_2_for_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    synced_alice(dir.path());
+    let output = admin(dir.path(), &["grant", "nobody@acme.example", "--role", "tenant_admin"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("no user 'nobody@acme.example'"), "{message}");
+    assert!(message.contains("must have signed in to ScaiFlow or been synced"), "{message}");
+
+    for args in [&["grant", "alice@acme.example", "--role", "owner"][..], &["grant"], &["list"]] {
+        let output = admin(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains("usage:"), "{args:?}: {}", stderr(&output));
+    }
+    let bad_role = stderr(&admin(dir.path(), &["grant", "alice@acme.example", "--role", "owner"]));
+    assert!(bad_role.contains("unknown role 'owner'"), "{bad_role}");
+    assert_eq!(role_of_alice(dir.path()), (None, None), "nothing changed");
 }

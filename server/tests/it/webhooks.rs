@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 
 use crate::{Reply, TestApp, example, member};
 
-const SECRET: &str = "whsec_test";
+pub const SECRET: &str = "whsec_test";
 const PATH: &str = "/api/v1/webhooks/scaikey";
 
 fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
-fn signature(body: &Value, secret: &str, t: i64) -> String {
+pub fn signature(body: &Value, secret: &str, t: i64) -> String {
     let mut message = format!("{t}.").into_bytes();
     message.extend(serde_json::to_vec(body).unwrap());
     let mac: String =

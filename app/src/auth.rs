@@ -1,0 +1,402 @@
+//! Signing in with ScaiKey from the browser: the authorization-code flow with PKCE, the code
+//! exchanged through the server (which holds the client secret), tokens kept in this tab's
+//! `sessionStorage`, refreshed shortly before they expire, and the account shown in the toolbar.
+//!
+//! In the `local` auth mode none of this is used: the server treats every request as its one
+//! local user.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{self, AuthConfig, Me, Tokens};
+
+/// This tab's tokens.
+const SESSION_KEY: &str = "scaiflow_session";
+/// The PKCE verifier, `state` and where to return, between leaving for ScaiKey and coming back.
+const PKCE_KEY: &str = "scaiflow_pkce";
+/// The callback route ScaiKey redirects to.
+pub const CALLBACK_PATH: &str = "/auth/callback";
+/// Refresh this long before the access token expires.
+const REFRESH_MARGIN_MS: f64 = 60_000.0;
+/// The message the issue's PKCE failure shows.
+pub const STATE_MISMATCH: &str = "PKCE state mismatch — login flow is invalid or expired";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Session {
+    access_token: String,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+    /// When the access token expires (milliseconds since the epoch).
+    expires_at: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    verifier: String,
+    state: String,
+    redirect_uri: String,
+    return_to: String,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
+}
+
+fn save<T: Serialize>(key: &str, value: &T) {
+    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(value)) {
+        let _ = storage.set_item(key, &text);
+    }
+}
+
+fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::js_sys::Date::now()
+}
+
+/// The access token to send, if this tab has signed in.
+pub fn bearer() -> Option<String> {
+    load::<Session>(SESSION_KEY).map(|s| s.access_token)
+}
+
+fn store(tokens: Tokens) {
+    let previous = load::<Session>(SESSION_KEY);
+    let expires_in = tokens.expires_in.unwrap_or(3600) as f64;
+    save(
+        SESSION_KEY,
+        &Session {
+            access_token: tokens.access_token,
+            // A refresh answer without a new refresh token keeps the old one.
+            refresh_token: tokens
+                .refresh_token
+                .or_else(|| previous.as_ref().and_then(|p| p.refresh_token.clone())),
+            id_token: tokens.id_token.or_else(|| previous.and_then(|p| p.id_token)),
+            expires_at: now_ms() + expires_in * 1000.0,
+        },
+    );
+    schedule_refresh();
+}
+
+/// `n` random bytes from the browser's CSPRNG, base64url without padding.
+fn random(n: usize) -> Result<String, String> {
+    let mut bytes = vec![0u8; n];
+    let crypto =
+        web_sys::window().ok_or("no browser window")?.crypto().map_err(|e| format!("{e:?}"))?;
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|e| format!("{e:?}"))?;
+    Ok(base64url(&bytes))
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The S256 code challenge of a verifier.
+pub fn challenge(verifier: &str) -> String {
+    use sha2::Digest;
+    base64url(&sha2::Sha256::digest(verifier.as_bytes()))
+}
+
+/// Leaves for ScaiKey's sign-in page; comes back to [`CALLBACK_PATH`], then to `return_to`.
+pub fn sign_in(config: &AuthConfig, return_to: &str) -> Result<(), String> {
+    let authorize = config.authorization_endpoint.clone().ok_or_else(|| {
+        config.error.clone().unwrap_or_else(|| "ScaiKey's sign-in page is unknown".into())
+    })?;
+    let (Some(client_id), Some(redirect_uri)) = (&config.client_id, &config.redirect_uri) else {
+        return Err("the server's sign-in settings are incomplete".into());
+    };
+    let pending = Pending {
+        verifier: random(32)?,
+        state: random(16)?,
+        redirect_uri: redirect_uri.clone(),
+        return_to: return_to.to_owned(),
+    };
+    let nonce = random(16)?;
+    let scopes = config.scopes.clone().unwrap_or_else(|| "openid".into());
+    let separator = if authorize.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{authorize}{separator}response_type=code&client_id={}&redirect_uri={}&scope={}&state={}\
+         &nonce={}&code_challenge={}&code_challenge_method=S256",
+        api::encode(client_id),
+        api::encode(redirect_uri),
+        api::encode(&scopes),
+        api::encode(&pending.state),
+        api::encode(&nonce),
+        api::encode(&challenge(&pending.verifier)),
+    );
+    save(PKCE_KEY, &pending);
+    let window = web_sys::window().ok_or("no browser window")?;
+    window.location().assign(&url).map_err(|e| format!("{e:?}"))
+}
+
+/// Finishes a sign-in on the callback page: checks `state`, trades the code (once: it is
+/// removed from the address bar and the verifier from storage first) and keeps the tokens.
+/// Returns where to go next.
+pub async fn complete(query: &str) -> Result<String, String> {
+    let params = web_sys::UrlSearchParams::new_with_str(query).map_err(|e| format!("{e:?}"))?;
+    crate::browser::replace_path(CALLBACK_PATH);
+    let pending = load::<Pending>(PKCE_KEY);
+    remove(PKCE_KEY);
+    if let Some(error) = params.get("error") {
+        let description = params.get("error_description").unwrap_or_default();
+        return Err(format!("ScaiKey refused the sign-in: {error} {description}")
+            .trim()
+            .to_owned());
+    }
+    let (Some(code), Some(state)) = (params.get("code"), params.get("state")) else {
+        return Err("This page is where ScaiKey sends you back after signing in; it was opened without a sign-in to finish.".into());
+    };
+    let Some(pending) = pending.filter(|p| p.state == state) else {
+        return Err(STATE_MISMATCH.into());
+    };
+    let tokens = api::exchange(&code, &pending.verifier, &pending.redirect_uri)
+        .await
+        .map_err(|e| e.to_string())?;
+    store(tokens);
+    Ok(pending.return_to)
+}
+
+/// Trades the refresh token for new tokens; false (and signed out) when that fails. Calls made
+/// while a refresh is under way wait for it: the provider rotates refresh tokens and treats a
+/// second use of one as theft, revoking the whole sign-in.
+pub async fn refresh() -> bool {
+    use futures::FutureExt;
+    let running = REFRESHING.with(|r| r.borrow().clone());
+    let shared = running.unwrap_or_else(|| {
+        let shared = refresh_once().boxed_local().shared();
+        REFRESHING.with(|r| *r.borrow_mut() = Some(shared.clone()));
+        shared
+    });
+    let refreshed = shared.await;
+    REFRESHING.with(|r| r.borrow_mut().take());
+    refreshed
+}
+
+type Refreshing = futures::future::Shared<futures::future::LocalBoxFuture<'static, bool>>;
+
+thread_local! {
+    static REFRESHING: std::cell::RefCell<Option<Refreshing>> = const { std::cell::RefCell::new(None) };
+}
+
+async fn refresh_once() -> bool {
+    let Some(token) = load::<Session>(SESSION_KEY).and_then(|s| s.refresh_token) else {
+        return false;
+    };
+    match api::refresh(&token).await {
+        Ok(tokens) => {
+            store(tokens);
+            true
+        }
+        Err(error) => {
+            leptos::logging::warn!("token refresh failed: {error}");
+            remove(SESSION_KEY);
+            false
+        }
+    }
+}
+
+thread_local! {
+    static REFRESH_GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Refreshes the tokens [`REFRESH_MARGIN_MS`] before they expire (only the latest schedule
+/// runs).
+pub fn schedule_refresh() {
+    let Some(session) = load::<Session>(SESSION_KEY) else { return };
+    if session.refresh_token.is_none() {
+        return;
+    }
+    let generation = REFRESH_GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    let delay = (session.expires_at - REFRESH_MARGIN_MS - now_ms()).max(0.0);
+    set_timeout(
+        move || {
+            if REFRESH_GENERATION.with(|g| g.get()) == generation {
+                spawn_local(async move {
+                    refresh().await;
+                });
+            }
+        },
+        std::time::Duration::from_millis(delay as u64),
+    );
+}
+
+/// Forgets this tab's tokens and ends the ScaiKey session when the provider allows it.
+pub fn sign_out(config: &AuthConfig) {
+    let id_token = load::<Session>(SESSION_KEY).and_then(|s| s.id_token);
+    remove(SESSION_KEY);
+    REFRESH_GENERATION.with(|g| g.set(g.get() + 1));
+    let Some(window) = web_sys::window() else { return };
+    let origin = window.location().origin().unwrap_or_default();
+    let target = match (&config.end_session_endpoint, &config.client_id) {
+        (Some(end), Some(client_id)) => {
+            let separator = if end.contains('?') { '&' } else { '?' };
+            let mut url = format!(
+                "{end}{separator}client_id={}&post_logout_redirect_uri={}",
+                api::encode(client_id),
+                api::encode(&format!("{origin}/"))
+            );
+            if let Some(hint) = id_token {
+                url.push_str(&format!("&id_token_hint={}", api::encode(&hint)));
+            }
+            url
+        }
+        _ => "/".to_owned(),
+    };
+    let _ = window.location().assign(&target);
+}
+
+/// Where the visitor is, to come back to after signing in.
+fn here() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let location = w.location();
+            Some(format!("{}{}", location.pathname().ok()?, location.search().ok()?))
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+/// What the toolbar knows of the account.
+#[derive(Debug, Clone)]
+enum Account {
+    /// Not asked yet (also while rendering on the server).
+    Unknown,
+    /// The `local` auth mode: no sign-in.
+    Local,
+    SignedOut(AuthConfig),
+    SignedIn(AuthConfig, Me),
+    Failed(String),
+}
+
+/// The toolbar's account corner: Sign in, or who is signed in (and their tenant) with Sign out.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let account = RwSignal::new(Account::Unknown);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if crate::pages::editor::PLAYGROUND {
+            account.set(Account::Local);
+            return;
+        }
+        spawn_local(async move {
+            let config = match api::auth_config().await {
+                Ok(config) => config,
+                Err(e) => return account.set(Account::Failed(e.to_string())),
+            };
+            if config.auth_mode != "scaikey" {
+                return account.set(Account::Local);
+            }
+            if bearer().is_none() {
+                return account.set(Account::SignedOut(config));
+            }
+            schedule_refresh();
+            account.set(match api::me().await {
+                Ok(me) => Account::SignedIn(config, me),
+                // Expired beyond refreshing, or revoked.
+                Err(_) if bearer().is_none() => Account::SignedOut(config),
+                Err(e) => Account::Failed(e.to_string()),
+            });
+        });
+    });
+    move || {
+        match account.get() {
+        Account::Unknown | Account::Local => ().into_any(),
+        Account::Failed(message) => {
+            view! { <span id="account-error" class="account error" title=message>"Account unavailable"</span> }.into_any()
+        }
+        Account::SignedOut(config) => {
+            let start = move |_| {
+                if let Err(e) = sign_in(&config, &here()) {
+                    error.set(Some(e));
+                }
+            };
+            view! {
+                <button id="sign-in" class="primary" on:click=start>"Sign in"</button>
+                {move || error.get().map(|e| view! { <span class="account error" role="alert">{e}</span> })}
+            }
+            .into_any()
+        }
+        Account::SignedIn(config, me) => {
+            let who = me.display_name.clone().or(me.email.clone()).unwrap_or_else(|| me.sub.clone());
+            let title = format!("{} ({}) in tenant {}", who, me.sub, me.tenant_id);
+            view! {
+                <span id="account" class="account" title=title>
+                    <span class="account-name">{who}</span>
+                    <span class="account-tenant">{me.tenant_slug.clone()}</span>
+                </span>
+                <button id="sign-out" on:click=move |_| sign_out(&config)>"Sign out"</button>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// `/auth/callback`: finishes the sign-in ScaiKey sends back, then goes where the visitor was.
+#[component]
+pub fn AuthCallbackPage() -> impl IntoView {
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        spawn_local(async move {
+            match complete(&query).await {
+                Ok(return_to) => {
+                    // Only ever back into this application.
+                    let target = if return_to.starts_with('/') && !return_to.starts_with("//") {
+                        return_to
+                    } else {
+                        "/".to_owned()
+                    };
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().replace(&target);
+                    }
+                }
+                Err(message) => failure.set(Some(message)),
+            }
+        });
+    });
+    view! {
+        <div class="home">
+            <header class="topbar">
+                <a class="brand" href="/">"ScaiFlow"</a>
+                <span class="page-title">"Signing in"</span>
+                <span class="spacer"></span>
+            </header>
+            <main class="home-main">
+                {move || match failure.get() {
+                    None => view! { <p class="muted" role="status">"Finishing the sign-in…"</p> }.into_any(),
+                    Some(message) => view! {
+                        <p id="sign-in-error" class="error" role="alert">{message}</p>
+                        <p><a class="button primary" href="/">"Start again"</a></p>
+                    }
+                    .into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_challenge_is_the_rfc_7636_s256_of_the_verifier() {
+        // RFC 7636, appendix B.
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! `/admin`: the user mirror with admin roles (granted and revoked here) and, for super admins,
+//! the ScaiKey sync with its statistics.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, Me, MirrorUser};
+use crate::pages::editor::PLAYGROUND;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let me = RwSignal::new(None::<Result<Me, String>>);
+    let users = RwSignal::new(None::<Result<Vec<MirrorUser>, String>>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let stats = RwSignal::new(None::<Result<serde_json::Map<String, serde_json::Value>, String>>);
+    let is_super = move || {
+        me.with(|m| matches!(m, Some(Ok(me)) if me.admin_role.as_deref() == Some("super_admin")))
+    };
+    let reload = move || {
+        spawn_local(async move {
+            let tenant_only = !is_super();
+            users.set(Some(api::mirror_users(tenant_only).await.map_err(|e| e.to_string())));
+        })
+    };
+    Effect::new(move |_| {
+        if !mounted.get() || PLAYGROUND {
+            return;
+        }
+        spawn_local(async move {
+            let who = api::me().await.map_err(|e| e.to_string());
+            let admin = matches!(&who, Ok(m) if m.admin_role.is_some());
+            me.set(Some(who));
+            if admin {
+                reload();
+            }
+        });
+    });
+    let set_role = move |user: String, role: Option<&'static str>| {
+        busy.set(true);
+        spawn_local(async move {
+            let outcome = api::set_admin_role(&user, role).await;
+            busy.set(false);
+            error.set(outcome.err().map(|e| e.to_string()));
+            reload();
+        });
+    };
+    let sync = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let outcome = api::sync_now().await.map_err(|e| e.to_string());
+            busy.set(false);
+            stats.set(Some(outcome));
+            reload();
+        });
+    };
+
+    let table = move || {
+        match users.get() {
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <table id="admin-users" class="admin-users">
+                <thead><tr><th>"User"</th><th>"Tenant"</th><th>"Status"</th><th>"Admin role"</th><th></th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|u| {
+                        let id = u.id.clone();
+                        let who = u.display_name.clone().or(u.email.clone()).unwrap_or_else(|| u.id.clone());
+                        let role = match (&u.admin_role, &u.admin_role_source) {
+                            (Some(r), Some(s)) => format!("{r} ({s})"),
+                            (Some(r), None) => r.clone(),
+                            _ => "—".into(),
+                        };
+                        let actions = match u.admin_role.as_deref() {
+                            None => {
+                                let (a, b) = (id.clone(), id.clone());
+                                view! {
+                                    <button class="grant-tenant-admin" disabled=move || busy.get() on:click=move |_| set_role(a.clone(), Some("tenant_admin"))>"Make tenant admin"</button>
+                                    {move || is_super().then(|| {
+                                        let b = b.clone();
+                                        view! { <button class="grant-super-admin" disabled=move || busy.get() on:click=move |_| set_role(b.clone(), Some("super_admin"))>"Make super admin"</button> }
+                                    })}
+                                }
+                                .into_any()
+                            }
+                            Some(_) => view! {
+                                <button class="revoke-role" disabled=move || busy.get() on:click=move |_| set_role(id.clone(), None)>"Revoke"</button>
+                            }
+                            .into_any(),
+                        };
+                        view! {
+                            <tr data-user=u.id.clone()>
+                                <td title=u.id.clone()>{who}<span class="muted">{u.email.clone().map(|e| format!(" {e}"))}</span></td>
+                                <td>{u.tenant_id.clone()}</td>
+                                <td>{u.status.clone()}</td>
+                                <td class="role">{role}</td>
+                                <td>{actions}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    }
+    };
+
+    let stats_view = move || {
+        stats.get().map(|outcome| match outcome {
+            Err(e) => view! { <p id="sync-error" class="error" role="alert">{e}</p> }.into_any(),
+            Ok(map) => view! {
+                <dl id="sync-stats" class="sync-stats">
+                    {map.into_iter().map(|(k, v)| {
+                        let value = match v {
+                            serde_json::Value::Null => "—".to_owned(),
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        view! { <dt>{k.replace('_', " ")}</dt><dd>{value}</dd> }
+                    }).collect_view()}
+                </dl>
+            }
+            .into_any(),
+        })
+    };
+
+    let body = move || {
+        match me.get() {
+        _ if PLAYGROUND => view! { <p class="muted">"This playground runs without a server: there is nothing to administer."</p> }.into_any(),
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(m)) if m.admin_role.is_none() => view! {
+            <p id="admin-refused" class="warning">"Only tenant admins and super admins can open this page. Ask an admin of your tenant."</p>
+        }
+        .into_any(),
+        Some(Ok(_)) => view! {
+            <section class="home-section" aria-labelledby="users-title">
+                <h2 id="users-title">{move || if is_super() { "Users of every tenant" } else { "Users of your tenant" }}</h2>
+                <p class="muted">"Roles given here are kept by every sync; roles from SCAIFLOW_SUPER_ADMIN_GROUPS follow group membership."</p>
+                {table}
+                {move || error.get().map(|e| view! { <p id="admin-error" class="error" role="alert">{e}</p> })}
+            </section>
+            {move || is_super().then(|| view! {
+                <section class="home-section" aria-labelledby="sync-title">
+                    <h2 id="sync-title">"ScaiKey sync"</h2>
+                    <p class="muted">"Brings users, groups and memberships up to date with ScaiKey now (it also runs on a schedule)."</p>
+                    <button id="sync-now" class="primary" disabled=move || busy.get() on:click=sync>"Sync now"</button>
+                    {stats_view}
+                </section>
+            })}
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <div class="home">
+            <header class="topbar">
+                <a class="brand" href="/">"ScaiFlow"</a>
+                <span class="page-title">"Admin"</span>
+                <span class="spacer"></span>
+                <crate::auth::AccountMenu/>
+            </header>
+            <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}</main>
+        </div>
+    }
+}
