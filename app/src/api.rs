@@ -479,6 +479,29 @@ pub async fn set_admin_role(user_id: &str, role: Option<&str>) -> Result<(), Api
     }
 }
 
+/// A flow of the tenant in the admin overview (`GET /admin/tenant/flows`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TenantFlow {
+    pub id: String,
+    pub name: String,
+    pub owner_id: String,
+    pub version: String,
+    pub updated_at: String,
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TenantFlows {
+    items: Vec<TenantFlow>,
+}
+
+/// Every flow of the caller's tenant, whoever owns it, the trash included.
+pub async fn tenant_flows() -> Result<Vec<TenantFlow>, ApiError> {
+    no_server()?;
+    get::<TenantFlows>(&format!("{BASE}/admin/tenant/flows")).await.map(|f| f.items)
+}
+
 /// `POST /admin/sync`: the sync's statistics, as the server reports them.
 pub async fn sync_now() -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
     no_server()?;

@@ -3,7 +3,9 @@
 // token, silent and on-demand refresh, tenants kept apart, sign-out, and a forged callback.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startProvider, loginForm } from '../oidc/provider.mjs';
@@ -19,6 +21,9 @@ const ACCESS_TOKEN_TTL = 66;
 
 let provider;
 let server;
+// The server's database, which the admin command-line opens too.
+const dataDir = mkdtempSync(join(tmpdir(), 'scaiflow-auth-'));
+const dbUrl = `sqlite://${join(dataDir, 'scaiflow.db')}`;
 
 before(async () => {
   const port = await freePort();
@@ -38,6 +43,7 @@ before(async () => {
       SCAIFLOW_SCAIKEY_CLIENT_ID: CLIENT_ID,
       SCAIFLOW_SCAIKEY_CLIENT_SECRET: CLIENT_SECRET,
       SCAIFLOW_SCAIKEY_SCOPES: 'openid profile email offline_access scaicore:view scaicore:manage',
+      SCAIFLOW_DB_URL: dbUrl,
     },
   });
 });
@@ -45,7 +51,18 @@ before(async () => {
 after(async () => {
   assert.equal(await server?.stop(), 0);
   await provider?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** `scaiflow-server admin ...` on the server's database. */
+function adminCommand(...args) {
+  const binary = process.env.SCAIFLOW_SERVER_BIN;
+  return execFileSync(binary, ['admin', ...args], {
+    env: { PATH: process.env.PATH, SCAIFLOW_DB_URL: dbUrl, SCAIFLOW_LOG: 'warn' },
+    cwd: dataDir,
+    encoding: 'utf8',
+  });
+}
 
 /** The tab's stored tokens. */
 async function session(page) {
@@ -257,6 +274,39 @@ test('signing out forgets the tokens and ends the provider session', async () =>
     await page.waitForSelector(loginForm.login);
   } finally {
     await browser.close();
+  }
+});
+
+test('the first super admin is made on the command line and manages roles on the admin page', async () => {
+  const admin = await openBrowser();
+  const other = await openBrowser();
+  try {
+    await signIn(other.page, 'judy@acme.example');
+    const { page } = admin;
+    await signIn(page, 'ivan@acme.example');
+    await page.goto(`${server.url}/admin`, { waitUntil: 'load' });
+    await page.waitForSelector('#admin-refused');
+
+    adminCommand('grant', 'ivan@acme.example', '--role', 'super_admin');
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"]');
+    assert.match(await page.textContent('#admin-users tr[data-user="ivan@acme.example"] .role'), /super_admin \(manual\)/);
+    await page.click('#admin-users tr[data-user="judy@acme.example"] .grant-tenant-admin');
+    await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"] .revoke-role');
+    assert.match(await page.textContent('#admin-users tr[data-user="judy@acme.example"] .role'), /tenant_admin \(manual\)/);
+    // Judy's next request carries the role: she sees the admin page's tenant view.
+    await other.page.goto(`${server.url}/admin`, { waitUntil: 'load' });
+    await other.page.waitForSelector('#admin-users');
+    assert.equal(await other.page.textContent('#users-title'), 'Users of your tenant');
+    assert.equal(await other.page.locator('#sync-now').count(), 0, 'the sync is for super admins');
+    // The tenant's flows, whoever owns them (alice's from the first test).
+    await other.page.waitForSelector('#admin-flows tr:has-text("Alice support flow")');
+
+    await page.click('#admin-users tr[data-user="judy@acme.example"] .revoke-role');
+    await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"] .grant-tenant-admin');
+  } finally {
+    await admin.close();
+    await other.close();
   }
 });
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Me, MirrorUser};
+use crate::api::{self, Me, MirrorUser, TenantFlow};
 use crate::pages::editor::PLAYGROUND;
 
 #[component]
@@ -13,6 +13,7 @@ pub fn AdminPage() -> impl IntoView {
     Effect::new(move |_| mounted.set(true));
     let me = RwSignal::new(None::<Result<Me, String>>);
     let users = RwSignal::new(None::<Result<Vec<MirrorUser>, String>>);
+    let flows = RwSignal::new(None::<Result<Vec<TenantFlow>, String>>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let stats = RwSignal::new(None::<Result<serde_json::Map<String, serde_json::Value>, String>>);
@@ -35,6 +36,7 @@ pub fn AdminPage() -> impl IntoView {
             me.set(Some(who));
             if admin {
                 reload();
+                flows.set(Some(api::tenant_flows().await.map_err(|e| e.to_string())));
             }
         });
     });
@@ -107,6 +109,31 @@ pub fn AdminPage() -> impl IntoView {
     }
     };
 
+    let flows_table = move || match flows.get() {
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No flows yet."</p> }.into_any(),
+        Some(Ok(list)) => view! {
+            <table id="admin-flows" class="admin-users">
+                <thead><tr><th>"Flow"</th><th>"Owner"</th><th>"Version"</th><th>"Updated"</th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|f| {
+                        let name = if f.deleted_at.is_some() { format!("{} (in the trash)", f.name) } else { f.name.clone() };
+                        view! {
+                            <tr data-flow=f.id.clone()>
+                                <td><a href=format!("/flows/{}", f.id)>{name}</a></td>
+                                <td>{f.owner_id}</td>
+                                <td>{f.version}</td>
+                                <td>{f.updated_at}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    };
+
     let stats_view = move || {
         stats.get().map(|outcome| match outcome {
             Err(e) => view! { <p id="sync-error" class="error" role="alert">{e}</p> }.into_any(),
@@ -141,6 +168,11 @@ pub fn AdminPage() -> impl IntoView {
                 <p class="muted">"Roles given here are kept by every sync; roles from SCAIFLOW_SUPER_ADMIN_GROUPS follow group membership."</p>
                 {table}
                 {move || error.get().map(|e| view! { <p id="admin-error" class="error" role="alert">{e}</p> })}
+            </section>
+            <section class="home-section" aria-labelledby="tenant-flows-title">
+                <h2 id="tenant-flows-title">"Flows of your tenant"</h2>
+                <p class="muted">"Every flow, whoever owns it; admins may open and share each one."</p>
+                {flows_table}
             </section>
             {move || is_super().then(|| view! {
                 <section class="home-section" aria-labelledby="sync-title">
