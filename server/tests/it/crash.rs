@@ -73,6 +73,7 @@ async fn killed_saves_never_leave_a_row_without_its_object() {
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(vec!["1.0.0".into()]));
     let mut counter = 0u64;
     for round in 0..ROUNDS {
+        let acknowledged_before = acknowledged.lock().unwrap().len();
         let mut server = start(dir.path());
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..WRITERS)
@@ -107,10 +108,14 @@ async fn killed_saves_never_leave_a_row_without_its_object() {
                 })
             })
             .collect();
-        // Let saves run for a random while, then kill the server mid-flight.
+        // Let saves run for a random while (and until one is acknowledged, however loaded the
+        // machine), then kill the server mid-flight.
         let run_for = Duration::from_millis(5 + random.below(60));
         let started = Instant::now();
-        while started.elapsed() < run_for {
+        while started.elapsed() < run_for
+            || (acknowledged.lock().unwrap().len() <= acknowledged_before
+                && started.elapsed() < Duration::from_secs(30))
+        {
             std::thread::yield_now();
         }
         let pid = server.child.id().to_string();
