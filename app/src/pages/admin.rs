@@ -109,7 +109,8 @@ pub fn AdminPage() -> impl IntoView {
     }
     };
 
-    let flows_table = move || match flows.get() {
+    let flows_table = move || {
+        match flows.get() {
         None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
         Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No flows yet."</p> }.into_any(),
@@ -132,6 +133,7 @@ pub fn AdminPage() -> impl IntoView {
             </table>
         }
         .into_any(),
+    }
     };
 
     let stats_view = move || {
