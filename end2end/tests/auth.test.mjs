@@ -106,7 +106,10 @@ test('signing in goes through ScaiKey and the server, and the token opens the AP
     assert.equal(config.auth_mode, 'scaikey');
     assert.ok(!JSON.stringify(config).includes(CLIENT_SECRET), 'the secret stays on the server');
 
+    await page.goto(server.url + '/', { waitUntil: 'load' });
+    await page.waitForSelector('#flows-signed-out');
     await signIn(page, 'alice@acme.example');
+    assert.equal(await page.locator('#flows-signed-out').count(), 0);
     assert.equal(await page.textContent('#account .account-name'), 'alice');
     assert.equal(await page.textContent('#account .account-tenant'), 'acme');
     assert.ok(!page.url().includes('code='), 'the code is gone from the address bar');

@@ -86,7 +86,8 @@ pub fn FlowsPage() -> impl IntoView {
         }
     };
 
-    let list = move || match flows.get() {
+    let list = move || {
+        match flows.get() {
         _ if PLAYGROUND => view! {
             <p id="playground-notice" class="muted">
                 "This playground runs without a server: flows live as drafts in this browser, "
@@ -95,6 +96,10 @@ pub fn FlowsPage() -> impl IntoView {
         }
         .into_any(),
         None => view! { <p class="muted" role="status">"Loading flows…"</p> }.into_any(),
+        Some(Err(ApiError::Failed { status: 401, .. })) => view! {
+            <p id="flows-signed-out" class="muted">"Sign in to see your flows. Drafts and examples below work without signing in."</p>
+        }
+        .into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
         Some(Ok(page)) if page.items.is_empty() => {
             let empty = if query.with(String::is_empty) {
@@ -128,6 +133,7 @@ pub fn FlowsPage() -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
 
     let drafts_view = move || {
