@@ -320,22 +320,6 @@ pub async fn set_scaigrid_credentials(
 /// Why the ScaiGrid lookups cannot be used here.
 pub const NOT_CONFIGURED: &str = "ScaiGrid is not configured on this server (SCAIGRID_API_KEY is not set and the tenant has no credentials)";
 
-/// `GET /tenants/me/scaigrid_credentials`: fails with [`NOT_CONFIGURED`] when this server
-/// cannot call ScaiGrid for the tenant, so lookups are not tried in vain.
-pub async fn require_scaigrid() -> Result<(), ApiError> {
-    no_server()?;
-    let credentials = scaigrid_credentials().await?;
-    if credentials.configured {
-        Ok(())
-    } else {
-        Err(ApiError::Failed {
-            status: 412,
-            error: "missing_credentials".into(),
-            message: NOT_CONFIGURED.into(),
-        })
-    }
-}
-
 /// The `{"data": [...]}` envelope of the ScaiGrid lookups.
 #[derive(Debug, Clone, Deserialize)]
 struct Data<T> {
@@ -345,8 +329,14 @@ struct Data<T> {
 /// `GET {path}` of a ScaiGrid lookup proxy: the items of its `{"data": [...]}` answer, or why
 /// there are none (ScaiGrid not configured, the lookup failed).
 async fn lookup<T: for<'de> Deserialize<'de>>(path: &str) -> Result<Vec<T>, ApiError> {
-    require_scaigrid().await?;
-    get::<Data<T>>(&format!("{BASE}{path}")).await.map(|d| d.data)
+    no_server()?;
+    match get::<Data<T>>(&format!("{BASE}{path}")).await {
+        Ok(d) => Ok(d.data),
+        Err(ApiError::Failed { status: 412, error, .. }) => {
+            Err(ApiError::Failed { status: 412, error, message: NOT_CONFIGURED.into() })
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// A model of the tenant's ScaiGrid catalogue.

@@ -6,6 +6,7 @@
 mod admin;
 mod auth;
 mod flows;
+mod lookups;
 mod me;
 mod preview;
 
@@ -31,6 +32,7 @@ use crate::state::AppState;
         (name = "preview", description = "Stateless compilation and validation"),
         (name = "auth", description = "Who is calling"),
         (name = "admin", description = "The user mirror and admin roles"),
+        (name = "lookups", description = "Read-only ScaiGrid lookups for the editor"),
     )
 )]
 struct Info;
@@ -56,6 +58,10 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(auth::refresh))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .routes(routes!(crate::webhooks::scaikey))
+        .routes(routes!(lookups::models))
+        .routes(routes!(lookups::scopes))
+        .routes(routes!(lookups::queues))
+        .routes(routes!(lookups::bunkers))
         .routes(routes!(admin::all_users))
         .routes(routes!(admin::tenant_users))
         .routes(routes!(admin::tenant_flows))

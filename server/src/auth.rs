@@ -167,15 +167,19 @@ where
     }
 }
 
-/// The `Authorization: Bearer` token.
-fn bearer(parts: &Parts) -> Result<&str, ApiError> {
-    let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let token = value
+/// The `Authorization: Bearer` token of a request, if it has one.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    value
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
-        .filter(|token| !token.is_empty());
-    token.ok_or_else(|| ApiError::Unauthorized {
+        .filter(|token| !token.is_empty())
+}
+
+/// The `Authorization: Bearer` token.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    bearer_token(&parts.headers).ok_or_else(|| ApiError::Unauthorized {
         message: "sign in with ScaiKey first: this request carries no bearer token (Authorization: Bearer ...)".into(),
     })
 }

@@ -49,6 +49,10 @@ pub struct Config {
     /// The server-wide ScaiGrid credential (`SCAIGRID_API_KEY`), the fallback when a tenant has
     /// none of its own.
     pub scaigrid: Option<ScaiGridCredential>,
+    /// `SCAIGRID_BASE_URL`: where the signed-in user's own token is sent.
+    pub scaigrid_url: String,
+    /// `SCAIFLOW_DEPLOY_AUTH`: which credential ScaiGrid calls use.
+    pub deploy_auth: DeployAuth,
     /// Where tenant secrets are kept.
     pub secrets: SecretsConfig,
     /// The HMAC secret ScaiKey signs webhook deliveries with; webhooks answer 503 without it.
@@ -121,6 +125,17 @@ impl fmt::Debug for SecretsConfig {
             }
         }
     }
+}
+
+/// Which credential ScaiGrid calls use (`SCAIFLOW_DEPLOY_AUTH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployAuth {
+    /// The signed-in user's token, else the tenant's key, else `SCAIGRID_API_KEY`.
+    Default,
+    /// Only the signed-in user's token.
+    UserJwt,
+    /// Only API keys (the tenant's, else `SCAIGRID_API_KEY`).
+    ApiKey,
 }
 
 /// The public ScaiGrid endpoint, used when `SCAIGRID_BASE_URL` is not set.
@@ -292,8 +307,16 @@ impl Config {
             }
         };
         let scaigrid = get("SCAIGRID_API_KEY").filter(|key| !key.trim().is_empty()).map(|key| {
-            ScaiGridCredential { base_url: scaigrid_url, api_key: key.trim().to_owned() }
+            ScaiGridCredential { base_url: scaigrid_url.clone(), api_key: key.trim().to_owned() }
         });
+        let deploy_auth = match get("SCAIFLOW_DEPLOY_AUTH").map(str::trim) {
+            None | Some("") => DeployAuth::Default,
+            Some("user_jwt") => DeployAuth::UserJwt,
+            Some("api_key") => DeployAuth::ApiKey,
+            Some(raw) => {
+                return Err(invalid("SCAIFLOW_DEPLOY_AUTH", raw, "expected user_jwt or api_key"));
+            }
+        };
 
         let secrets = match (get("SCAIFLOW_SCAIVAULT_URL"), get("SCAIFLOW_SCAIVAULT_TOKEN")) {
             (Some(url), Some(token)) => {
@@ -384,6 +407,8 @@ impl Config {
         Ok(Config {
             host,
             scaigrid,
+            scaigrid_url,
+            deploy_auth,
             secrets,
             webhook_secret,
             super_admin_groups,
@@ -690,6 +715,12 @@ mod tests {
         assert!(error(&[("SCAIFLOW_OBJECT_STORE", "s3://A_B")]).contains("not an S3 bucket"));
         assert!(error(&[("SCAIFLOW_LOG_FORMAT", "xml")]).contains("text or json"));
         assert!(error(&[("SCAIFLOW_AUTH_DISABLED", "maybe")]).contains("true or false"));
+        assert!(error(&[("SCAIFLOW_DEPLOY_AUTH", "both")]).contains("user_jwt or api_key"));
+        assert_eq!(
+            config(&[("SCAIFLOW_DEPLOY_AUTH", "api_key")]).unwrap().deploy_auth,
+            DeployAuth::ApiKey
+        );
+        assert_eq!(config(&[]).unwrap().deploy_auth, DeployAuth::Default);
         assert!(error(&[("SCAIFLOW_MAX_BODY_BYTES", "12")]).contains("at least 1024"));
         assert!(error(&[("SCAIFLOW_CONTENT_CACHE_MB", "lots")]).contains("megabytes"));
     }

@@ -26,6 +26,9 @@ pub enum ApiError {
     /// OAuth `error` and `error_description`.
     #[error("ScaiKey refused: {error}: {description}")]
     Provider { error: String, description: String },
+    /// Something must be set up first (ScaiGrid credentials), with what to do.
+    #[error("{message}")]
+    Precondition { code: &'static str, message: String, fix: &'static str },
     /// A feature this server is not configured for.
     #[error("{message}")]
     Unavailable { message: &'static str, fix: &'static str },
@@ -84,6 +87,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Scope { .. } => StatusCode::FORBIDDEN,
             ApiError::Provider { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Precondition { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -108,6 +112,7 @@ impl ApiError {
             // ScaiKey's own OAuth error code (`invalid_grant`, ...).
             ApiError::Provider { error, .. } => (error.as_str(), None),
             ApiError::Unavailable { fix, .. } => ("not_configured", Some(*fix)),
+            ApiError::Precondition { code, fix, .. } => (*code, Some(*fix)),
             ApiError::Scope { .. } => (
                 "insufficient_scope",
                 Some("Sign in again; if it persists, ask for the scope in ScaiKey."),

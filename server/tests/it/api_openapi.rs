@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-pub const EXPECTED: [(&str, &str); 28] = [
+pub const EXPECTED: [(&str, &str); 32] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -30,6 +30,10 @@ pub const EXPECTED: [(&str, &str); 28] = [
     ("get", "/tenants/me/scaigrid_credentials"),
     ("post", "/tenants/me/scaigrid_credentials"),
     ("post", "/webhooks/scaikey"),
+    ("get", "/scaigrid/models"),
+    ("get", "/scaiqueue/scopes"),
+    ("get", "/scaiqueue/scopes/{scope_id}/queues"),
+    ("get", "/scaibunker/bunkers"),
     ("get", "/admin/users"),
     ("get", "/admin/tenant/users"),
     ("get", "/admin/tenant/flows"),
@@ -73,6 +77,7 @@ async fn the_document_lists_exactly_the_routes_and_each_is_served() {
                 .replace("{version}", "1.0.0")
                 .replace("{acl_id}", "acl_none")
                 .replace("{user_id}", "usr_none")
+                .replace("{scope_id}", "sc_none")
         );
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));

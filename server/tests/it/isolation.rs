@@ -35,6 +35,9 @@ fn kind(method: &str, path: &str) -> Kind {
         ("get", "/admin/users") | ("post", "/admin/sync") => Kind::SuperAdmin,
         (_, "/admin/users/{user_id}/role") => Kind::User,
         (_, "/flows/compile" | "/flows/validate" | "/webhooks/scaikey") => Kind::Untenanted,
+        // ScaiGrid lookups answer with the caller's own credential (412 without one).
+        (_, p) if p.starts_with("/scaigrid/") || p.starts_with("/scaiqueue/") => Kind::Untenanted,
+        (_, p) if p.starts_with("/scaibunker/") => Kind::Untenanted,
         (_, p) if p.starts_with("/auth/") => Kind::Untenanted,
         (method, path) => panic!("{method} {path}: classify this route in tests/it/isolation.rs"),
     }
@@ -55,6 +58,7 @@ fn concrete(path: &str, flow: &str, acl: &str, user: &str) -> String {
             .replace("{version}", "1.0.0")
             .replace("{acl_id}", acl)
             .replace("{user_id}", user)
+            .replace("{scope_id}", "sc_none")
     )
 }
 

@@ -16,6 +16,7 @@ mod concurrency;
 mod crash;
 mod health;
 mod isolation;
+mod lookups;
 mod oidc;
 mod pages;
 mod process;

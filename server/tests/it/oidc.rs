@@ -595,6 +595,7 @@ async fn every_route_but_the_public_ones_needs_a_token() {
                 .replace("{version}", "1.0.0")
                 .replace("{acl_id}", "acl_none")
                 .replace("{user_id}", "usr_none")
+                .replace("{scope_id}", "sc_none")
         );
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
@@ -605,4 +606,43 @@ async fn every_route_but_the_public_ones_needs_a_token() {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri}: {}", reply.text);
         }
     }
+}
+
+#[tokio::test]
+async fn scaigrid_lookups_forward_the_signed_in_user_s_token() {
+    let p = provider().await;
+    let token =
+        sign(Algorithm::RS256, "k1", RSA, &Claims::for_user("usr_alice", "tnt_acme", &p.issuer));
+    // ScaiGrid accepts the user's ScaiKey token: the stand-in knows it as alice's credential.
+    let alice =
+        scaigrid_sim::SimKey::new(&token, "tnt_acme", "acme", &["models:list", "scaiqueue:view"]);
+    let grid = scaigrid_sim::start(scaigrid_sim::SimConfig {
+        keys: vec![alice],
+        ..scaigrid_sim::SimConfig::demo()
+    })
+    .await
+    .unwrap();
+    let app = TestApp::with(&[
+        ("SCAIKEY_BASE_URL", p.issuer.as_str()),
+        ("SCAIFLOW_SCAIKEY_CLIENT_ID", CLIENT),
+        ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", SECRET),
+        ("SCAIGRID_BASE_URL", grid.url.as_str()),
+    ])
+    .await;
+    let models = with_token(&app, Method::GET, "/api/v1/scaigrid/models", None, &token).await;
+    assert_eq!(models.status, StatusCode::OK, "{}", models.text);
+    assert_eq!(grid.hits("/v1/models"), 1);
+
+    // Pinned to API keys, the same request has none to use.
+    let keys_only = TestApp::with(&[
+        ("SCAIKEY_BASE_URL", p.issuer.as_str()),
+        ("SCAIFLOW_SCAIKEY_CLIENT_ID", CLIENT),
+        ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", SECRET),
+        ("SCAIGRID_BASE_URL", grid.url.as_str()),
+        ("SCAIFLOW_DEPLOY_AUTH", "api_key"),
+    ])
+    .await;
+    let refused =
+        with_token(&keys_only, Method::GET, "/api/v1/scaigrid/models", None, &token).await;
+    assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED, "{}", refused.text);
 }
