@@ -7,7 +7,7 @@
 //! [`RETRIES`] times and never waiting longer than [`MAX_WAIT`] at once. Request ids are logged.
 //!
 //! So far: the lookups (models, ScaiQueue scopes and queues, ScaiBunker bunkers) and creating
-//! scopes and queues.
+//! scopes and queues, including the find-or-create that provisioning before a deploy uses.
 
 use std::time::Duration;
 
@@ -173,6 +173,35 @@ impl Client {
         let path = format!("/v1/modules/scaiqueue/scopes/{}/queues", segment(scope_id));
         let body = serde_json::to_value(queue).map_err(|e| Error::Decode(e.to_string()))?;
         self.call(Method::POST, &path, &[], Some(&body)).await
+    }
+
+    /// The scope with `slug`, created when missing: list, create, and on a 409 (someone created
+    /// it meanwhile) list again.
+    pub async fn ensure_scope(&self, slug: &str, display_name: &str) -> Result<Scope, Error> {
+        if let Some(found) = self.scopes().await?.into_iter().find(|s| s.slug == slug) {
+            return Ok(found);
+        }
+        match self.create_scope(slug, display_name).await {
+            Err(error) if error.status() == Some(409) => {
+                let found = self.scopes().await?.into_iter().find(|s| s.slug == slug);
+                found.ok_or(error)
+            }
+            created => created,
+        }
+    }
+
+    /// The queue `queue.slug` of the scope, created when missing (list, create, re-list on 409).
+    pub async fn ensure_queue(&self, scope_id: &str, queue: &NewQueue) -> Result<Queue, Error> {
+        let find = |queues: Vec<Queue>| queues.into_iter().find(|q| q.slug == queue.slug);
+        if let Some(found) = find(self.queues(scope_id).await?) {
+            return Ok(found);
+        }
+        match self.create_queue(scope_id, queue).await {
+            Err(error) if error.status() == Some(409) => {
+                find(self.queues(scope_id).await?).ok_or(error)
+            }
+            created => created,
+        }
     }
 
     /// `GET /v1/modules/scaibunker/bunkers`, as ScaiGrid describes them.

@@ -89,3 +89,48 @@ async fn credentials_and_permissions_are_scaigrid_s_to_refuse() {
     let nowhere = Client::new("http://127.0.0.1:9", DEMO_KEY).unwrap().scopes().await.unwrap_err();
     assert!(matches!(nowhere, scaigrid_client::Error::Transport(_)), "{nowhere}");
 }
+
+#[tokio::test]
+async fn provisioning_finds_or_creates_and_survives_a_race() {
+    let grid = sim(SimConfig::demo()).await;
+    let client = Client::new(&grid.url, DEMO_KEY).unwrap();
+    // Two deploys provisioning the same scope at once end up with the one scope.
+    let (a, b) = tokio::join!(
+        client.ensure_scope("orders", "Orders"),
+        client.ensure_scope("orders", "Orders")
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.id, b.id);
+    assert_eq!(client.scopes().await.unwrap().len(), 1);
+    let again = client.ensure_scope("orders", "Orders").await.unwrap();
+    assert_eq!(again.id, a.id, "a second deploy reuses it");
+
+    let queue = NewQueue {
+        slug: "intake".into(),
+        display_name: None,
+        description: Some("New orders".into()),
+        consumer_mode: None,
+        max_retries: None,
+    };
+    let (q1, q2) =
+        tokio::join!(client.ensure_queue(&a.id, &queue), client.ensure_queue(&a.id, &queue));
+    assert_eq!(q1.unwrap().id, q2.unwrap().id);
+    let intake: Vec<_> =
+        client.queues(&a.id).await.unwrap().into_iter().filter(|q| q.slug == "intake").collect();
+    assert_eq!(intake.len(), 1);
+
+    // Without the permission to create, provisioning reports ScaiGrid's refusal.
+    let viewer = SimKey::new(
+        "sgk_viewer_000000000000000000000000000",
+        "tnt_sim_demo",
+        "demo",
+        &["scaiqueue:view"],
+    );
+    let grid = sim(SimConfig { keys: vec![viewer], ..SimConfig::demo() }).await;
+    let refused = Client::new(&grid.url, "sgk_viewer_000000000000000000000000000")
+        .unwrap()
+        .ensure_scope("orders", "Orders")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(403));
+}
