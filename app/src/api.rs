@@ -295,6 +295,9 @@ pub async fn refresh(refresh_token: &str) -> Result<Tokens, ApiError> {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Credentials {
     pub configured: bool,
+    /// Calls carry the signed-in user's own ScaiKey token.
+    #[serde(default)]
+    pub user_token: bool,
     #[serde(default)]
     pub base_url: Option<String>,
     #[serde(default)]
@@ -330,6 +333,14 @@ struct Data<T> {
 /// there are none (ScaiGrid not configured, the lookup failed).
 async fn lookup<T: for<'de> Deserialize<'de>>(path: &str) -> Result<Vec<T>, ApiError> {
     no_server()?;
+    // Not tried in vain (nor logged by the browser as a failed request) when nothing is set up.
+    if !scaigrid_credentials().await?.configured {
+        return Err(ApiError::Failed {
+            status: 412,
+            error: "missing_credentials".into(),
+            message: NOT_CONFIGURED.into(),
+        });
+    }
     match get::<Data<T>>(&format!("{BASE}{path}")).await {
         Ok(d) => Ok(d.data),
         Err(ApiError::Failed { status: 412, error, .. }) => {

@@ -45,6 +45,16 @@ pub fn SettingsPage() -> impl IntoView {
         _ if PLAYGROUND => view! { <p class="muted">"This playground runs without a server: there is nothing to configure."</p> }.into_any(),
         None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+        Some(Ok(c)) if c.user_token => view! {
+            <p id="grid-status" class="ok">
+                {format!(
+                    "Calls to ScaiGrid at {} carry your ScaiKey sign-in{}.",
+                    c.base_url.unwrap_or_default(),
+                    c.masked_key.map(|k| format!("; the tenant key {k} is the fallback")).unwrap_or_default()
+                )}
+            </p>
+        }
+        .into_any(),
         Some(Ok(c)) if c.configured => view! {
             <p id="grid-status" class="ok">
                 {format!(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{AdminRole, MANAGE_SCOPE, Principal, VIEW_SCOPE};
-use crate::config::{DEFAULT_SCAIGRID_URL, ScaiGridCredential};
+use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::secrets::{self, SecretError};
 use crate::state::AppState;
@@ -62,6 +62,8 @@ pub async fn me(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CredentialsResponse {
     pub configured: bool,
+    /// Calls carry the signed-in user's ScaiKey token (the key, if any, is the fallback).
+    pub user_token: bool,
     pub base_url: Option<String>,
     /// The key's first and last four characters.
     pub masked_key: Option<String>,
@@ -83,9 +85,18 @@ pub async fn scaigrid_credentials(
     )
     .await
     .map_err(secret_failure)?;
+    // Signed in with ScaiKey, calls carry the user's own token first (see api/lookups).
+    let user_token = matches!(state.config.auth, AuthMode::ScaiKey(_))
+        && state.config.deploy_auth != DeployAuth::ApiKey;
+    let grid = grid.filter(|_| state.config.deploy_auth != DeployAuth::UserJwt);
     Ok(Json(CredentialsResponse {
-        configured: grid.is_some(),
-        base_url: grid.as_ref().map(|g| g.base_url.clone()),
+        configured: user_token || grid.is_some(),
+        user_token,
+        base_url: match (&grid, user_token) {
+            (_, true) => Some(state.config.scaigrid_url.clone()),
+            (Some(g), false) => Some(g.base_url.clone()),
+            (None, false) => None,
+        },
         masked_key: grid.as_ref().map(ScaiGridCredential::masked_key),
     }))
 }

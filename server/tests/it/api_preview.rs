@@ -141,5 +141,8 @@ async fn scaigrid_credentials_say_whether_the_server_can_reach_scaigrid() {
     let path = "/api/v1/tenants/me/scaigrid_credentials";
     let reply = app.call(Method::GET, path, None, &Principal::local(), &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    assert_eq!(reply.json, json!({"configured": false, "base_url": null, "masked_key": null}));
+    assert_eq!(
+        reply.json,
+        json!({"configured": false, "user_token": false, "base_url": null, "masked_key": null})
+    );
 }

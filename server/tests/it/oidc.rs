@@ -631,6 +631,13 @@ async fn scaigrid_lookups_forward_the_signed_in_user_s_token() {
     .await;
     let models = with_token(&app, Method::GET, "/api/v1/scaigrid/models", None, &token).await;
     assert_eq!(models.status, StatusCode::OK, "{}", models.text);
+    let status =
+        with_token(&app, Method::GET, "/api/v1/tenants/me/scaigrid_credentials", None, &token)
+            .await;
+    assert_eq!(
+        (status.json["configured"].as_bool(), status.json["user_token"].as_bool()),
+        (Some(true), Some(true))
+    );
     assert_eq!(grid.hits("/v1/models"), 1);
 
     // Pinned to API keys, the same request has none to use.

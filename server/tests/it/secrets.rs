@@ -30,7 +30,7 @@ async fn an_admin_stores_the_tenant_credential_sealed_and_sees_it_masked() {
     let reply = app.call(Method::GET, PATH, None, &admin, &[]).await;
     assert_eq!(
         reply.json,
-        json!({"configured": true, "base_url": "https://grid.acme.example", "masked_key": "sgk_…1234"})
+        json!({"configured": true, "user_token": false, "base_url": "https://grid.acme.example", "masked_key": "sgk_…1234"})
     );
     // Other members of the tenant see that it is configured; the key never leaves the server.
     let reply = app.call(Method::GET, PATH, None, &member("usr_bob"), &[]).await;
