@@ -97,7 +97,18 @@ pub async fn upsert_group(
             .fetch_optional(pool)
             .await
     })?;
-    repo::upsert_group(db, tenant, id, name, now).await?;
+    let sql = if previous.is_some() {
+        "UPDATE user_groups SET name = ?, tenant_id = ?, deleted_at = NULL, last_synced_at = ? WHERE id = ?"
+    } else {
+        "INSERT INTO user_groups (name, tenant_id, last_synced_at, id, created_at) VALUES (?, ?, ?, ?, ?)"
+    };
+    with_pool!(db, pool => {
+        let mut query = sqlx::query(sql).bind(name).bind(tenant).bind(now).bind(id);
+        if previous.is_none() {
+            query = query.bind(now);
+        }
+        query.execute(pool).await.map(|_| ())
+    })?;
     Ok(Upsert::from_previous(previous))
 }
 

@@ -378,13 +378,18 @@ pub async fn token_principal(
     now: i64,
 ) -> Result<Option<Principal>, sqlx::Error> {
     let tenant = claims.tenant_id.clone().unwrap_or_default();
-    ensure_tenant(db, &tenant, now).await?;
+    let row: Option<(String, Option<String>, Option<i64>)> = with_pool!(db, pool => {
+        sqlx::query_as("SELECT tenant_id, admin_role, deleted_at FROM users WHERE id = ?")
+            .bind(&claims.sub)
+            .fetch_optional(pool)
+            .await
+    })?;
+    // A known user's own tenant has its row already: only a newcomer or a tenant change may
+    // need one (this runs on every request).
+    if row.as_ref().is_none_or(|(home, ..)| *home != tenant) {
+        ensure_tenant(db, &tenant, now).await?;
+    }
     with_pool!(db, pool => {
-        let row: Option<(String, Option<String>, Option<i64>)> =
-            sqlx::query_as("SELECT tenant_id, admin_role, deleted_at FROM users WHERE id = ?")
-                .bind(&claims.sub)
-                .fetch_optional(pool)
-                .await?;
         let admin_role = match row {
             None => {
                 let insert = sqlx::query(
@@ -588,31 +593,5 @@ pub async fn principal_known(
         let found: Option<String> =
             sqlx::query_scalar(sql).bind(id).bind(tenant).fetch_optional(pool).await?;
         Ok(found.is_some())
-    })
-}
-
-/// Records a group of the ScaiKey mirror (the sync's upsert; tests use it directly).
-pub async fn upsert_group(
-    db: &Database,
-    tenant: &str,
-    id: &str,
-    name: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    with_pool!(db, pool => {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM user_groups WHERE id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-        let sql = if found.is_some() {
-            "UPDATE user_groups SET name = ?, tenant_id = ?, deleted_at = NULL, last_synced_at = ? WHERE id = ?"
-        } else {
-            "INSERT INTO user_groups (name, tenant_id, last_synced_at, id, created_at) VALUES (?, ?, ?, ?, ?)"
-        };
-        let mut query = sqlx::query(sql).bind(name).bind(tenant).bind(now).bind(id);
-        if found.is_none() {
-            query = query.bind(now);
-        }
-        query.execute(pool).await.map(|_| ())
     })
 }

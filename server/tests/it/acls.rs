@@ -113,7 +113,9 @@ async fn groups_of_the_mirror_can_be_granted() {
     let app = TestApp::new().await;
     let owner = member("usr_owner");
     let id = flow_of(&app, &owner).await;
-    repo::upsert_group(&app.state.db, "tnt_local", "grp_eng", "Engineering", 0).await.unwrap();
+    scaiflow_server::mirror::upsert_group(&app.state.db, "tnt_local", "grp_eng", "Engineering", 0)
+        .await
+        .unwrap();
     let body = json!({"principal_type": "group", "principal_id": "grp_eng", "level": "view"});
     let granted =
         acl_call(&app, Method::POST, &format!("/api/v1/flows/{id}/acls"), Some(body), &owner).await;

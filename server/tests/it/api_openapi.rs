@@ -71,18 +71,28 @@ async fn the_document_lists_exactly_the_routes_and_each_is_served() {
     // Each documented operation reaches a handler: never the API's "no such endpoint" answer
     // and never "method not allowed".
     for (method, path) in &documented {
-        let uri = format!(
-            "/api/v1{}",
-            path.replace("{id}", "flow_none")
-                .replace("{version}", "1.0.0")
-                .replace("{acl_id}", "acl_none")
-                .replace("{user_id}", "usr_none")
-                .replace("{scope_id}", "sc_none")
-        );
-        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
+        let (uri, method, body) = placeholder_request(method, path);
         let reply = app.call(method.clone(), &uri, body.as_ref(), &Principal::local(), &[]).await;
         assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
         assert_ne!(reply.json["detail"]["message"], "endpoint not found", "{method} {uri}");
     }
+}
+
+/// A request to a documented route: its path parameters filled with ids that do not exist, and
+/// an empty JSON object as the body of writes.
+pub fn placeholder_request(
+    method: &str,
+    path: &str,
+) -> (String, Method, Option<serde_json::Value>) {
+    let uri = format!(
+        "/api/v1{}",
+        path.replace("{id}", "flow_none")
+            .replace("{version}", "1.0.0")
+            .replace("{acl_id}", "acl_none")
+            .replace("{user_id}", "usr_none")
+            .replace("{scope_id}", "sc_none")
+    );
+    let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+    let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
+    (uri, method, body)
 }

@@ -589,16 +589,7 @@ async fn every_route_but_the_public_ones_needs_a_token() {
     let app = app(&p).await;
     let public = ["/auth/config", "/auth/exchange", "/auth/refresh", "/webhooks/scaikey"];
     for (method, path) in super::api_openapi::EXPECTED {
-        let uri = format!(
-            "/api/v1{}",
-            path.replace("{id}", "flow_none")
-                .replace("{version}", "1.0.0")
-                .replace("{acl_id}", "acl_none")
-                .replace("{user_id}", "usr_none")
-                .replace("{scope_id}", "sc_none")
-        );
-        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
+        let (uri, method, body) = super::api_openapi::placeholder_request(method, path);
         let reply = app.anonymous(method.clone(), &uri, body.as_ref(), &[]).await;
         if public.contains(&path) {
             assert_ne!(reply.status, StatusCode::UNAUTHORIZED, "{method} {uri} is public");
