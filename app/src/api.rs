@@ -530,3 +530,67 @@ mod tests {
         assert_eq!(encode("flow_ab-1.x~"), "flow_ab-1.x~");
     }
 }
+
+/// One deployment of a flow to ScaiGrid (`GET /flows/{id}/deployments`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Deployment {
+    pub id: String,
+    pub version: String,
+    /// `running`, `succeeded` or `failed`.
+    pub status: String,
+    #[serde(default)]
+    pub core_id: Option<String>,
+    #[serde(default)]
+    pub published_slug: Option<String>,
+    /// The error code of a failed deployment.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    pub deployed_by: String,
+    pub created_at: String,
+    /// The stage a running deployment is in, or the one a failed deployment failed in.
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DeploymentList {
+    items: Vec<Deployment>,
+}
+
+/// `GET /flows/{id}/deployments`, newest first.
+pub async fn deployments(flow_id: &str) -> Result<Vec<Deployment>, ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/flows/{}/deployments", encode(flow_id));
+    get::<DeploymentList>(&url).await.map(|list| list.items)
+}
+
+/// What `POST /flows/{id}/deploy` answers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Deployed {
+    pub core_id: String,
+    #[serde(default)]
+    pub published_slug: Option<String>,
+    pub deployment_id: String,
+    pub version: String,
+    /// `created` or `updated`.
+    pub action: String,
+}
+
+/// `POST /flows/{id}/deploy`: deploys the saved version `version`.
+pub async fn deploy(
+    flow_id: &str,
+    version: &str,
+    publish_as_model: bool,
+    group_ids: &[String],
+) -> Result<Deployed, ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/flows/{}/deploy", encode(flow_id));
+    let body = serde_json::json!({
+        "version": version,
+        "publish_as_model": publish_as_model,
+        "model_visibility_group_ids": group_ids,
+    });
+    read(send(Method::POST, &url, Some(&body), &[]).await?).await
+}

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod browser;
 pub mod canvas;
+mod deploy;
 pub mod drafts;
 mod highlight;
 mod import;

@@ -5,10 +5,12 @@
 
 mod admin;
 mod auth;
+mod dev;
 mod flows;
 mod lookups;
 mod me;
 mod preview;
+mod scaicore;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -33,6 +35,7 @@ use crate::state::AppState;
         (name = "auth", description = "Who is calling"),
         (name = "admin", description = "The user mirror and admin roles"),
         (name = "lookups", description = "Read-only ScaiGrid lookups for the editor"),
+        (name = "scaicore", description = "The ScaiCore proxy: runtime events, checkpoints, invoke"),
     )
 )]
 struct Info;
@@ -50,6 +53,8 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(flows::versions))
         .routes(routes!(flows::version))
         .routes(routes!(flows::deployments))
+        .routes(routes!(flows::deploy))
+        .routes(routes!(dev::deploy))
         .routes(routes!(flows::acls, flows::grant))
         .routes(routes!(flows::change_acl, flows::revoke))
         .routes(routes!(me::me))
@@ -62,6 +67,10 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(lookups::scopes))
         .routes(routes!(lookups::queues))
         .routes(routes!(lookups::bunkers))
+        .routes(routes!(scaicore::events))
+        .routes(routes!(scaicore::checkpoints))
+        .routes(routes!(scaicore::resolve))
+        .routes(routes!(scaicore::invoke))
         .routes(routes!(admin::all_users))
         .routes(routes!(admin::tenant_users))
         .routes(routes!(admin::tenant_flows))

@@ -53,6 +53,12 @@ pub struct Config {
     pub scaigrid_url: String,
     /// `SCAIFLOW_DEPLOY_AUTH`: which credential ScaiGrid calls use.
     pub deploy_auth: DeployAuth,
+    /// `SCAIFLOW_SCAIGRID_SIM=true` without `SCAIGRID_BASE_URL`: start the ScaiGrid stand-in
+    /// (`scaigrid-sim`) in-process on loopback and use it, for trying deploys on one machine.
+    pub scaigrid_sim: bool,
+    /// `SCAIFLOW_API_TOKEN`: the shared bearer of the deprecated `POST /api/v1/dev/deploy`;
+    /// unset turns that endpoint off.
+    pub api_token: Option<ApiToken>,
     /// Where tenant secrets are kept.
     pub secrets: SecretsConfig,
     /// The HMAC secret ScaiKey signs webhook deliveries with; webhooks answer 503 without it.
@@ -98,6 +104,16 @@ impl fmt::Debug for ScaiGridCredential {
             .field("base_url", &self.base_url)
             .field("api_key", &self.masked_key())
             .finish()
+    }
+}
+
+/// The legacy deploy's shared bearer token; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken(pub String);
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(SCAIFLOW_API_TOKEN)")
     }
 }
 
@@ -297,6 +313,13 @@ impl Config {
             })?,
         };
 
+        let scaigrid_sim = match get("SCAIFLOW_SCAIGRID_SIM") {
+            None => false,
+            Some(raw) => parse_bool(raw)
+                .ok_or_else(|| invalid("SCAIFLOW_SCAIGRID_SIM", raw, "expected true or false"))?,
+        } && get("SCAIGRID_BASE_URL").is_none();
+        let api_token = get("SCAIFLOW_API_TOKEN").map(str::trim).filter(|t| !t.is_empty());
+        let api_token = api_token.map(|t| ApiToken(t.to_owned()));
         let scaigrid_url = match get("SCAIGRID_BASE_URL") {
             None => DEFAULT_SCAIGRID_URL.to_owned(),
             Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
@@ -409,6 +432,8 @@ impl Config {
             scaigrid,
             scaigrid_url,
             deploy_auth,
+            scaigrid_sim,
+            api_token,
             secrets,
             webhook_secret,
             super_admin_groups,
@@ -658,6 +683,19 @@ mod tests {
         }
         let message = error(&[("SCAIFLOW_SCAIKEY_APPLICATION_ID", "../tenants")]);
         assert!(message.contains("SCAIFLOW_SCAIKEY_APPLICATION_ID"), "{message}");
+    }
+
+    #[test]
+    fn the_stand_in_runs_only_without_a_real_scaigrid_and_the_dev_token_is_never_printed() {
+        assert!(!config(&[]).unwrap().scaigrid_sim);
+        assert!(config(&[("SCAIFLOW_SCAIGRID_SIM", "true")]).unwrap().scaigrid_sim);
+        let real = [("SCAIFLOW_SCAIGRID_SIM", "true"), ("SCAIGRID_BASE_URL", "https://grid.test")];
+        assert!(!config(&real).unwrap().scaigrid_sim);
+        assert!(error(&[("SCAIFLOW_SCAIGRID_SIM", "sure")]).contains("SCAIFLOW_SCAIGRID_SIM"));
+        assert!(config(&[("SCAIFLOW_API_TOKEN", "  ")]).unwrap().api_token.is_none());
+        let c = config(&[("SCAIFLOW_API_TOKEN", "tok-secret-1")]).unwrap();
+        assert_eq!(c.api_token, Some(ApiToken("tok-secret-1".into())));
+        assert!(!format!("{c:?}").contains("tok-secret-1"));
     }
 
     #[test]

@@ -47,6 +47,17 @@ pub enum ApiError {
     /// A service we depend on failed (the secret store).
     #[error("{message}")]
     Upstream { code: &'static str, message: String },
+    /// A failure with its own status and code and extra fields in `detail` (a deploy's
+    /// `compile_error` with `diagnostics`, `scaiqueue_provision_failed` with `scope` and
+    /// `queue`, `scaicore_create_failed` with the upstream `status`).
+    #[error("{message}")]
+    Detailed {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        fix: Option<&'static str>,
+        extra: Box<Map<String, Value>>,
+    },
     /// `If-Match` named an older version, or another save won the race.
     #[error("the flow is at version {current}, not {expected}")]
     VersionConflict { current: String, expected: String },
@@ -93,6 +104,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
+            ApiError::Detailed { status, .. } => *status,
             ApiError::VersionConflict { .. } => StatusCode::CONFLICT,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -119,6 +131,7 @@ impl ApiError {
             ),
             ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
             ApiError::Upstream { code, .. } => (*code, None),
+            ApiError::Detailed { code, fix, .. } => (*code, *fix),
             ApiError::BadRequest { .. } => ("bad_request", None),
             ApiError::Conflict { fix, .. } => ("conflict", Some(*fix)),
             ApiError::VersionConflict { .. } => (
@@ -163,6 +176,9 @@ impl ApiError {
             }
             ApiError::TooLarge { limit } => {
                 detail.insert("limit".into(), (*limit).into());
+            }
+            ApiError::Detailed { extra, .. } => {
+                detail.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             _ => {}
         }
@@ -239,6 +255,33 @@ where
             }
         })?;
         parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Like [`ApiJson`], but an empty body is `T::default()` (for bodies whose fields are all
+/// optional, such as a deploy's).
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0")
+            || (req.headers().get(header::CONTENT_TYPE).is_none()
+                && req.headers().get(header::TRANSFER_ENCODING).is_none()
+                && req.headers().get(header::CONTENT_LENGTH).is_none());
+        if empty {
+            return Ok(OptionalJson(T::default()));
+        }
+        ApiJson::from_request(req, state).await.map(|ApiJson(value)| OptionalJson(value))
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod acls;
 pub mod content;
+pub mod deploy;
 pub mod repo;
 
 use std::sync::Arc;
@@ -142,7 +143,7 @@ pub struct Deployment {
     pub id: String,
     pub flow_id: String,
     pub version: String,
-    /// `succeeded` or `failed`.
+    /// `running`, `succeeded` or `failed`.
     pub status: String,
     pub core_id: Option<String>,
     pub published_slug: Option<String>,
@@ -151,6 +152,10 @@ pub struct Deployment {
     pub message: Option<String>,
     pub deployed_by: String,
     pub created_at: String,
+    /// The stage a running deployment is in (`compiling`, `provisioning`, `creating`,
+    /// `publishing`), or the one a failed deployment failed in.
+    pub stage: Option<String>,
+    pub finished_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -619,6 +624,8 @@ impl<'s> Flows<'s> {
                 message: d.error_message,
                 deployed_by: d.deployed_by,
                 created_at: rfc3339(d.created_at),
+                stage: d.stage,
+                finished_at: d.finished_at.map(rfc3339),
             })
             .collect();
         Ok(DeploymentList { total: items.len(), items })

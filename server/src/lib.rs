@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod flows;
+pub mod grid;
 pub mod health;
 pub mod mirror;
 pub mod objects;

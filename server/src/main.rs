@@ -197,7 +197,7 @@ async fn set_role(
     }))
 }
 
-async fn run(config: Config) -> anyhow::Result<()> {
+async fn run(mut config: Config) -> anyhow::Result<()> {
     let wasm = config.site_root.join("pkg").join(format!("{}.wasm", app::OUTPUT_NAME));
     anyhow::ensure!(
         wasm.is_file(),
@@ -215,6 +215,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
     );
 
     let shutdown = shutdown_signal()?;
+    // Kept for the life of the server: dropping it stops the stand-in.
+    let _stand_in = match config.scaigrid_sim {
+        true => Some(start_stand_in(&mut config).await?),
+        false => None,
+    };
     let state = AppState::open(config).await?;
     let listener = TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (set SCAIFLOW_API_PORT or SCAIFLOW_API_HOST)")
@@ -238,6 +243,26 @@ async fn run(config: Config) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the ScaiGrid stand-in on loopback (`SCAIFLOW_SCAIGRID_SIM=true` without
+/// `SCAIGRID_BASE_URL`) and points ScaiGrid calls at it, with its demo key as the server-wide
+/// key (the stand-in knows no other).
+async fn start_stand_in(config: &mut Config) -> anyhow::Result<scaigrid_sim::Running> {
+    let sim = scaigrid_sim::start(scaigrid_sim::SimConfig::demo())
+        .await
+        .context("cannot start the ScaiGrid stand-in")?;
+    config.scaigrid_url = sim.url.clone();
+    config.scaigrid = Some(scaiflow_server::config::ScaiGridCredential {
+        base_url: sim.url.clone(),
+        api_key: scaigrid_sim::DEMO_KEY.to_owned(),
+    });
+    tracing::warn!(
+        url = %sim.url,
+        "SCAIFLOW_SCAIGRID_SIM: deploys go to the in-process ScaiGrid stand-in (a test and demo \
+         tool, not ScaiGrid); set SCAIGRID_BASE_URL to use a real ScaiGrid"
+    );
+    Ok(sim)
 }
 
 /// Once an hour, removes flow objects that interrupted saves left behind (older than an hour,

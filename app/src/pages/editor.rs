@@ -207,6 +207,9 @@ fn Editor(opened: Opened) -> impl IntoView {
     let sharing = RwSignal::new(false);
     // Only admins of the flow may share it; the server decides for flows opened from a draft.
     let may_share = access.as_deref().is_none_or(|a| a == "admin") && !PLAYGROUND;
+    // Deploy needs `deploy` access; the server decides for flows opened from a draft.
+    let may_deploy = access.as_deref().is_none_or(|a| a == "deploy" || a == "admin") && !PLAYGROUND;
+    let deploying = RwSignal::new(false);
     let store = CanvasStore::new(flow);
     store.read_only.set(read_only);
     let base = RwSignal::new(base);
@@ -224,6 +227,19 @@ fn Editor(opened: Opened) -> impl IntoView {
     let restored = RwSignal::new(restored_from);
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
+    let deploys = crate::deploy::DeployState {
+        saved: Signal::derive(move || {
+            store.revision.track();
+            let id = store.with_scene(|s| s.flow().id.clone());
+            base.get().map(|version| (id, version))
+        }),
+        finished: RwSignal::new(0),
+    };
+    provide_context(deploys);
+    let on_deployed = Callback::new(move |deployed: api::Deployed| {
+        deploying.set(false);
+        store.notify(crate::deploy::deployed_message(&deployed), false);
+    });
     let search = NodeRef::<leptos::html::Input>::new();
     let import_input = NodeRef::<leptos::html::Input>::new();
 
@@ -627,6 +643,10 @@ fn Editor(opened: Opened) -> impl IntoView {
                 />
                 <button id="export" title="Download as FlowGraph JSON" on:click=move |_| export()>"Export JSON"</button>
                 <button id="save" class="primary" title="Save (Ctrl+S)" disabled=move || saving.get() || read_only on:click=move |_| save()>{save_label}</button>
+                {move || (may_deploy && base.get().is_some()).then(|| view! {
+                    <button id="deploy" title="Deploy the saved version to ScaiGrid" on:click=move |_| deploying.set(true)>"Deploy"</button>
+                })}
+                {(!PLAYGROUND).then(|| view! { <crate::deploy::GridStatus/> })}
                 {move || (may_share && base.get().is_some()).then(|| view! {
                     <button id="share" title="Who else may view, edit or deploy this flow" on:click=move |_| sharing.set(true)>"Share"</button>
                 })}
@@ -695,6 +715,9 @@ fn Editor(opened: Opened) -> impl IntoView {
                         </div>
                     </div>
                 </div>
+            })}
+            {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| view! {
+                <crate::deploy::DeployDialog store flow_id version edited=store.revision.get_untracked() != saved_revision.get_untracked() close=move || deploying.set(false) on_deployed/>
             })}
             {move || sharing.get().then(|| view! {
                 <crate::share::ShareDialog flow_id=store.flow().id close=move || sharing.set(false)/>

@@ -183,6 +183,7 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
         <Topology ed/>
         <Bunker ed/>
         <Publish ed/>
+        <crate::deploy::DeploymentHistory/>
     }
 }
 

@@ -1,7 +1,11 @@
-//! `scaiflow`: validate, compile, import and package flow documents from the command line.
+//! `scaiflow`: validate, compile, import, package and deploy flow documents from the command
+//! line.
 //!
-//! A thin shell over the `compiler` crate: it parses arguments, reads and writes files, and maps
-//! outcomes to exit codes: 0 success, 1 the flow (or manifest) has errors, 2 usage or IO errors.
+//! A thin shell over the `compiler` and `scaigrid-client` crates: it parses arguments, reads and
+//! writes files, and maps outcomes to exit codes: 0 success, 1 the flow (or manifest) has
+//! errors, 2 usage or IO errors, 3 ScaiGrid refused the deploy or could not be reached.
+
+mod deploy;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +19,7 @@ use flow_model::FlowGraph;
 #[command(
     name = "scaiflow",
     version,
-    about = "Validate, compile, import and package ScaiFlow flows"
+    about = "Validate, compile, import, package and deploy ScaiFlow flows"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -72,14 +76,37 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compile a flow and deploy it straight to ScaiGrid (no ScaiFlow server; for CI):
+    /// provisions the flow's ScaiQueue scope and queues, creates the Core, publishes it when
+    /// asked. Prints `core_id=…` (and `published_slug=…`) on standard output.
+    Deploy {
+        flow: PathBuf,
+        /// Publish the Core as a chat model (default: the flow's `config.publish_as_model`).
+        #[arg(long, overrides_with = "no_publish_as_model")]
+        publish_as_model: bool,
+        /// Do not publish, whatever the flow's config says.
+        #[arg(long, overrides_with = "publish_as_model")]
+        no_publish_as_model: bool,
+        /// A ScaiGrid API key (`sgk_…`); default `SCAIGRID_API_KEY`.
+        #[arg(long, env = "SCAIGRID_API_KEY", hide_env_values = true)]
+        api_key: Option<String>,
+        /// Default `SCAIGRID_BASE_URL`, else the public ScaiGrid.
+        #[arg(long, env = "SCAIGRID_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+    },
 }
 
+/// The public ScaiGrid.
+const DEFAULT_BASE_URL: &str = "https://scaigrid.scailabs.ai";
+
 /// How a command ended, short of success.
-enum Failure {
+pub(crate) enum Failure {
     /// The input has errors (exit 1); they have been printed.
     Invalid,
     /// Usage or IO (exit 2).
     Other(anyhow::Error),
+    /// ScaiGrid refused the deploy or could not be reached (exit 3); printed already.
+    Deploy,
 }
 
 impl From<anyhow::Error> for Failure {
@@ -97,10 +124,19 @@ fn main() -> ExitCode {
         Command::Publish { flow, package_id, name, package_version, description, readme, out } => {
             publish(&flow, package_id, name, package_version, description, readme, out)
         }
+        Command::Deploy { flow, publish_as_model, no_publish_as_model, api_key, base_url } => {
+            let publish = match (publish_as_model, no_publish_as_model) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            deploy::run(&flow, publish, api_key, &base_url)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid) => ExitCode::from(1),
+        Err(Failure::Deploy) => ExitCode::from(3),
         Err(Failure::Other(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -113,7 +149,7 @@ fn parse_format(text: &str) -> Result<Format, String> {
 }
 
 /// Reads and parses a flow; a document that is not FlowGraph JSON is an input error.
-fn load(path: &Path) -> Result<FlowGraph, Failure> {
+pub(crate) fn load(path: &Path) -> Result<FlowGraph, Failure> {
     parse(path, &read(path)?)
 }
 
@@ -152,7 +188,7 @@ fn at(path: Option<&str>) -> String {
 }
 
 /// `file: error: message (at path) [node x, edge y]`, one line per diagnostic, on stderr.
-fn report(file: &Path, diagnostics: &[Diagnostic]) {
+pub(crate) fn report(file: &Path, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         let severity = if d.is_error() { "error" } else { "warning" };
         let mut on = Vec::new();

@@ -6,8 +6,15 @@
 //! `429` and `503` answers are retried after their `retry_after` (or `Retry-After`), at most
 //! [`RETRIES`] times and never waiting longer than [`MAX_WAIT`] at once. Request ids are logged.
 //!
-//! So far: the lookups (models, ScaiQueue scopes and queues, ScaiBunker bunkers) and creating
-//! scopes and queues, including the find-or-create that provisioning before a deploy uses.
+//! Covered: ScaiCore Cores (create and update from a YAML manifest, get, publish and the `sync`
+//! of an existing publication), invocations, runtime events and checkpoints; the lookups
+//! (models, ScaiQueue scopes and queues, ScaiBunker bunkers); creating scopes and queues,
+//! including the find-or-create that provisioning before a deploy uses.
+
+pub mod deploy;
+mod scaicore;
+
+pub use scaicore::{Core, Invocation};
 
 use std::time::Duration;
 
@@ -47,6 +54,8 @@ pub struct ApiFailure {
     pub message: String,
     pub details: Option<Value>,
     pub request_id: Option<String>,
+    /// The request that failed, `POST /v1/modules/scaiqueue/scopes`.
+    pub endpoint: String,
 }
 
 impl Error {
@@ -92,7 +101,9 @@ pub struct Scope {
     pub description: Option<String>,
 }
 
-/// A queue of a scope.
+/// A queue of a scope. ScaiQueue describes delivery with `ordering` (`fifo`, `priority`,
+/// `deadline`) and `consumer_mode` (`competing`, `broadcast`); [`Client::queues`] folds them
+/// into ScaiFlow's one `consumer_mode` (`fifo`, `priority`, `deadline`, `broadcast`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
     pub id: String,
@@ -101,24 +112,54 @@ pub struct Queue {
     pub slug: String,
     #[serde(default)]
     pub display_name: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub ordering: Option<String>,
     #[serde(default)]
     pub consumer_mode: Option<String>,
     #[serde(default)]
     pub max_retries: Option<u32>,
 }
 
-/// What a new queue is created with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What a new queue is created with, in ScaiQueue's terms (see [`NewQueue::delivery`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NewQueue {
     pub slug: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `fifo`, `priority` or `deadline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordering: Option<String>,
+    /// `competing` or `broadcast`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<u32>,
+}
+
+impl NewQueue {
+    /// ScaiQueue's `(ordering, consumer_mode)` for ScaiFlow's consumer mode: `broadcast` is a
+    /// FIFO queue every consumer reads; the others are orderings of competing consumers.
+    pub fn delivery(flow_mode: &str) -> (&'static str, &'static str) {
+        match flow_mode {
+            "priority" => ("priority", "competing"),
+            "deadline" => ("deadline", "competing"),
+            "broadcast" => ("fifo", "broadcast"),
+            _ => ("fifo", "competing"),
+        }
+    }
+}
+
+impl Queue {
+    /// ScaiFlow's consumer mode from ScaiQueue's two fields.
+    fn fold_delivery(mut self) -> Queue {
+        let broadcast = self.consumer_mode.as_deref() == Some("broadcast");
+        if !broadcast && let Some(ordering) = self.ordering.clone() {
+            self.consumer_mode = Some(ordering);
+        }
+        self
+    }
 }
 
 /// A client for one ScaiGrid with one credential.
@@ -165,14 +206,16 @@ impl Client {
     /// `GET /v1/modules/scaiqueue/scopes/{scope_id}/queues`.
     pub async fn queues(&self, scope_id: &str) -> Result<Vec<Queue>, Error> {
         let path = format!("/v1/modules/scaiqueue/scopes/{}/queues", segment(scope_id));
-        decode_all(self.list(&path).await?)
+        let queues: Vec<Queue> = decode_all(self.list(&path).await?)?;
+        Ok(queues.into_iter().map(Queue::fold_delivery).collect())
     }
 
     /// `POST /v1/modules/scaiqueue/scopes/{scope_id}/queues` (409 when the slug is taken).
     pub async fn create_queue(&self, scope_id: &str, queue: &NewQueue) -> Result<Queue, Error> {
         let path = format!("/v1/modules/scaiqueue/scopes/{}/queues", segment(scope_id));
         let body = serde_json::to_value(queue).map_err(|e| Error::Decode(e.to_string()))?;
-        self.call(Method::POST, &path, &[], Some(&body)).await
+        let created: Queue = self.call(Method::POST, &path, &[], Some(&body)).await?;
+        Ok(created.fold_delivery())
     }
 
     /// The scope with `slug`, created when missing: list, create, and on a 409 (someone created
@@ -237,7 +280,7 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<T, Error> {
-        let text = self.send(method, path, query, body).await?;
+        let text = self.send(method, path, query, body.map(Body::Json)).await?;
         data(&text)
     }
 
@@ -249,7 +292,7 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<Value, Error> {
-        let text = self.send(method, path, query, body).await?;
+        let text = self.send(method, path, query, body.map(Body::Json)).await?;
         if text.trim().is_empty() {
             return Ok(Value::Null);
         }
@@ -262,15 +305,21 @@ impl Client {
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&Value>,
+        body: Option<Body<'_>>,
     ) -> Result<String, Error> {
         let url = format!("{}{path}", self.base_url);
         let mut attempt = 0;
         loop {
             let mut request =
                 self.http.request(method.clone(), &url).bearer_auth(&self.credential).query(query);
-            if let Some(body) = body {
-                request = request.json(body);
+            match body {
+                Some(Body::Json(value)) => request = request.json(value),
+                Some(Body::Yaml(text)) => {
+                    request = request
+                        .header(reqwest::header::CONTENT_TYPE, "application/yaml")
+                        .body(text.to_owned());
+                }
+                None => {}
             }
             let response =
                 request.send().await.map_err(|e| Error::Transport(transport(&e, &url)))?;
@@ -290,7 +339,7 @@ impl Client {
             if status.is_success() {
                 return Ok(text);
             }
-            let error = api_error(status, &text, request_id);
+            let error = api_error(status, &text, request_id, format!("{method} {path}"));
             let retryable =
                 matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE);
             if !retryable || attempt >= RETRIES {
@@ -304,6 +353,14 @@ impl Client {
             tokio::time::sleep(wait).await;
         }
     }
+}
+
+/// What a request carries.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Json(&'a Value),
+    /// A ScaiCore YAML manifest, sent as `application/yaml`.
+    Yaml(&'a str),
 }
 
 /// A path segment, percent-encoded.
@@ -432,7 +489,7 @@ struct Meta {
     request_id: Option<String>,
 }
 
-fn api_error(status: StatusCode, text: &str, header_id: Option<String>) -> Error {
+fn api_error(status: StatusCode, text: &str, header_id: Option<String>, endpoint: String) -> Error {
     match serde_json::from_str::<ErrorEnvelope>(text) {
         Ok(envelope) => Error::Api(Box::new(ApiFailure {
             status: status.as_u16(),
@@ -440,6 +497,7 @@ fn api_error(status: StatusCode, text: &str, header_id: Option<String>) -> Error
             message: envelope.error.message.unwrap_or_default(),
             details: envelope.error.details,
             request_id: envelope.meta.and_then(|m| m.request_id).or(header_id),
+            endpoint,
         })),
         Err(_) => Error::Api(Box::new(ApiFailure {
             status: status.as_u16(),
@@ -447,6 +505,7 @@ fn api_error(status: StatusCode, text: &str, header_id: Option<String>) -> Error
             message: text.chars().take(200).collect(),
             details: None,
             request_id: header_id,
+            endpoint,
         })),
     }
 }
@@ -481,7 +540,7 @@ mod tests {
     fn errors_keep_scaigrid_s_code_and_request_id() {
         let text = r#"{"status": "error", "error": {"code": "SLUG_CONFLICT", "message": "slug exists"},
                        "meta": {"request_id": "req_1"}}"#;
-        let error = api_error(StatusCode::CONFLICT, text, None);
+        let error = api_error(StatusCode::CONFLICT, text, None, "POST /x".into());
         assert_eq!(
             error,
             Error::Api(Box::new(ApiFailure {
@@ -490,9 +549,11 @@ mod tests {
                 message: "slug exists".into(),
                 details: None,
                 request_id: Some("req_1".into()),
+                endpoint: "POST /x".into(),
             }))
         );
-        let bare = api_error(StatusCode::BAD_GATEWAY, "<html>bad gateway</html>", None);
+        let bare =
+            api_error(StatusCode::BAD_GATEWAY, "<html>bad gateway</html>", None, "GET /x".into());
         assert_eq!(bare.status(), Some(502));
         let limited =
             r#"{"error": {"code": "RATE_LIMITED", "message": "slow down", "retry_after": 2}}"#;

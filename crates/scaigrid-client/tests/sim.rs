@@ -29,17 +29,30 @@ async fn scopes_and_queues_are_created_listed_and_kept_unique() {
     assert_eq!(scope.slug, "support");
     let again = client.create_scope("support", "Support").await.unwrap_err();
     assert_eq!((again.status(), again.code()), (Some(409), Some("SLUG_CONFLICT")));
+    let (ordering, consumers) = NewQueue::delivery("priority");
     let queue = NewQueue {
         slug: "review".into(),
         display_name: Some("Review".into()),
-        description: None,
-        consumer_mode: None,
+        ordering: Some(ordering.into()),
+        consumer_mode: Some(consumers.into()),
         max_retries: Some(3),
+        ..NewQueue::default()
     };
     let created = client.create_queue(&scope.id, &queue).await.unwrap();
     assert_eq!((created.slug.as_str(), created.max_retries), ("review", Some(3)));
+    assert_eq!(created.consumer_mode.as_deref(), Some("priority"), "ScaiFlow's consumer mode");
+    let (ordering, consumers) = NewQueue::delivery("broadcast");
+    let fanout = NewQueue {
+        slug: "outcomes".into(),
+        ordering: Some(ordering.into()),
+        consumer_mode: Some(consumers.into()),
+        ..NewQueue::default()
+    };
+    client.create_queue(&scope.id, &fanout).await.unwrap();
     let queues = client.queues(&scope.id).await.unwrap();
     assert!(queues.iter().any(|q| q.id == created.id));
+    let outcomes = queues.iter().find(|q| q.slug == "outcomes").unwrap();
+    assert_eq!(outcomes.consumer_mode.as_deref(), Some("broadcast"));
     assert_eq!(client.scopes().await.unwrap(), vec![scope]);
     let unknown = client.queues("sc_nope").await.unwrap_err();
     assert_eq!(unknown.status(), Some(404));
@@ -107,10 +120,8 @@ async fn provisioning_finds_or_creates_and_survives_a_race() {
 
     let queue = NewQueue {
         slug: "intake".into(),
-        display_name: None,
         description: Some("New orders".into()),
-        consumer_mode: None,
-        max_retries: None,
+        ..NewQueue::default()
     };
     let (q1, q2) =
         tokio::join!(client.ensure_queue(&a.id, &queue), client.ensure_queue(&a.id, &queue));

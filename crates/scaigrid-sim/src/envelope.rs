@@ -58,6 +58,19 @@ impl ApiError {
         }
     }
 
+    /// `422 VALIDATION_ERROR` with a message of its own.
+    pub fn invalid(message: impl Into<String>, details: Vec<FieldError>) -> ApiError {
+        ApiError {
+            details,
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR", message)
+        }
+    }
+
+    /// `422 VALIDATION_ERROR` for one field.
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
     pub fn slug_conflict(what: &str, slug: &str) -> ApiError {
         ApiError::new(
             StatusCode::CONFLICT,

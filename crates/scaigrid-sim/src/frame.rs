@@ -27,6 +27,9 @@ pub enum Fault {
     RateLimited { retry_after_s: u64 },
     /// `503 MODEL_UNAVAILABLE`.
     ModelUnavailable,
+    /// `422 VALIDATION_ERROR` with a message starting `verifier error: `, as ScaiGrid answers a
+    /// Core whose source its verifier rejects (for `POST /v1/modules/scaicore/cores`).
+    VerifierError,
 }
 
 impl Fault {
@@ -44,6 +47,14 @@ impl Fault {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "MODEL_UNAVAILABLE",
                 "all backends unhealthy (injected); retry later",
+            ),
+            Fault::VerifierError => ApiError::invalid(
+                "verifier error: E400 non-deterministic operation in a rigid block \
+                 (injected by the stand-in)",
+                vec![crate::envelope::FieldError {
+                    field: "source".to_owned(),
+                    message: "E400 non-deterministic operation in a rigid block".to_owned(),
+                }],
             ),
         }
     }

@@ -7,15 +7,29 @@
 //!
 //! Endpoints so far (see the README for shapes):
 //! - `GET /health` (no auth)
-//! - `GET /v1/models` (`models:list`)
+//! - `GET /v1/models` (`models:list`; the seeded catalogue plus the tenant's published Cores)
 //! - `GET|POST /v1/modules/scaiqueue/scopes`, `GET /v1/modules/scaiqueue/scopes/{scope_id}`,
 //!   `GET|POST /v1/modules/scaiqueue/scopes/{scope_id}/queues` (`scaiqueue:view` / `scaiqueue:manage`)
 //! - `GET /v1/modules/scaibunker/bunkers` (`scaibunker:view`)
+//! - ScaiCore, under `/v1/modules/scaicore`: `GET|POST /cores`, `GET|PUT /cores/{core_id}`,
+//!   `POST /cores/{core_id}/publish`, `POST /cores/{core_id}/sync`, `POST /cores/{core_id}/invoke`
+//!   (`scaicore:view` / `scaicore:manage`), `GET /events`, `GET /checkpoints` (`scaicore:view`),
+//!   `POST /checkpoints/{checkpoint_id}/resolve` (`scaicore:checkpoint_resolve`)
+//!
+//! A Core is created from ScaiFlow's YAML manifest (`Content-Type: application/yaml`) or
+//! ScaiGrid's JSON body. The stand-in's verifier checks only the manifest's shape, and
+//! `invoke` runs it with the stand-in's own executor: no model, plugin or other Core is called;
+//! LLM blocks answer deterministic stubs (or scripted answers from the input's
+//! `_sim.answers.<node_id>`), checkpoints suspend the run until they are resolved. None of it is
+//! ScaiCore: it emits ScaiCore's runtime events so that ScaiFlow's live view can be tested.
 
+mod clock;
 mod envelope;
+mod executor;
 mod frame;
 mod models;
 mod scaibunker;
+mod scaicore;
 mod scaiqueue;
 mod state;
 
@@ -41,6 +55,9 @@ pub const ALL_PERMISSIONS: &[&str] = &[
     "scaiqueue:manage",
     "scaibunker:view",
     "scaibunker:create",
+    "scaicore:view",
+    "scaicore:manage",
+    "scaicore:checkpoint_resolve",
 ];
 
 /// What the stand-in starts with: its keys and seed data.
@@ -141,7 +158,8 @@ pub fn model(
     })
 }
 
-/// A handle on a stand-in's state for tests: fault injection and request counts. Cheap to clone.
+/// A handle on a stand-in's state for tests: fault injection, request counts and what the
+/// ScaiCore module holds. Cheap to clone.
 #[derive(Clone)]
 pub struct SimControl {
     shared: Arc<state::Shared>,
@@ -158,6 +176,22 @@ impl SimControl {
     /// How many requests arrived for exactly `path` (no query string), failed ones included.
     pub fn hits(&self, path: &str) -> u64 {
         self.shared.hits(path)
+    }
+
+    /// The tenant's Cores, oldest first, as `GET /v1/modules/scaicore/cores/{id}` shows them
+    /// (so a test can assert that no Core was created).
+    pub fn cores(&self, tenant_id: &str) -> Vec<Value> {
+        self.shared.lock().scaicore.cores_json(tenant_id)
+    }
+
+    /// The tenant's ScaiCore events, oldest first, as `GET /v1/modules/scaicore/events` shows them.
+    pub fn events(&self, tenant_id: &str) -> Vec<Value> {
+        self.shared.lock().scaicore.events_json(tenant_id)
+    }
+
+    /// The tenant's checkpoints of every status, oldest first.
+    pub fn checkpoints(&self, tenant_id: &str) -> Vec<Value> {
+        self.shared.lock().scaicore.checkpoints_json(tenant_id)
     }
 }
 
@@ -178,6 +212,11 @@ impl Running {
     /// See [`SimControl::hits`].
     pub fn hits(&self, path: &str) -> u64 {
         self.control.hits(path)
+    }
+
+    /// See [`SimControl::cores`].
+    pub fn cores(&self, tenant_id: &str) -> Vec<Value> {
+        self.control.cores(tenant_id)
     }
 
     pub fn control(&self) -> SimControl {
@@ -204,6 +243,7 @@ pub fn router_with_control(config: SimConfig) -> (Router, SimControl) {
         .merge(models::routes())
         .nest("/v1/modules/scaiqueue", scaiqueue::routes())
         .nest("/v1/modules/scaibunker", scaibunker::routes())
+        .nest("/v1/modules/scaicore", scaicore::routes())
         .fallback(envelope::not_found)
         .method_not_allowed_fallback(envelope::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(shared.clone(), frame::frame))

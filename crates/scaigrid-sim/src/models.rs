@@ -1,4 +1,5 @@
-//! `GET /v1/models`: the seeded catalogue in the configured [`ModelsStyle`].
+//! `GET /v1/models`: the seeded catalogue in the configured [`ModelsStyle`], followed by the
+//! caller's tenant's published Cores.
 
 use std::sync::Arc;
 
@@ -30,13 +31,15 @@ async fn list(
     headers: HeaderMap,
     Query(filter): Query<Filter>,
 ) -> Result<Response, ApiError> {
-    shared.authorize(&headers, "models:list")?;
+    let caller = shared.authorize(&headers, "models:list")?;
+    let published = shared.lock().scaicore.published_models(&caller.tenant_id);
     let matches = |model: &&Value, field: &str, wanted: &Option<String>| {
         wanted.as_deref().is_none_or(|w| model.get(field).and_then(Value::as_str) == Some(w))
     };
     let models: Vec<Value> = shared
         .models
         .iter()
+        .chain(&published)
         .filter(|m| {
             matches(m, "modality", &filter.modality) && matches(m, "status", &filter.status)
         })

@@ -1,4 +1,5 @@
-//! The stand-in's in-memory state: keys, seed data, per-tenant ScaiQueue data, counters, faults.
+//! The stand-in's in-memory state: keys, seed data, per-tenant ScaiQueue and ScaiCore data,
+//! counters, faults.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -28,6 +29,8 @@ pub(crate) struct Inner {
     faults: Vec<FaultRule>,
     /// ScaiQueue scopes by tenant id.
     pub scopes: HashMap<String, Vec<Scope>>,
+    /// Cores, their runs, events and checkpoints (every tenant's; each row names its tenant).
+    pub scaicore: crate::scaicore::Store,
 }
 
 struct FaultRule {
@@ -64,6 +67,7 @@ pub(crate) struct Queue {
 /// The caller a valid key identifies.
 pub(crate) struct Caller {
     pub tenant_id: String,
+    pub tenant_slug: String,
 }
 
 impl Shared {
@@ -99,7 +103,7 @@ impl Shared {
         if !key.permissions.iter().any(|p| p == permission) {
             return Err(ApiError::permission_denied(permission));
         }
-        Ok(Caller { tenant_id: key.tenant_id.clone() })
+        Ok(Caller { tenant_id: key.tenant_id.clone(), tenant_slug: key.tenant_slug.clone() })
     }
 
     /// Records a request to `path`; returns its request id and the fault to answer, if one is due.
@@ -137,5 +141,11 @@ impl Inner {
     pub fn new_id(&mut self, prefix: &str) -> String {
         self.next_id += 1;
         format!("{prefix}_{:012x}", self.next_id)
+    }
+
+    /// A fresh id shaped like a UUID (ScaiGrid's checkpoint ids are UUIDs), from the same counter.
+    pub fn new_uuid(&mut self) -> String {
+        self.next_id += 1;
+        format!("5c0de000-0000-4000-8000-{:012x}", self.next_id)
     }
 }

@@ -1,4 +1,4 @@
-//! `/flows`: list, create, read, update, delete, restore, versions and deployments.
+//! `/flows`: list, create, read, update, delete, restore, versions, deploy and deployments.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiQuery;
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
+use crate::flows::deploy::{DeployRequest, DeployResponse};
 use crate::flows::{
     CreateFlow, DeploymentList, FlowDetail, FlowPage, Flows, ListQuery, UpdateFlow, VersionDetail,
     VersionList,
@@ -162,6 +163,24 @@ pub async fn deployments(
     Path(id): Path<String>,
 ) -> Result<Json<DeploymentList>, ApiError> {
     Flows::new(&state).deployments(&principal, &id).await.map(Json)
+}
+
+/// Deploys a stored version to ScaiGrid: provisions the flow's ScaiQueue scope and queues,
+/// creates (or, on a redeploy, updates) the Core and publishes it when asked. Needs `deploy`.
+#[utoipa::path(post, path = "/flows/{id}/deploy", tag = "flows", params(("id" = String, Path)),
+    request_body = DeployRequest,
+    responses((status = 200, body = DeployResponse), (status = 400, body = ErrorBody, description = "compile_error, with the diagnostics"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 412, body = ErrorBody, description = "missing_scaigrid_credentials"),
+        (status = 502, body = ErrorBody, description = "scaiqueue_auth, scaiqueue_provision_failed, scaicore_create_failed or scaicore_publish_failed")))]
+pub async fn deploy(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    OptionalJson(request): OptionalJson<DeployRequest>,
+) -> Result<Json<DeployResponse>, ApiError> {
+    Flows::new(&state).deploy(&principal, &headers, &id, request).await.map(Json)
 }
 
 #[cfg(test)]

@@ -47,6 +47,9 @@ pub struct DeploymentRow {
     pub error_message: Option<String>,
     pub deployed_by: String,
     pub created_at: i64,
+    /// The stage a running deployment is in, or the one a failed deployment failed in.
+    pub stage: Option<String>,
+    pub finished_at: Option<i64>,
 }
 
 /// Which flows a listing wants.
@@ -325,11 +328,89 @@ pub async fn deployments(db: &Database, flow_id: &str) -> Result<Vec<DeploymentR
     with_pool!(db, pool => {
         sqlx::query_as(
             "SELECT id, flow_id, version, status, core_id, published_slug, error_code, error_message, \
-             deployed_by, created_at FROM deployments WHERE flow_id = ? ORDER BY created_at DESC, id DESC",
+             deployed_by, created_at, stage, finished_at FROM deployments WHERE flow_id = ? \
+             ORDER BY created_at DESC, id DESC",
         )
         .bind(flow_id)
         .fetch_all(pool)
         .await
+    })
+}
+
+/// The Core of the flow's newest successful deployment, which a redeploy updates.
+pub async fn deployed_core(db: &Database, flow_id: &str) -> Result<Option<String>, sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT core_id FROM deployments WHERE flow_id = ? AND status = 'succeeded' \
+             AND core_id IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(flow_id)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Records a deployment that has just started (`status` = `running`).
+pub async fn insert_deployment(
+    db: &Database,
+    row: &DeploymentRow,
+    tenant_id: &str,
+) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO deployments (id, flow_id, tenant_id, version, status, core_id, published_slug, \
+             error_code, error_message, deployed_by, created_at, stage, finished_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&row.id)
+        .bind(&row.flow_id)
+        .bind(tenant_id)
+        .bind(&row.version)
+        .bind(&row.status)
+        .bind(&row.core_id)
+        .bind(&row.published_slug)
+        .bind(&row.error_code)
+        .bind(&row.error_message)
+        .bind(&row.deployed_by)
+        .bind(row.created_at)
+        .bind(&row.stage)
+        .bind(row.finished_at)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Moves a running deployment to `stage`.
+pub async fn set_deployment_stage(db: &Database, id: &str, stage: &str) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query("UPDATE deployments SET stage = ? WHERE id = ? AND status = 'running'")
+            .bind(stage)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Ends a deployment: its status, Core, published slug, error and `finished_at`.
+pub async fn finish_deployment(db: &Database, row: &DeploymentRow) -> Result<(), sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query(
+            "UPDATE deployments SET status = ?, stage = ?, core_id = ?, published_slug = ?, \
+             error_code = ?, error_message = ?, finished_at = ? WHERE id = ?",
+        )
+        .bind(&row.status)
+        .bind(&row.stage)
+        .bind(&row.core_id)
+        .bind(&row.published_slug)
+        .bind(&row.error_code)
+        .bind(&row.error_message)
+        .bind(row.finished_at)
+        .bind(&row.id)
+        .execute(pool)
+        .await
+        .map(|_| ())
     })
 }
 

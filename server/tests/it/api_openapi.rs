@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-pub const EXPECTED: [(&str, &str); 32] = [
+pub const EXPECTED: [(&str, &str); 38] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -17,6 +17,8 @@ pub const EXPECTED: [(&str, &str); 32] = [
     ("get", "/flows/{id}/versions"),
     ("get", "/flows/{id}/versions/{version}"),
     ("get", "/flows/{id}/deployments"),
+    ("post", "/flows/{id}/deploy"),
+    ("post", "/dev/deploy"),
     ("get", "/flows/{id}/acls"),
     ("post", "/flows/{id}/acls"),
     ("patch", "/flows/{id}/acls/{acl_id}"),
@@ -34,6 +36,10 @@ pub const EXPECTED: [(&str, &str); 32] = [
     ("get", "/scaiqueue/scopes"),
     ("get", "/scaiqueue/scopes/{scope_id}/queues"),
     ("get", "/scaibunker/bunkers"),
+    ("get", "/scaicore/events"),
+    ("get", "/scaicore/checkpoints"),
+    ("post", "/scaicore/checkpoints/{checkpoint_id}/resolve"),
+    ("post", "/scaicore/cores/{core_id}/invoke"),
     ("get", "/admin/users"),
     ("get", "/admin/tenant/users"),
     ("get", "/admin/tenant/flows"),
@@ -91,6 +97,8 @@ pub fn placeholder_request(
             .replace("{acl_id}", "acl_none")
             .replace("{user_id}", "usr_none")
             .replace("{scope_id}", "sc_none")
+            .replace("{checkpoint_id}", "cp_none")
+            .replace("{core_id}", "core_none")
     );
     let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
     let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));

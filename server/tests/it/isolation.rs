@@ -37,7 +37,9 @@ fn kind(method: &str, path: &str) -> Kind {
         (_, "/flows/compile" | "/flows/validate" | "/webhooks/scaikey") => Kind::Untenanted,
         // ScaiGrid lookups answer with the caller's own credential (412 without one).
         (_, p) if p.starts_with("/scaigrid/") || p.starts_with("/scaiqueue/") => Kind::Untenanted,
-        (_, p) if p.starts_with("/scaibunker/") => Kind::Untenanted,
+        (_, p) if p.starts_with("/scaibunker/") || p.starts_with("/scaicore/") => Kind::Untenanted,
+        // Guarded by SCAIFLOW_API_TOKEN, not by a tenant (503 while that is not set).
+        ("post", "/dev/deploy") => Kind::Untenanted,
         (_, p) if p.starts_with("/auth/") => Kind::Untenanted,
         (method, path) => panic!("{method} {path}: classify this route in tests/it/isolation.rs"),
     }
@@ -59,6 +61,8 @@ fn concrete(path: &str, flow: &str, acl: &str, user: &str) -> String {
             .replace("{acl_id}", acl)
             .replace("{user_id}", user)
             .replace("{scope_id}", "sc_none")
+            .replace("{checkpoint_id}", "cp_none")
+            .replace("{core_id}", "core_none")
     )
 }
 
@@ -151,6 +155,7 @@ fn needed(method: &str, path: &str) -> Option<&'static str> {
             | "/flows/{id}/deployments",
         ) => "view",
         ("put", "/flows/{id}") => "edit",
+        ("post", "/flows/{id}/deploy") => "deploy",
         ("delete", "/flows/{id}") | ("post", "/flows/{id}/restore") => "admin",
         (_, "/flows/{id}/acls" | "/flows/{id}/acls/{acl_id}") => "admin",
         (_, p) if p.starts_with("/flows/{id}") => {
@@ -221,6 +226,10 @@ async fn each_level_opens_exactly_its_routes() {
             let shown = format!("{granted:?} {method} {uri}: {}", reply.text);
             match granted {
                 None => assert_eq!(reply.status, StatusCode::NOT_FOUND, "{shown}"),
+                // Without ScaiGrid credentials here, a permitted deploy stops at 412.
+                Some(level) if rank(level) >= rank(need) && *path == "/flows/{id}/deploy" => {
+                    assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED, "{shown}")
+                }
                 Some(level) if rank(level) >= rank(need) => {
                     assert!(reply.status.is_success(), "{shown}")
                 }

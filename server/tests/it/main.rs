@@ -14,6 +14,7 @@ mod api_openapi;
 mod api_preview;
 mod concurrency;
 mod crash;
+mod deploy;
 mod health;
 mod isolation;
 mod lookups;

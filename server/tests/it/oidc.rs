@@ -587,7 +587,9 @@ async fn an_unreachable_provider_is_a_502_not_a_401() {
 async fn every_route_but_the_public_ones_needs_a_token() {
     let p = provider().await;
     let app = app(&p).await;
-    let public = ["/auth/config", "/auth/exchange", "/auth/refresh", "/webhooks/scaikey"];
+    // The legacy deploy has its own shared token (SCAIFLOW_API_TOKEN), not ScaiKey's.
+    let public =
+        ["/auth/config", "/auth/exchange", "/auth/refresh", "/webhooks/scaikey", "/dev/deploy"];
     for (method, path) in super::api_openapi::EXPECTED {
         let (uri, method, body) = super::api_openapi::placeholder_request(method, path);
         let reply = app.anonymous(method.clone(), &uri, body.as_ref(), &[]).await;

@@ -166,3 +166,92 @@ fn publish_builds_the_same_package_twice() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("must be semver"), "{}", stderr(&bad));
 }
+
+/// `scaiflow deploy …` with `SCAIGRID_*` taken from `env` only; run off the async threads so
+/// the stand-in keeps serving.
+async fn deploy(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BINARY);
+    command.current_dir(dir).arg("deploy").args(args);
+    command.env_remove("SCAIGRID_API_KEY").env_remove("SCAIGRID_BASE_URL");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    tokio::task::spawn_blocking(move || command.output().expect("scaiflow runs")).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_provisions_creates_and_publishes_straight_on_scaigrid() {
+    let grid = scaigrid_sim::start(scaigrid_sim::SimConfig::demo()).await.unwrap();
+    let (dir, flow) = workspace();
+    let flow = flow.to_str().unwrap();
+    let env =
+        [("SCAIGRID_API_KEY", scaigrid_sim::DEMO_KEY), ("SCAIGRID_BASE_URL", grid.url.as_str())];
+    let out = deploy(dir.path(), &[flow, "--publish-as-model"], &env).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 2, "{printed}");
+    assert!(lines[0].starts_with("core_id=core_"), "{printed}");
+    assert_eq!(lines[1], "published_slug=scaicore/demo/customer-support");
+    // Not a terminal: one line per stage.
+    let progress = stderr(&out);
+    assert!(
+        progress.contains("provisioning ScaiQueue") && progress.contains("publishing"),
+        "{progress}"
+    );
+    let client = scaigrid_client::Client::new(&grid.url, scaigrid_sim::DEMO_KEY).unwrap();
+    let scopes: Vec<String> = client.scopes().await.unwrap().into_iter().map(|s| s.slug).collect();
+    assert_eq!(scopes, ["support"]);
+
+    // Key and URL as flags; not published this time.
+    let out = deploy(
+        dir.path(),
+        &[
+            flow,
+            "--no-publish-as-model",
+            "--api-key",
+            scaigrid_sim::DEMO_KEY,
+            "--base-url",
+            &grid.url,
+        ],
+        &[],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_failures_say_why_with_their_exit_codes() {
+    let (dir, flow) = workspace();
+    let flow = flow.to_str().unwrap();
+    let out = deploy(dir.path(), &[flow], &[]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--api-key or set SCAIGRID_API_KEY"), "{}", stderr(&out));
+
+    let mut config = scaigrid_sim::SimConfig::demo();
+    let without: Vec<&str> = scaigrid_sim::ALL_PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|p| *p != "scaiqueue:manage")
+        .collect();
+    config.keys.push(scaigrid_sim::SimKey::new("sgk_limited", "tnt_sim_demo", "demo", &without));
+    let grid = scaigrid_sim::start(config).await.unwrap();
+    let env = [("SCAIGRID_API_KEY", "sgk_limited"), ("SCAIGRID_BASE_URL", grid.url.as_str())];
+    let out = deploy(dir.path(), &[flow], &env).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("scope 'support'") && said.contains("scaiqueue:manage"), "{said}");
+    assert!(said.contains("no Core was created"), "{said}");
+    assert!(stdout(&out).is_empty());
+
+    let broken = dir.path().join("broken.flow.json");
+    std::fs::write(
+        &broken,
+        example_json().replace("\"llm_role\": \"fast\"", "\"llm_role\": \"fastt\""),
+    )
+    .unwrap();
+    let out = deploy(dir.path(), &[broken.to_str().unwrap()], &env).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("fastt"), "{}", stderr(&out));
+}

@@ -5,6 +5,7 @@ mod auth;
 mod faults;
 mod models;
 mod scaibunker;
+mod scaicore;
 mod scaiqueue;
 
 use axum::Router;

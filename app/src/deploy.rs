@@ -1,0 +1,354 @@
+//! Deploying from the editor: the Deploy dialog (options, live progress through the server's
+//! stages, errors with their fix), the deployment history of the flow panel, and the toolbar's
+//! ScaiGrid-credentials indicator.
+//!
+//! A deploy is one request; while it runs the dialog reads the deployment's `stage` from
+//! `GET /flows/{id}/deployments`, which the server updates as it goes.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError, Deployed, Deployment};
+use crate::canvas::CanvasStore;
+
+/// What the editor shares with the flow panel about deploys.
+#[derive(Clone, Copy)]
+pub struct DeployState {
+    /// The saved flow's id and version; `None` until it is saved.
+    pub saved: Signal<Option<(String, String)>>,
+    /// Counts finished deploys, so the history reloads after each.
+    pub finished: RwSignal<u64>,
+}
+
+/// How often the dialog asks for the running deployment's stage.
+const POLL_MS: u64 = 300;
+
+/// The stages the dialog lists: (server name, label).
+fn stages(topology: bool, publish: bool) -> Vec<(&'static str, &'static str)> {
+    let mut list = vec![("compiling", "Compiling the manifest")];
+    if topology {
+        list.push(("provisioning", "Provisioning ScaiQueue scope and queues"));
+    }
+    list.push(("creating", "Creating the Core on ScaiGrid"));
+    if publish {
+        list.push(("publishing", "Publishing as a chat model"));
+    }
+    list
+}
+
+/// The stage a documented deploy error belongs to.
+fn failed_stage(error: &str) -> Option<&'static str> {
+    Some(match error {
+        "compile_error" => "compiling",
+        "scaiqueue_auth" | "scaiqueue_provision_failed" => "provisioning",
+        "scaicore_create_failed" => "creating",
+        "scaicore_publish_failed" => "publishing",
+        _ => return None,
+    })
+}
+
+/// The toast after a deploy (spec §10): the suffix only when the Core was published.
+pub fn deployed_message(deployed: &Deployed) -> String {
+    match &deployed.published_slug {
+        Some(slug) => format!("Deployed core_id={} — published as {slug}", deployed.core_id),
+        None => format!("Deployed core_id={}", deployed.core_id),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Ready,
+    Running { stage: String },
+    Failed { stage: Option<String>, message: String },
+}
+
+async fn pause(ms: u64) {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        std::time::Duration::from_millis(ms),
+    );
+    let _ = wait.await;
+}
+
+/// The Deploy dialog for the saved version `version` of flow `flow_id`.
+#[component]
+pub fn DeployDialog(
+    store: CanvasStore,
+    flow_id: String,
+    version: String,
+    /// The canvas has edits the saved version lacks.
+    edited: bool,
+    close: impl Fn() + Clone + Send + Sync + 'static,
+    on_deployed: Callback<Deployed>,
+) -> impl IntoView {
+    let config = store.with_flow(|f| f.config.clone().unwrap_or_default());
+    let topology =
+        config.scaiqueue.as_ref().and_then(|t| t.scope.clone()).filter(|s| !s.is_empty());
+    let publish = RwSignal::new(config.publish_as_model);
+    let groups = StoredValue::new(config.model_visibility_group_ids.clone());
+    let phase = RwSignal::new(Phase::Ready);
+    let target = StoredValue::new((flow_id, version.clone()));
+    let has_topology = topology.is_some();
+    // Every attempt, failed ones too, is a new entry in the flow panel's history.
+    let history = use_context::<DeployState>();
+
+    let start = move |_| {
+        if matches!(phase.get_untracked(), Phase::Running { .. }) {
+            return;
+        }
+        phase.set(Phase::Running { stage: "compiling".into() });
+        let (id, version) = target.get_value();
+        // Follows the stage the server records while the deploy runs.
+        let poll_id = id.clone();
+        // The dialog may close (and its signals go) while a request is out: `try_` throughout.
+        let running = move || matches!(phase.try_get_untracked(), Some(Phase::Running { .. }));
+        spawn_local(async move {
+            while running() {
+                pause(POLL_MS).await;
+                let Ok(list) = api::deployments(&poll_id).await else { continue };
+                let current = list.into_iter().find(|d: &Deployment| d.status == "running");
+                if let Some(stage) = current.and_then(|d| d.stage)
+                    && running()
+                {
+                    let _ = phase.try_set(Phase::Running { stage });
+                }
+            }
+        });
+        spawn_local(async move {
+            let result =
+                api::deploy(&id, &version, publish.get_untracked(), &groups.get_value()).await;
+            if let Some(history) = history {
+                history.finished.try_update(|n| *n += 1);
+            }
+            match result {
+                Ok(deployed) => {
+                    let _ = phase.try_set(Phase::Ready);
+                    on_deployed.run(deployed);
+                }
+                Err(error) => {
+                    let stage = match &error {
+                        ApiError::Failed { error, .. } => failed_stage(error).map(str::to_owned),
+                        _ => None,
+                    }
+                    .or_else(|| match phase.try_get_untracked() {
+                        Some(Phase::Running { stage }) => Some(stage),
+                        _ => None,
+                    });
+                    let _ = phase.try_set(Phase::Failed { stage, message: error.to_string() });
+                }
+            }
+        });
+    };
+
+    let steps = move || {
+        let list = stages(has_topology, publish.get());
+        let current = phase.get();
+        let position = |name: &str| list.iter().position(|(n, _)| *n == name);
+        let (at, failed) = match &current {
+            Phase::Ready => (None, false),
+            Phase::Running { stage } => (position(stage), false),
+            Phase::Failed { stage, .. } => (stage.as_deref().and_then(position), true),
+        };
+        list.iter()
+            .enumerate()
+            .map(|(i, (name, label))| {
+                let state = match at {
+                    Some(a) if i < a => "done",
+                    Some(a) if i == a && failed => "failed",
+                    Some(a) if i == a => "active",
+                    _ => "waiting",
+                };
+                let mark = match state {
+                    "done" => "✓",
+                    "failed" => "✗",
+                    "active" => "…",
+                    _ => "·",
+                };
+                view! {
+                    <li class=format!("deploy-step {state}") data-stage=*name data-state=state>
+                        <span class="deploy-mark" aria-hidden="true">{mark}</span>" "{*label}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    let running = move || matches!(phase.get(), Phase::Running { .. });
+    let close_backdrop = close.clone();
+    let close_button = close.clone();
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| if !running() { close_backdrop() }>
+            <div id="deploy-dialog" class="dialog deploy" role="dialog" aria-modal="true" aria-labelledby="deploy-title" on:click=|ev| ev.stop_propagation()>
+                <h2 id="deploy-title">"Deploy to ScaiGrid"</h2>
+                <p>"Deploys saved version "<strong>{version}</strong>"."</p>
+                {edited.then(|| view! {
+                    <p id="deploy-unsaved" class="banner-inline">"The canvas has unsaved changes; they are not part of this deploy. Save first to include them."</p>
+                })}
+                {topology.map(|scope| view! {
+                    <p class="muted">"The ScaiQueue scope "<code>{scope}</code>" and its queues are found or created first."</p>
+                })}
+                <label class="check">
+                    <input type="checkbox" id="deploy-publish" prop:checked=publish disabled=running
+                        on:change=move |ev| publish.set(event_target_checked(&ev))/>
+                    "Publish as chat model"
+                </label>
+                <ol id="deploy-steps" class="deploy-steps" aria-live="polite">{steps}</ol>
+                {move || match phase.get() {
+                    Phase::Failed { message, .. } => Some(view! { <p id="deploy-error" class="error" role="alert">{message}</p> }),
+                    _ => None,
+                }}
+                <div class="dialog-actions">
+                    <button id="deploy-cancel" disabled=running on:click=move |_| close_button()>"Close"</button>
+                    <button id="deploy-start" class="primary" disabled=running on:click=start>
+                        {move || match phase.get() {
+                            Phase::Running { .. } => "Deploying…",
+                            Phase::Failed { .. } => "Try again",
+                            Phase::Ready => "Deploy",
+                        }}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The flow panel's list of the flow's deployments, newest first.
+#[component]
+pub fn DeploymentHistory() -> impl IntoView {
+    let Some(state) = use_context::<DeployState>() else {
+        return ().into_any();
+    };
+    let items = RwSignal::new(None::<Result<Vec<Deployment>, String>>);
+    Effect::new(move |_| {
+        state.finished.track();
+        let Some((id, _)) = state.saved.get() else {
+            items.set(Some(Ok(Vec::new())));
+            return;
+        };
+        spawn_local(async move {
+            let found = api::deployments(&id).await.map_err(|e| e.to_string());
+            items.set(Some(found));
+        });
+    });
+    let body = move || match items.get() {
+        _ if state.saved.get().is_none() => {
+            view! { <p class="muted">"Save the flow to deploy it."</p> }.into_any()
+        }
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="muted">{e}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p id="deployments-empty" class="muted">"Not deployed yet."</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ol id="deployment-history" class="deployments">
+                {list.into_iter().map(history_row).collect_view()}
+            </ol>
+        }
+        .into_any(),
+    };
+    view! {
+        <section id="deployments" class="panel-section">
+            <h3>"Deployments"</h3>
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
+fn history_row(d: Deployment) -> impl IntoView {
+    let when = d.created_at.replace('T', " ").chars().take(16).collect::<String>();
+    let headline = match d.status.as_str() {
+        "succeeded" => format!("✓ v{} · {when}", d.version),
+        "failed" => format!("✗ v{} · {when}", d.version),
+        _ => format!("… v{} · {when}", d.version),
+    };
+    let core =
+        d.core_id.clone().map(|c| view! { <div class="deployment-core">"core_id="{c}</div> });
+    let slug = d
+        .published_slug
+        .clone()
+        .map(|s| view! { <div class="deployment-slug">"published as "{s}</div> });
+    let failure = (d.status == "failed").then(|| {
+        let code = d.error.clone().unwrap_or_default();
+        let stage = d.stage.clone().map(|s| format!(" while {s}")).unwrap_or_default();
+        let message = d.message.clone().unwrap_or_default();
+        view! { <div class="deployment-error">{code}{stage}": "{message}</div> }
+    });
+    view! {
+        <li class=format!("deployment {}", d.status) data-status=d.status.clone() data-deployment=d.id.clone()
+            title=format!("by {}", d.deployed_by)>
+            <div class="deployment-head">{headline}</div>
+            {core}
+            {slug}
+            {failure}
+        </li>
+    }
+}
+
+/// The toolbar's indicator of the ScaiGrid credential deploys and lookups will use.
+#[component]
+pub fn GridStatus() -> impl IntoView {
+    let status = RwSignal::new(None::<Result<api::Credentials, String>>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            status.set(Some(api::scaigrid_credentials().await.map_err(|e| e.to_string())));
+        });
+    });
+    move || {
+        let (class, text, title) = match status.get() {
+            None => return ().into_any(),
+            Some(Ok(c)) if c.user_token => (
+                "grid-status ok",
+                "ScaiGrid: your sign-in".to_owned(),
+                "Deploys and lookups carry your ScaiKey token".to_owned(),
+            ),
+            Some(Ok(c)) if c.configured => (
+                "grid-status ok",
+                format!("ScaiGrid: key {}", c.masked_key.clone().unwrap_or_default()),
+                format!("Deploys and lookups use this key at {}", c.base_url.unwrap_or_default()),
+            ),
+            Some(Ok(_)) => (
+                "grid-status missing",
+                "ScaiGrid: not set up".to_owned(),
+                "No ScaiGrid credential: set the tenant's API key in Settings".to_owned(),
+            ),
+            Some(Err(e)) => ("grid-status missing", "ScaiGrid: unknown".to_owned(), e),
+        };
+        view! { <a id="grid-indicator" class=class href="/settings" title=title>{text}</a> }
+            .into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_follow_the_flow() {
+        let names = |t, p| stages(t, p).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(false, false), ["compiling", "creating"]);
+        assert_eq!(names(true, true), ["compiling", "provisioning", "creating", "publishing"]);
+        assert_eq!(failed_stage("scaiqueue_auth"), Some("provisioning"));
+        assert_eq!(failed_stage("missing_scaigrid_credentials"), None);
+    }
+
+    #[test]
+    fn the_toast_names_the_slug_only_when_published() {
+        let mut deployed = Deployed {
+            core_id: "core_abc123".into(),
+            published_slug: None,
+            deployment_id: "dep_1".into(),
+            version: "1.0.0".into(),
+            action: "created".into(),
+        };
+        assert_eq!(deployed_message(&deployed), "Deployed core_id=core_abc123");
+        deployed.published_slug = Some("scaicore/acme/echo-agent".into());
+        assert_eq!(
+            deployed_message(&deployed),
+            "Deployed core_id=core_abc123 — published as scaicore/acme/echo-agent"
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! Which ScaiGrid credential a request uses, shared by the deploy, the lookups and the ScaiCore
+//! proxy (spec §12.2): the signed-in user's ScaiKey token (ScaiGrid accepts it), else the
+//! tenant's API key from the secret store, else the server-wide `SCAIGRID_API_KEY`;
+//! `SCAIFLOW_DEPLOY_AUTH=user_jwt` or `api_key` pins one kind. Without any, a deploy answers
+//! `412 missing_scaigrid_credentials` and the other calls `412 missing_credentials`.
+
+use axum::http::HeaderMap;
+use scaigrid_client::Client;
+
+use crate::auth::{Principal, bearer_token};
+use crate::config::{AuthMode, DeployAuth};
+use crate::error::ApiError;
+use crate::secrets;
+use crate::state::AppState;
+
+/// What the credential is for; only the error code differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Deploy,
+    Lookup,
+}
+
+const LOOKUP_FIX: &str = "Set the tenant's ScaiGrid API key in Settings (POST /api/v1/tenants/me/scaigrid_credentials), or SCAIGRID_API_KEY on the server.";
+const DEPLOY_FIX: &str = "Sign in with ScaiKey, or set this tenant's API key via POST /v1/tenants/me/scaigrid_credentials.";
+
+/// A ScaiGrid client with the caller's credential (see the module's documentation).
+pub async fn client(
+    state: &AppState,
+    principal: &Principal,
+    headers: &HeaderMap,
+    purpose: Purpose,
+) -> Result<Client, ApiError> {
+    let mode = state.config.deploy_auth;
+    let user_token = match state.config.auth {
+        AuthMode::ScaiKey(_) => bearer_token(headers),
+        AuthMode::Local | AuthMode::Disabled => None,
+    };
+    let unusable = |e: scaigrid_client::Error| ApiError::internal(e);
+    if let Some(token) = user_token.filter(|_| mode != DeployAuth::ApiKey) {
+        return Client::new(&state.config.scaigrid_url, token).map_err(unusable);
+    }
+    let missing = |message: String| match purpose {
+        Purpose::Deploy => ApiError::Precondition {
+            code: "missing_scaigrid_credentials",
+            message,
+            fix: DEPLOY_FIX,
+        },
+        Purpose::Lookup => {
+            ApiError::Precondition { code: "missing_credentials", message, fix: LOOKUP_FIX }
+        }
+    };
+    if mode == DeployAuth::UserJwt {
+        return Err(missing(
+            "SCAIFLOW_DEPLOY_AUTH=user_jwt, but this request carries no user token".to_owned(),
+        ));
+    }
+    let credential = secrets::scaigrid_credential(
+        state.secrets.as_ref(),
+        state.config.scaigrid.as_ref(),
+        &principal.tenant_id,
+    )
+    .await
+    .map_err(|error| {
+        tracing::error!(error = %error, "secret store failed");
+        ApiError::Upstream {
+            code: "secret_store_failed",
+            message: "the secret store could not be read; the error is logged".into(),
+        }
+    })?
+    .ok_or_else(|| {
+        missing(format!("no ScaiGrid credentials for tenant '{}'", principal.tenant_id))
+    })?;
+    Client::new(&credential.base_url, &credential.api_key).map_err(unusable)
+}
+
+/// A failed ScaiGrid read as the API answers it: ScaiGrid's 404 stays a 404, the rest is a 502
+/// `scaigrid_error` naming ScaiGrid's status, code and message.
+pub fn failure(error: scaigrid_client::Error, what: &str) -> ApiError {
+    match &error {
+        scaigrid_client::Error::Api(failure) if failure.status == 404 => ApiError::not_found(what),
+        _ => {
+            tracing::warn!(error = %error, "ScaiGrid call failed");
+            ApiError::Upstream { code: "scaigrid_error", message: error.to_string() }
+        }
+    }
+}
+
+/// A failed ScaiGrid call made on the caller's behalf (the ScaiCore proxy): a 404 stays a 404,
+/// ScaiGrid's refusals of the request itself (400, 409, 422: a resolution that is not one of
+/// the options, a checkpoint no longer pending) keep their status as `scaigrid_rejected` with
+/// ScaiGrid's message and code, and anything else is a 502 `scaigrid_error`.
+pub fn proxy_failure(error: scaigrid_client::Error, what: &str) -> ApiError {
+    match &error {
+        scaigrid_client::Error::Api(api) if matches!(api.status, 400 | 409 | 422) => {
+            let status = axum::http::StatusCode::from_u16(api.status)
+                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+            let extra = serde_json::Map::from_iter([
+                ("upstream_code".to_owned(), serde_json::Value::from(api.code.clone())),
+                ("upstream_details".to_owned(), api.details.clone().unwrap_or_default()),
+            ]);
+            ApiError::Detailed {
+                status,
+                code: "scaigrid_rejected",
+                message: api.message.clone(),
+                fix: None,
+                extra: Box::new(extra),
+            }
+        }
+        _ => failure(error, what),
+    }
+}
