@@ -54,23 +54,26 @@ pub async fn client(
             "SCAIFLOW_DEPLOY_AUTH=user_jwt, but this request carries no user token".to_owned(),
         ));
     }
-    let credential = secrets::scaigrid_credential(
-        state.secrets.as_ref(),
-        state.config.scaigrid.as_ref(),
-        &principal.tenant_id,
-    )
-    .await
-    .map_err(|error| {
-        tracing::error!(error = %error, "secret store failed");
-        ApiError::Upstream {
-            code: "secret_store_failed",
-            message: "the secret store could not be read; the error is logged".into(),
-        }
-    })?
-    .ok_or_else(|| {
+    let credential = tenant_key(state, &principal.tenant_id).await?.ok_or_else(|| {
         missing(format!("no ScaiGrid credentials for tenant '{}'", principal.tenant_id))
     })?;
     Client::new(&credential.base_url, &credential.api_key).map_err(unusable)
+}
+
+/// The tenant's own ScaiGrid key from the secret store, else the server-wide one.
+pub async fn tenant_key(
+    state: &AppState,
+    tenant_id: &str,
+) -> Result<Option<crate::config::ScaiGridCredential>, ApiError> {
+    secrets::scaigrid_credential(state.secrets.as_ref(), state.config.scaigrid.as_ref(), tenant_id)
+        .await
+        .map_err(|error| {
+            tracing::error!(error = %error, "secret store failed");
+            ApiError::Upstream {
+                code: "secret_store_failed",
+                message: "the secret store could not be read; the error is logged".into(),
+            }
+        })
 }
 
 /// A failed ScaiGrid read as the API answers it: ScaiGrid's 404 stays a 404, the rest is a 502

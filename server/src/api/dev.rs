@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::auth::{Principal, bearer_token};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::flows::deploy::{deploy_failure, plan};
-use crate::secrets;
+use crate::grid;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,24 +63,12 @@ pub async fn deploy(
     })?;
     let plan = plan(flow, request.publish_as_model, None).await?;
     let tenant = Principal::local().tenant_id;
-    let credential = secrets::scaigrid_credential(
-        state.secrets.as_ref(),
-        state.config.scaigrid.as_ref(),
-        &tenant,
-    )
-    .await
-    .map_err(|error| {
-        tracing::error!(error = %error, "secret store failed");
-        ApiError::Upstream {
-            code: "secret_store_failed",
-            message: "the secret store could not be read; the error is logged".into(),
-        }
-    })?
-    .ok_or_else(|| ApiError::Precondition {
-        code: "missing_scaigrid_credentials",
-        message: format!("no ScaiGrid credentials for tenant '{tenant}'"),
-        fix: "Set SCAIGRID_API_KEY on the server, or the local tenant's key in Settings.",
-    })?;
+    let credential =
+        grid::tenant_key(&state, &tenant).await?.ok_or_else(|| ApiError::Precondition {
+            code: "missing_scaigrid_credentials",
+            message: format!("no ScaiGrid credentials for tenant '{tenant}'"),
+            fix: "Set SCAIGRID_API_KEY on the server, or the local tenant's key in Settings.",
+        })?;
     let grid =
         Client::new(&credential.base_url, &credential.api_key).map_err(ApiError::internal)?;
     let outcome = grid.deploy(&plan, |_| {}).await.map_err(deploy_failure)?;
