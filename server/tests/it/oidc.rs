@@ -602,13 +602,17 @@ async fn every_route_but_the_public_ones_needs_a_token() {
 }
 
 #[tokio::test]
-async fn scaigrid_lookups_forward_the_signed_in_user_s_token() {
+async fn scaigrid_lookups_and_deploys_forward_the_signed_in_user_s_token() {
     let p = provider().await;
     let token =
         sign(Algorithm::RS256, "k1", RSA, &Claims::for_user("usr_alice", "tnt_acme", &p.issuer));
     // ScaiGrid accepts the user's ScaiKey token: the stand-in knows it as alice's credential.
-    let alice =
-        scaigrid_sim::SimKey::new(&token, "tnt_acme", "acme", &["models:list", "scaiqueue:view"]);
+    let alice = scaigrid_sim::SimKey::new(
+        &token,
+        "tnt_acme",
+        "acme",
+        &["models:list", "scaiqueue:view", "scaiqueue:manage", "scaicore:view", "scaicore:manage"],
+    );
     let grid = scaigrid_sim::start(scaigrid_sim::SimConfig {
         keys: vec![alice],
         ..scaigrid_sim::SimConfig::demo()
@@ -632,6 +636,14 @@ async fn scaigrid_lookups_forward_the_signed_in_user_s_token() {
         (Some(true), Some(true))
     );
     assert_eq!(grid.hits("/v1/models"), 1);
+    // A deploy goes out with the same token, into the user's tenant on ScaiGrid.
+    let body = new_flow();
+    let created = with_token(&app, Method::POST, "/api/v1/flows", Some(&body), &token).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let deploy = format!("/api/v1/flows/{}/deploy", created.json["id"].as_str().unwrap());
+    let deployed = with_token(&app, Method::POST, &deploy, None, &token).await;
+    assert_eq!(deployed.status, StatusCode::OK, "{}", deployed.text);
+    assert_eq!(grid.cores("tnt_acme").len(), 1);
 
     // Pinned to API keys, the same request has none to use.
     let keys_only = TestApp::with(&[
@@ -645,4 +657,9 @@ async fn scaigrid_lookups_forward_the_signed_in_user_s_token() {
     let refused =
         with_token(&keys_only, Method::GET, "/api/v1/scaigrid/models", None, &token).await;
     assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED, "{}", refused.text);
+    let created = with_token(&keys_only, Method::POST, "/api/v1/flows", Some(&body), &token).await;
+    let deploy = format!("/api/v1/flows/{}/deploy", created.json["id"].as_str().unwrap());
+    let refused = with_token(&keys_only, Method::POST, &deploy, None, &token).await;
+    assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED, "{}", refused.text);
+    assert_eq!(refused.json["detail"]["error"], "missing_scaigrid_credentials");
 }
