@@ -129,14 +129,15 @@ pub fn DeployDialog(
                     on_deployed.run(deployed);
                 }
                 Err(error) => {
+                    // A documented error names its stage; one that names none (no
+                    // credentials) marks none; no answer at all marks where it was.
                     let stage = match &error {
                         ApiError::Failed { error, .. } => failed_stage(error).map(str::to_owned),
-                        _ => None,
-                    }
-                    .or_else(|| match phase.try_get_untracked() {
-                        Some(Phase::Running { stage }) => Some(stage),
-                        _ => None,
-                    });
+                        _ => match phase.try_get_untracked() {
+                            Some(Phase::Running { stage }) => Some(stage),
+                            _ => None,
+                        },
+                    };
                     let _ = phase.try_set(Phase::Failed { stage, message: error.to_string() });
                 }
             }
@@ -273,7 +274,11 @@ fn history_row(d: Deployment) -> impl IntoView {
         .map(|s| view! { <div class="deployment-slug">"published as "{s}</div> });
     let failure = (d.status == "failed").then(|| {
         let code = d.error.clone().unwrap_or_default();
-        let stage = d.stage.clone().map(|s| format!(" while {s}")).unwrap_or_default();
+        let stage = match d.stage.as_deref() {
+            Some("credentials") | None => String::new(),
+            Some("creating") => " while creating the Core".to_owned(),
+            Some(other) => format!(" while {other}"),
+        };
         let message = d.message.clone().unwrap_or_default();
         view! { <div class="deployment-error">{code}{stage}": "{message}</div> }
     });

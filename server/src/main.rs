@@ -265,8 +265,9 @@ async fn start_stand_in(config: &mut Config) -> anyhow::Result<scaigrid_sim::Run
     Ok(sim)
 }
 
-/// Once an hour, removes flow objects that interrupted saves left behind (older than an hour,
-/// so a save between its two steps is never touched).
+/// Once an hour (the first at start), removes flow objects that interrupted saves left behind
+/// (older than an hour, so a save between its two steps is never touched) and closes
+/// deployments the server stopped in the middle of (`interrupted`).
 async fn sweep_orphans(state: AppState) {
     const PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
     let mut ticks = tokio::time::interval(PERIOD);
@@ -282,6 +283,13 @@ async fn sweep_orphans(state: AppState) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "removed objects of interrupted saves"),
             Err(e) => tracing::warn!(error = %e, "orphan sweep failed"),
+        }
+        let now = scaiflow_server::clock::now_millis();
+        let stale = now - scaiflow_server::flows::deploy::STALE_AFTER_MS;
+        match scaiflow_server::flows::repo::fail_stale_deployments(&state.db, stale, now).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::warn!(closed, "closed deployments interrupted by a restart"),
+            Err(e) => tracing::warn!(error = %e, "closing interrupted deployments failed"),
         }
     }
 }

@@ -47,9 +47,30 @@ pub struct DeployResponse {
     pub action: String,
 }
 
+/// A deployment left `running` this long is taken to have been interrupted (the server
+/// stopped during it): longer than the slowest deploy the client's retries and timeouts allow.
+pub const STALE_AFTER_MS: i64 = 15 * 60 * 1000;
+
 impl Flows<'_> {
     /// Deploys version `request.version` (default current) of flow `id`; needs `deploy` access.
+    /// The deploy runs on its own task, so it finishes (and its record with it) even when the
+    /// caller goes away meanwhile.
     pub async fn deploy(
+        &self,
+        principal: &Principal,
+        headers: &HeaderMap,
+        id: &str,
+        request: DeployRequest,
+    ) -> Result<DeployResponse, ApiError> {
+        let state = self.state.clone();
+        let (principal, headers, id) = (principal.clone(), headers.clone(), id.to_owned());
+        let task = tokio::spawn(async move {
+            Flows::new(&state).deploy_to_the_end(&principal, &headers, &id, request).await
+        });
+        task.await.map_err(ApiError::internal)?
+    }
+
+    async fn deploy_to_the_end(
         &self,
         principal: &Principal,
         headers: &HeaderMap,
@@ -134,7 +155,7 @@ impl Flows<'_> {
                 .map_err(|e| ("compiling", None, e))?;
         let grid = grid::client(self.state, principal, headers, Purpose::Deploy)
             .await
-            .map_err(|e| ("compiling", None, e))?;
+            .map_err(|e| ("credentials", None, e))?;
         plan.existing_core = repo::deployed_core(&self.state.db, flow_id)
             .await
             .map_err(|e| ("compiling", None, ApiError::internal(e)))?;

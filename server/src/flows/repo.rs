@@ -393,6 +393,27 @@ pub async fn set_deployment_stage(db: &Database, id: &str, stage: &str) -> Resul
     })
 }
 
+/// Marks deployments still `running` that started before `started_before` as failed
+/// (`interrupted`): the server stopped during them. How many.
+pub async fn fail_stale_deployments(
+    db: &Database,
+    started_before: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query(
+            "UPDATE deployments SET status = 'failed', error_code = 'interrupted', \
+             error_message = 'the server stopped during this deploy; deploy again', finished_at = ? \
+             WHERE status = 'running' AND created_at < ?",
+        )
+        .bind(now)
+        .bind(started_before)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected())
+    })
+}
+
 /// Ends a deployment: its status, Core, published slug, error and `finished_at`.
 pub async fn finish_deployment(db: &Database, row: &DeploymentRow) -> Result<(), sqlx::Error> {
     with_pool!(db, pool => {

@@ -194,7 +194,51 @@ async fn without_credentials_the_deploy_is_412_and_recorded() {
     assert_eq!(detail["error"], "missing_scaigrid_credentials");
     assert_eq!(detail["message"], "no ScaiGrid credentials for tenant 'tnt_local'");
     assert!(detail["fix"].as_str().unwrap().contains("/tenants/me/scaigrid_credentials"));
-    assert_eq!(history(&app, &id).await[0]["error"], "missing_scaigrid_credentials");
+    let record = &history(&app, &id).await[0];
+    assert_eq!(
+        (&record["error"], &record["stage"]),
+        (&json!("missing_scaigrid_credentials"), &json!("credentials"))
+    );
+}
+
+#[tokio::test]
+async fn deployments_a_restart_cut_off_are_closed_as_interrupted() {
+    let grid = grid().await;
+    let app = app_on(&grid, DEMO_KEY).await;
+    let id = save(&app, "Hello", bundled("hello-world")).await;
+    let done = deploy(&app, &id, None).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let db = &app.state.db;
+    let stale = |created_at: i64, dep: &str| scaiflow_server::flows::repo::DeploymentRow {
+        id: dep.into(),
+        flow_id: id.clone(),
+        version: "1.0.0".into(),
+        status: "running".into(),
+        core_id: None,
+        published_slug: None,
+        error_code: None,
+        error_message: None,
+        deployed_by: "usr_local".into(),
+        created_at,
+        stage: Some("creating".into()),
+        finished_at: None,
+    };
+    let now = scaiflow_server::clock::now_millis();
+    let window = scaiflow_server::flows::deploy::STALE_AFTER_MS;
+    for row in [stale(now - window - 1, "dep_old"), stale(now - 1000, "dep_recent")] {
+        scaiflow_server::flows::repo::insert_deployment(db, &row, "tnt_local").await.unwrap();
+    }
+    let closed =
+        scaiflow_server::flows::repo::fail_stale_deployments(db, now - window, now).await.unwrap();
+    assert_eq!(closed, 1, "only the one older than the window");
+    let items = history(&app, &id).await;
+    let by_id = |dep: &str| items.iter().find(|d| d["id"] == dep).unwrap().clone();
+    assert_eq!(
+        (by_id("dep_old")["status"].clone(), by_id("dep_old")["error"].clone()),
+        (json!("failed"), json!("interrupted"))
+    );
+    assert_eq!(by_id("dep_recent")["status"], "running");
+    assert_eq!(by_id(done.json["deployment_id"].as_str().unwrap())["status"], "succeeded");
 }
 
 #[tokio::test]
