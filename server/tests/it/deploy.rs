@@ -82,6 +82,16 @@ async fn a_flow_without_topology_deploys_without_touching_scaiqueue() {
     assert_eq!(record["deployed_by"], Principal::local().user_id.as_str());
     assert_eq!(record["stage"], Value::Null);
     assert!(record["finished_at"].is_string(), "{record}");
+
+    // An empty body is every default, whatever its content type says.
+    let uri = format!("/api/v1/flows/{id}/deploy");
+    let json_type = [("content-type", "application/json")];
+    let again = app.call(Method::POST, &uri, None, &Principal::local(), &json_type).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(
+        (&again.json["core_id"], &again.json["action"]),
+        (&json!(core_id), &json!("updated"))
+    );
 }
 
 #[tokio::test]
