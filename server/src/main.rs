@@ -247,7 +247,7 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
 
 /// Starts the ScaiGrid stand-in on loopback (`SCAIFLOW_SCAIGRID_SIM=true` without
 /// `SCAIGRID_BASE_URL`) and points ScaiGrid calls at it, with its demo key as the server-wide
-/// key (the stand-in knows no other).
+/// key and API keys only (the stand-in knows no other credential).
 async fn start_stand_in(config: &mut Config) -> anyhow::Result<scaigrid_sim::Running> {
     let sim = scaigrid_sim::start(scaigrid_sim::SimConfig::demo())
         .await
@@ -257,6 +257,8 @@ async fn start_stand_in(config: &mut Config) -> anyhow::Result<scaigrid_sim::Run
         base_url: sim.url.clone(),
         api_key: scaigrid_sim::DEMO_KEY.to_owned(),
     });
+    // Signed-in users' ScaiKey tokens mean nothing to the stand-in: keys only.
+    config.deploy_auth = scaiflow_server::config::DeployAuth::ApiKey;
     tracing::warn!(
         url = %sim.url,
         "SCAIFLOW_SCAIGRID_SIM: deploys go to the in-process ScaiGrid stand-in (a test and demo \

@@ -228,11 +228,13 @@ fn Editor(opened: Opened) -> impl IntoView {
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
     let deploys = crate::deploy::DeployState {
-        saved: Signal::derive(move || {
+        // A memo: edits bump the revision, but only a save changes what is saved.
+        saved: Memo::new(move |_| {
             store.revision.track();
             let id = store.with_scene(|s| s.flow().id.clone());
             base.get().map(|version| (id, version))
-        }),
+        })
+        .into(),
         finished: RwSignal::new(0),
     };
     provide_context(deploys);

@@ -5,7 +5,7 @@
 //! the next requests to a path so that clients' retry paths can be tested. Every response
 //! carries `x-scaigrid-sim: test stand-in, not ScaiGrid`.
 //!
-//! Endpoints so far (see the README for shapes):
+//! Endpoints (see the README for shapes):
 //! - `GET /health` (no auth)
 //! - `GET /v1/models` (`models:list`; the seeded catalogue plus the tenant's published Cores)
 //! - `GET|POST /v1/modules/scaiqueue/scopes`, `GET /v1/modules/scaiqueue/scopes/{scope_id}`,
