@@ -158,7 +158,7 @@ impl Flows<'_> {
             .map_err(|e| ("credentials", None, e))?;
         plan.existing_core = repo::deployed_core(&self.state.db, flow_id)
             .await
-            .map_err(|e| ("compiling", None, ApiError::internal(e)))?;
+            .map_err(|e| ("creating", None, ApiError::internal(e)))?;
 
         // Stages are written in order by one task while the deploy goes on.
         let (stages, mut heard) = tokio::sync::mpsc::unbounded_channel::<Stage>();
@@ -214,14 +214,12 @@ pub async fn plan(
     .await
     .map_err(ApiError::internal)?;
     let output = compiled.map_err(|error| {
+        // The diagnostics' own shape, the one the validate endpoint and the canvas use.
         let diagnostics: Vec<Value> = error
             .diagnostics()
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| {
-                json!({"severity": "error", "message": d.message, "path": d.path,
-                       "node_id": d.node_id, "edge_id": d.edge_id})
-            })
+            .filter_map(|d| serde_json::to_value(d).ok())
             .collect();
         ApiError::Detailed {
             status: StatusCode::BAD_REQUEST,
