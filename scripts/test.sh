@@ -35,7 +35,11 @@ step "cargo check --target wasm32-unknown-unknown -p flow-model -p compiler"
 cargo check --locked --target wasm32-unknown-unknown -p flow-model -p compiler
 
 step "unit, router and process tests (SQLite, local directory)"
-cargo nextest run --locked --workspace --exclude frontend --no-fail-fast
+# The whole workspace, frontend included: Cargo then unifies the browser's features into the
+# server binary these tests run (what a plain `cargo build` or `cargo test` at the top makes),
+# while the browser tests below run the binary `cargo leptos build` makes. Pages must render
+# in both (server/src/render.rs).
+cargo nextest run --locked --workspace --no-fail-fast
 
 step "server tests again on MariaDB and an S3-compatible server"
 source "$REPO_ROOT/scripts/services.sh"

@@ -16,6 +16,7 @@ pub mod health;
 pub mod mirror;
 pub mod objects;
 pub mod oidc;
+pub mod render;
 pub mod scaikey_admin;
 pub mod secrets;
 pub mod state;
@@ -34,6 +35,7 @@ pub use state::AppState;
 
 /// The complete HTTP application.
 pub fn router(state: AppState) -> Router {
+    render::install_executor();
     let pages = generate_route_list(app::App);
     let leptos = state.leptos.clone();
     let (v1, document) = api::router(&state);

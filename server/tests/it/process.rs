@@ -150,6 +150,55 @@ fn sigterm_shuts_down_cleanly_and_logs_it() {
     assert!(rest.iter().any(|l| l.contains("\"stopped\"")), "{rest:?}");
 }
 
+/// `GET path` on `url` over a plain connection: the status and the body.
+fn get(url: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("the server accepts");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    // A handler that panics closes the connection with no answer at all.
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer to GET {path}: {response:?}"));
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// The binary these tests run is the one Cargo built for them; `scripts/test.sh` builds it with
+/// the whole workspace, so the browser's `hydrate` feature is unified into it (the build whose
+/// every page used to panic), while the browser tests run the binary `cargo leptos build`
+/// makes. Every page renders in both.
+#[test]
+fn every_page_renders_whichever_build_made_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    let pages = [
+        ("/", 200, r#"data-example="hello-world""#),
+        ("/flows/new", 200, "Opening the editor"),
+        ("/flows/flow_12345678", 200, "Opening the editor"),
+        ("/drafts/flow_12345678", 200, "Opening the editor"),
+        ("/examples/customer-support", 200, "Opening the editor"),
+        ("/settings", 200, "/pkg/scaiflow.wasm"),
+        ("/admin", 200, "/pkg/scaiflow.wasm"),
+        ("/auth/callback", 200, "/pkg/scaiflow.wasm"),
+        ("/no/such/page", 404, "Page not found"),
+    ];
+    for (path, status, marker) in pages {
+        let (got, body) = get(&server.url, path);
+        assert_eq!(got, status, "GET {path}: {body}");
+        assert!(body.contains(marker), "GET {path} lacks {marker:?}: {body}");
+    }
+    // Twice: a page that broke the runtime on its first rendering would fail now.
+    for (path, status, _) in pages {
+        assert_eq!(get(&server.url, path).0, status, "GET {path} again");
+    }
+}
+
 /// Runs `scaiflow-server admin <args>` on the database of `dir`.
 fn admin(dir: &Path, args: &[&str]) -> Output {
     server(dir, &[]).arg("admin").args(args).output().expect("the binary runs")
