@@ -19,6 +19,10 @@ pub struct Diagnostic {
     pub path: String,
     pub node_id: Option<String>,
     pub edge_id: Option<String>,
+    /// Where the problem is fixed, when that is not `path` (a node that names no model is
+    /// fixed in `config.core_identity.models`); left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -29,6 +33,7 @@ impl Diagnostic {
             path: path.into(),
             node_id: None,
             edge_id: None,
+            fix_path: None,
         }
     }
 
@@ -44,6 +49,17 @@ impl Diagnostic {
     pub fn on_edge(mut self, id: &str) -> Self {
         self.edge_id = Some(id.to_owned());
         self
+    }
+
+    /// Says where the problem is fixed (see [`Diagnostic::fix_path`]).
+    pub fn fixed_at(mut self, path: &str) -> Self {
+        self.fix_path = Some(path.to_owned());
+        self
+    }
+
+    /// Where the problem is fixed: `fix_path`, else `path`.
+    pub fn fix_location(&self) -> &str {
+        self.fix_path.as_deref().unwrap_or(&self.path)
     }
 
     pub fn is_error(&self) -> bool {

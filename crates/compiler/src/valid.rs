@@ -8,7 +8,7 @@ mod queues;
 mod registry;
 mod structure;
 
-pub(crate) use nodes::{is_identifier, result_binding};
+pub(crate) use nodes::{duration_seconds, is_identifier, result_binding};
 pub(crate) use queues::is_slug;
 pub use structure::slug;
 

@@ -18,8 +18,9 @@ pub use compute::{
 };
 pub use entry::{EntryApi, EntrySchedule, EntryWebhook};
 pub use hitl::{
-    Checkpoint, HitlDecision, HitlReview, Priority, QueueConsume, QueueEscalation, QueuePublish,
-    ReviewSections,
+    Checkpoint, ContextSection, DecisionOption, DecisionSection, HitlDecision, HitlReview,
+    INPUT_KINDS, InputSection, Priority, QueueConsume, QueueEscalation, QueuePublish,
+    ReviewSection, ReviewSections,
 };
 pub use llm::{LlmFlexible, LlmGuarded, LlmRigid};
 pub use logic::{DecisionStyle, LogicDecision, LogicLoop, LogicParallel, LoopStyle};

@@ -67,6 +67,21 @@ pub struct ModelEntry {
 }
 
 impl ModelEntry {
+    /// The pinned `primary` row a new flow starts with: a small, fast ScaiGrid model, as the
+    /// bundled examples use, so a flow's first LLM node compiles before anything is set up.
+    pub fn starter() -> ModelEntry {
+        ModelEntry {
+            role: "primary".into(),
+            provider: "scaigrid".into(),
+            model: "openai/gpt-4o-mini".into(),
+            temperature: None,
+            modalities: Some(vec![Modality::Text]),
+            system_context: None,
+            fallback: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
     /// The modalities, with the documented default.
     pub fn modalities(&self) -> Vec<Modality> {
         self.modalities.clone().unwrap_or_else(|| vec![Modality::Text])

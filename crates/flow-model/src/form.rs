@@ -193,10 +193,19 @@ fn from_type(shape: &Value) -> Widget {
         _ => Vec::new(),
     };
     let bound = |name: &str| shape.get(name).and_then(Value::as_f64).map(|v| v as i64);
+    // The largest value the field's integer type holds (`u32` fields refuse a bigger one in the
+    // form, rather than storing a number the config then fails to read).
+    let type_max = match shape.get("format").and_then(Value::as_str) {
+        Some("uint8") => Some(i64::from(u8::MAX)),
+        Some("uint16") => Some(i64::from(u16::MAX)),
+        Some("uint32") => Some(i64::from(u32::MAX)),
+        Some("int32") => Some(i64::from(i32::MAX)),
+        _ => None,
+    };
     if types.contains(&"boolean") {
         Widget::Toggle
     } else if types.contains(&"integer") {
-        Widget::Integer { min: bound("minimum"), max: bound("maximum") }
+        Widget::Integer { min: bound("minimum"), max: bound("maximum").or(type_max) }
     } else if types.contains(&"string") {
         Widget::Text
     } else if types.contains(&"array") {
@@ -442,9 +451,13 @@ mod tests {
         let field = |kind, key: &str| fields(kind).iter().find(|f| f.key == key).unwrap().clone();
         let max = field(NodeKind::LogicLoop, "max_iterations");
         assert_eq!(max.parse("1000"), Ok(Some(json!(1000))));
+        assert!(
+            max.parse("4294967296").unwrap_err().0.contains("from 1 to 4294967295"),
+            "too big for u32"
+        );
         assert_eq!(max.parse(" "), Ok(None));
         assert!(max.parse("lots").unwrap_err().0.contains("whole number"));
-        assert!(max.parse("0").unwrap_err().0.contains("at least 1"));
+        assert!(max.parse("0").unwrap_err().0.contains("from 1 to"));
 
         let style = field(NodeKind::LogicLoop, "style");
         assert_eq!(style.parse("while"), Ok(Some(json!("while"))));

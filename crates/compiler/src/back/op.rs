@@ -10,7 +10,7 @@ use flow_model::{FlowConfig, NodeConfig as C};
 use serde_json::{Map, Value, json};
 
 use crate::ir::Graph;
-use crate::valid::{is_identifier, result_binding};
+use crate::valid::{duration_seconds, is_identifier, result_binding};
 
 /// The construct one node compiles to.
 #[derive(Debug, Clone, PartialEq)]
@@ -212,21 +212,20 @@ pub fn op<'g>(graph: &'g Graph<'_>, n: usize) -> Op<'g> {
     }
 }
 
+/// The review checkpoint: its `hitl_spec` is ScaiQueue's form (the documented sections, and
+/// `timeout_s` when the node has a timeout), its options the decision buttons' ids.
 fn review(c: &HitlReview, scope: Option<String>) -> Checkpoint {
     let mut spec = object(json!({"sections": c.sections}));
+    if let Some(seconds) = c.timeout.as_deref().and_then(duration_seconds) {
+        spec.insert("timeout_s".into(), json!(seconds));
+    }
     if let Some(priority) = c.priority {
         spec.insert("priority".into(), json!(priority));
     }
-    let options = c
-        .sections
-        .decision
-        .iter()
-        .filter_map(|d| d.get("id").and_then(Value::as_str).map(str::to_owned))
-        .collect();
     Checkpoint {
         checkpoint_type: "hitl_review".into(),
         prompt: c.prompt.clone(),
-        options,
+        options: c.sections.option_ids(),
         timeout: c.timeout.clone(),
         on_timeout: c.on_timeout.clone(),
         assignee: c.assignee.clone(),

@@ -22,6 +22,7 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     for &n in &graph.nodes {
         let Some(config) = graph.config(n) else { continue };
         let node = graph.node(n);
+        let first = out.len();
         let mut report = |error: bool, field: &str, message: String| {
             let path = if field.is_empty() {
                 format!("nodes[{n}]")
@@ -152,15 +153,7 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
             C::HitlDecision(c) => duration(id, "timeout", c.timeout.as_deref(), &mut report),
             C::HitlReview(c) => {
                 duration(id, "timeout", c.timeout.as_deref(), &mut report);
-                for (i, option) in c.sections.decision.iter().enumerate() {
-                    if option.get("id").and_then(|v| v.as_str()).is_none_or(str::is_empty) {
-                        report(
-                            true,
-                            &format!("sections.decision[{i}].id"),
-                            format!("node '{id}': decision option {} has no id", i + 1),
-                        );
-                    }
-                }
+                review_form(id, &c.sections, &mut report);
             }
             C::EntrySchedule(c) => {
                 let fields = c.cron.split_whitespace().count();
@@ -226,6 +219,14 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // With no model declared at all, a role is fixed in the registry, not on the node.
+        if roles.is_empty() {
+            for d in &mut out[first..] {
+                if d.path.ends_with(".config.llm_role") {
+                    d.fix_path = Some("config.core_identity.models".into());
+                }
+            }
+        }
     }
 }
 
@@ -266,6 +267,141 @@ fn duration(
             format!("node '{id}': {field} '{value}' is not a duration such as 30s, 5m or 1h"),
         );
     }
+}
+
+/// The review form of a `hitl_review` node: every section complete, option ids present and
+/// distinct, one decision section (its chosen option id is the checkpoint's resolution).
+fn review_form(
+    id: &str,
+    sections: &flow_model::config::ReviewSections,
+    report: &mut impl FnMut(bool, &str, String),
+) {
+    use flow_model::config::{INPUT_KINDS, ReviewSection};
+    let mut decisions = 0;
+    let mut fields: HashMap<&str, usize> = HashMap::new();
+    for (i, section) in sections.0.iter().enumerate() {
+        let n = i + 1;
+        let at = |field: &str| format!("sections[{i}].{field}");
+        match section {
+            ReviewSection::Context(c) => {
+                if c.title.trim().is_empty() && c.content.trim().is_empty() {
+                    report(
+                        false,
+                        &at("content"),
+                        format!("node '{id}': context section {n} shows nothing"),
+                    );
+                }
+            }
+            ReviewSection::Input(input) => {
+                let field = input.field.trim();
+                if field.is_empty() {
+                    report(
+                        true,
+                        &at("field"),
+                        format!("node '{id}': input section {n} names no field"),
+                    );
+                } else if let Some(first) = fields.insert(field, n) {
+                    report(
+                        true,
+                        &at("field"),
+                        format!(
+                            "node '{id}': sections {first} and {n} both return field '{field}'"
+                        ),
+                    );
+                }
+                if !INPUT_KINDS.contains(&input.kind.as_str()) {
+                    report(
+                        true,
+                        &at("kind"),
+                        format!(
+                            "node '{id}': input '{field}' has kind '{}' (use {})",
+                            input.kind,
+                            INPUT_KINDS.join(", ")
+                        ),
+                    );
+                }
+                if input.kind == "select" && input.options.is_empty() {
+                    report(
+                        true,
+                        &at("options"),
+                        format!("node '{id}': select input '{field}' has no options"),
+                    );
+                }
+            }
+            ReviewSection::Decision(d) => {
+                decisions += 1;
+                let field = d.field.trim();
+                if let Some(first) = fields.insert(field, n).filter(|_| !field.is_empty()) {
+                    report(
+                        true,
+                        &at("field"),
+                        format!(
+                            "node '{id}': sections {first} and {n} both return field '{field}'"
+                        ),
+                    );
+                }
+                if decisions == 2 {
+                    report(
+                        true,
+                        &format!("sections[{i}]"),
+                        format!(
+                            "node '{id}': the review form has more than one decision section; a review resolves with one decision"
+                        ),
+                    );
+                }
+                if d.options.is_empty() {
+                    report(
+                        true,
+                        &at("options"),
+                        format!("node '{id}': decision section {n} has no options"),
+                    );
+                }
+                let mut seen = std::collections::HashSet::new();
+                for (j, option) in d.options.iter().enumerate() {
+                    let option_id = option.id.trim();
+                    let path = format!("sections[{i}].options[{j}].id");
+                    if option_id.is_empty() {
+                        report(
+                            true,
+                            &path,
+                            format!("node '{id}': decision option {} has no id", j + 1),
+                        );
+                    } else if !seen.insert(option_id) {
+                        report(
+                            true,
+                            &path,
+                            format!("node '{id}': decision option '{option_id}' is listed twice"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if decisions == 0 {
+        report(
+            false,
+            "sections",
+            format!(
+                "node '{id}': the review form has no decision section, so the reviewer has no button to resolve it with"
+            ),
+        );
+    }
+}
+
+/// The number of whole seconds a duration literal stands for (`1h` → 3600; `ms` rounds up).
+pub(crate) fn duration_seconds(s: &str) -> Option<u64> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u64 = s[..digits].parse().ok()?;
+    let unit = match &s[digits..] {
+        "ms" => return Some(number.div_ceil(1000)),
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    number.checked_mul(unit)
 }
 
 /// The name a node's result is bound to, when the config sets one.

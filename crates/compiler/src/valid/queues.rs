@@ -79,11 +79,14 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
         } else if let Some(topology) = topology
             && topology.queue(queue).is_none()
         {
-            out.push(diagnostic(
-                false,
-                queue_field,
-                format!("node '{id}': queue '{queue}' is not declared in config.scaiqueue, so deploy will not provision it"),
-            ));
+            out.push(
+                diagnostic(
+                    false,
+                    queue_field,
+                    format!("node '{id}': queue '{queue}' is not declared in config.scaiqueue, so deploy will not provision it"),
+                )
+                .fixed_at("config.scaiqueue.queues"),
+            );
         }
         if scope.or(default_scope).is_none_or(|s| s.trim().is_empty()) {
             out.push(diagnostic(

@@ -127,3 +127,90 @@ fn ir_bundles_decode_to_what_was_encoded_and_the_verifier_catches_broken_ones() 
     assert_eq!(compiler::decode(b"YAML").unwrap_err(), compiler::DecodeError::NotScir);
     assert!(matches!(compiler::decode(b"SCIR\xc1"), Err(compiler::DecodeError::Malformed(_))));
 }
+
+#[test]
+fn a_flow_with_errors_drafts_what_can_be_compiled_with_the_errors_on_top() {
+    // An entry and a prompt without a goal: an error, yet the step is drafted.
+    let f = flow(
+        json!([
+            node(
+                "node_entry",
+                "entry_api",
+                &[],
+                &["out_request"],
+                json!({"method": "POST", "path": "/"})
+            ),
+            node("node_ask", "llm_flexible", &["in"], &["out"], json!({"goal": ""})),
+        ]),
+        json!([edge("e1", ("node_entry", "out_request"), ("node_ask", "in"))]),
+    );
+    assert!(compile_flow(&f, Format::Yaml).is_err(), "the flow itself does not compile");
+    let draft = compiler::draft(&f, Format::Yaml).unwrap();
+    let text = draft.output.text().unwrap();
+    assert!(text.starts_with("# Draft: 1 error keeps"), "{text}");
+    assert!(
+        text.contains("# error at node_ask: node 'node_ask': llm_flexible needs a goal"),
+        "{text}"
+    );
+    assert!(text.contains("node_id: node_ask"), "the step is drafted: {text}");
+    let manifest: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    assert_eq!(manifest["core"]["flows"][0]["trigger"]["type"], "api", "it is still YAML");
+    assert!(draft.diagnostics.iter().any(|d| d.is_error()));
+
+    let scai = compiler::draft(&f, Format::Scai).unwrap();
+    assert!(scai.output.text().unwrap().starts_with("// Draft: 1 error"));
+    let ir = compiler::draft(&f, Format::Ir).unwrap();
+    assert!(compiler::decode(&ir.output.bytes).is_ok(), "the IR draft decodes");
+}
+
+#[test]
+fn a_lone_node_and_a_cycle_still_draft() {
+    // A new flow's first node, with no entry point yet.
+    let lone = flow(
+        json!([node("n1", "llm_flexible", &["in"], &["out"], json!({"goal": "Hi"}))]),
+        json!([]),
+    );
+    let draft = compiler::draft(&lone, Format::Yaml).unwrap();
+    assert!(
+        draft.output.text().unwrap().contains("no entry-point node"),
+        "{}",
+        draft.output.text().unwrap()
+    );
+    assert!(draft.output.text().unwrap().contains("core:"));
+
+    let cyclic = flow(
+        json!([
+            node("e", "entry_api", &[], &["out_request"], json!({"method": "POST", "path": "/"})),
+            node("a", "llm_rigid", &["in"], &["out"], json!({"template": "a"})),
+            node("b", "llm_rigid", &["in"], &["out"], json!({"template": "b"})),
+        ]),
+        json!([
+            edge("e0", ("e", "out_request"), ("a", "in")),
+            edge("e1", ("a", "out"), ("b", "in")),
+            edge("e2", ("b", "out"), ("a", "in")),
+        ]),
+    );
+    let text = compiler::draft(&cyclic, Format::Yaml).unwrap().output.text().unwrap().to_owned();
+    assert!(text.contains("cycle detected"), "{text}");
+    assert!(text.contains("node_id: b"), "the cycle is cut, not the nodes: {text}");
+}
+
+#[test]
+fn every_broken_test_case_drafts_without_panicking() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".flow.json") {
+            continue;
+        }
+        let Ok(f) = flow_model::FlowGraph::from_json(&std::fs::read_to_string(&path).unwrap())
+        else {
+            continue; // a case that is not a flow document at all
+        };
+        for format in [Format::Yaml, Format::Ir, Format::Scai] {
+            let draft = compiler::draft(&f, format);
+            assert!(draft.is_some(), "{name} as {format}");
+        }
+    }
+}

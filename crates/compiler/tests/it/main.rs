@@ -5,6 +5,7 @@ mod compile;
 mod flowgen;
 mod import;
 mod properties;
+mod review;
 mod snapshots;
 
 use flow_model::FlowGraph;

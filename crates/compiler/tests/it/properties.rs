@@ -194,6 +194,12 @@ proptest! {
                 Ok(_) => prop_assert!(!diagnostics.iter().any(|d| d.is_error())),
                 Err(e) => prop_assert!(e.diagnostics().iter().any(|d| d.is_error())),
             }
+            // The preview's draft of a broken flow is written without panicking, and a flow
+            // that compiles is drafted as exactly its artifact.
+            let draft = compiler::draft(&flow, format);
+            if let Ok(out) = compile_flow(&flow, format) {
+                prop_assert_eq!(draft.map(|d| d.output.bytes), Some(out.bytes));
+            }
         }
     }
 

@@ -89,12 +89,16 @@ impl Execution {
             checkpoint.get("type").and_then(Value::as_str).unwrap_or("approval").to_owned();
         let review = checkpoint_type == "hitl_review";
         let spec = checkpoint.get("hitl_spec").cloned().unwrap_or_default();
-        let sections = if spec["sections"].is_object() { &spec["sections"] } else { &spec };
-        let decisions: Vec<Value> = sections["decision"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.get("id").cloned())
+        // ScaiQueue's form: `sections` a list of typed sections.
+        let sections: Vec<Value> = spec["sections"].as_array().cloned().unwrap_or_default();
+        let of_type =
+            |kind: &'static str| sections.iter().filter(move |s| s["type"].as_str() == Some(kind));
+        let decisions: Vec<Value> = of_type("decision")
+            .flat_map(|d| d["options"].as_array().cloned().unwrap_or_default())
+            .filter_map(|o| match o {
+                Value::String(_) => Some(o),
+                other => other.get("id").cloned(),
+            })
             .collect();
         let options = if review && !decisions.is_empty() {
             decisions
@@ -109,15 +113,26 @@ impl Execution {
                     context.insert(key.to_owned(), value.clone());
                 }
             }
-            let shown: Map<String, Value> = sections["context"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["field"].as_str())
-                .map(|f| (f.to_owned(), self.scope.lookup(f).cloned().unwrap_or_default()))
-                .collect();
+            // What the reviewer reads: each context section with its templates filled, and
+            // the values those templates name.
+            let mut shown = Map::new();
+            let mut rendered = Vec::new();
+            for section in of_type("context") {
+                let content = section["content"].as_str().unwrap_or_default();
+                for name in template_names(content) {
+                    let value = self.scope.lookup(&name).cloned().unwrap_or_default();
+                    shown.insert(name, value);
+                }
+                rendered.push(json!({
+                    "title": section["title"],
+                    "content": render(content, &self.scope),
+                }));
+            }
             if !shown.is_empty() {
                 context.insert("fields".to_owned(), Value::Object(shown));
+            }
+            if !rendered.is_empty() {
+                context.insert("sections".to_owned(), Value::Array(rendered));
             }
         }
         for key in ["timeout", "on_timeout"] {
@@ -154,4 +169,21 @@ fn source(condition: &Value) -> String {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+/// The plain names a text's `{{…}}` templates read (`{{claim}}`, `{{ claim.amount }}` → `claim`).
+fn template_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else { break };
+        let inner = rest[start + 2..start + 2 + len].trim();
+        let name: String =
+            inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[start + 4 + len..];
+    }
+    names
 }
