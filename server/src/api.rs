@@ -62,6 +62,7 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(auth::exchange))
         .routes(routes!(auth::refresh))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
+        .routes(routes!(me::principals))
         .routes(routes!(crate::webhooks::scaikey))
         .routes(routes!(lookups::models))
         .routes(routes!(lookups::scopes))

@@ -26,6 +26,13 @@ macro_rules! with_pool {
 
 /// An insert's outcome: `Ok(false)` when a unique key refused the row (it exists already),
 /// other failures as they are.
+/// A `LIKE` pattern matching `text` anywhere, its wildcards escaped with `!` (use
+/// `ESCAPE '!'`, which both dialects take).
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text.replace('!', "!!").replace('%', "!%").replace('_', "!_");
+    format!("%{escaped}%")
+}
+
 pub fn inserted(result: Result<(), sqlx::Error>) -> Result<bool, sqlx::Error> {
     match result {
         Ok(()) => Ok(true),

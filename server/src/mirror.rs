@@ -322,6 +322,32 @@ pub async fn live_users_named(
 
 /// Gives a user an admin role by hand (source `manual`, which the group reconcile never takes
 /// away), or takes theirs away (`None`).
+/// Sets a super admin's role to `role` (none, or `tenant_admin`) unless they are the last
+/// super admin of the mirror: one statement, so two super admins demoting each other at once
+/// cannot both succeed. False when it was refused (or the user is no longer a super admin).
+pub async fn demote_super_admin(
+    db: &Database,
+    user: &str,
+    role: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let source = role.map(|_| "manual");
+    // The count goes through a derived table: MySQL does not let an UPDATE read its own table
+    // in a plain subquery.
+    let sql = "UPDATE users SET admin_role = ?, admin_role_source = ? \
+               WHERE id = ? AND admin_role = 'super_admin' \
+               AND (SELECT n FROM (SELECT COUNT(*) AS n FROM users \
+                    WHERE admin_role = 'super_admin' AND deleted_at IS NULL) AS supers) > 1";
+    with_pool!(db, pool => {
+        sqlx::query(sql)
+            .bind(role)
+            .bind(source)
+            .bind(user)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected() == 1)
+    })
+}
+
 pub async fn set_role(db: &Database, user: &str, role: Option<&str>) -> Result<(), sqlx::Error> {
     let source = role.map(|_| "manual");
     with_pool!(db, pool => {
@@ -352,5 +378,86 @@ async fn execute(
             query = query.bind(*p);
         }
         query.execute(pool).await.map(|_| ())
+    })
+}
+
+/// A user or group of a tenant, as the directory search finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// `user` or `group`.
+    pub kind: &'static str,
+    pub id: String,
+    /// The user's display name, or the group's name.
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The live users and groups of `tenant` whose name, e-mail or id contains `search` (any
+/// case): up to `limit` of each, users first, each kind by name.
+pub async fn search(
+    db: &Database,
+    tenant: &str,
+    search: &str,
+    limit: u32,
+) -> Result<Vec<Found>, sqlx::Error> {
+    let pattern = crate::db::contains_pattern(&search.trim().to_lowercase());
+    let users_sql = "SELECT id, display_name, email FROM users \
+                     WHERE tenant_id = ? AND deleted_at IS NULL \
+                     AND (LOWER(id) LIKE ? ESCAPE '!' OR LOWER(COALESCE(display_name, '')) LIKE ? ESCAPE '!' \
+                          OR LOWER(COALESCE(email, '')) LIKE ? ESCAPE '!') \
+                     ORDER BY LOWER(COALESCE(display_name, email, id)), id LIMIT ?";
+    let groups_sql = "SELECT id, name FROM user_groups \
+                      WHERE tenant_id = ? AND deleted_at IS NULL \
+                      AND (LOWER(id) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!') \
+                      ORDER BY LOWER(name), id LIMIT ?";
+    with_pool!(db, pool => {
+        let users: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(users_sql)
+            .bind(tenant)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+        let groups: Vec<(String, String)> = sqlx::query_as(groups_sql)
+            .bind(tenant)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+        let users = users.into_iter().map(|(id, name, email)| Found { kind: "user", id, name, email });
+        // A group ScaiKey has not named yet carries its id as its name.
+        let groups = groups.into_iter().map(|(id, name)| Found {
+            kind: "group",
+            name: (!name.trim().is_empty() && name != id).then_some(name),
+            id,
+            email: None,
+        });
+        Ok(users.chain(groups).collect())
+    })
+}
+
+/// The name (and for a user the e-mail) the mirror has for a grant's principal.
+pub async fn principal_names(
+    db: &Database,
+    kind: &str,
+    id: &str,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    with_pool!(db, pool => {
+        if kind == "user" {
+            let found: Option<(Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT display_name, email FROM users WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(found.unwrap_or_default())
+        } else {
+            let found: Option<String> = sqlx::query_scalar("SELECT name FROM user_groups WHERE id = ?")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            Ok((found.filter(|n| !n.trim().is_empty() && n != id), None))
+        }
     })
 }

@@ -200,7 +200,8 @@ async fn target(
 #[utoipa::path(post, path = "/admin/users/{user_id}/role", tag = "admin",
     params(("user_id" = String, Path)), request_body = RoleRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn grant_role(
     State(state): State<AppState>,
     principal: Principal,
@@ -218,8 +219,14 @@ pub async fn grant_role(
     if role == "super_admin" {
         super_admin(&principal, "grant super_admin")?;
     }
-    target(&state, &principal, &user_id).await?;
-    mirror::set_role(&state.db, &user_id, Some(role)).await.map_err(ApiError::internal)?;
+    let (_, current) = target(&state, &principal, &user_id).await?;
+    if current.as_deref() == Some("super_admin") && role != "super_admin" {
+        // Making a super admin a tenant admin takes super admin away: not from the last one.
+        super_admin(&principal, "change a super admin's role")?;
+        demote(&state, &user_id, Some(role)).await?;
+    } else {
+        mirror::set_role(&state.db, &user_id, Some(role)).await.map_err(ApiError::internal)?;
+    }
     tracing::info!(user = %user_id, role, by = %principal.user_id, "admin role granted");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -227,7 +234,8 @@ pub async fn grant_role(
 /// Revokes a user's admin role.
 #[utoipa::path(delete, path = "/admin/users/{user_id}/role", tag = "admin",
     params(("user_id" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 pub async fn revoke_role(
     State(state): State<AppState>,
     principal: Principal,
@@ -237,10 +245,29 @@ pub async fn revoke_role(
     let (_, role) = target(&state, &principal, &user_id).await?;
     if role.as_deref() == Some("super_admin") {
         super_admin(&principal, "revoke super_admin")?;
+        demote(&state, &user_id, None).await?;
+    } else {
+        mirror::set_role(&state.db, &user_id, None).await.map_err(ApiError::internal)?;
     }
-    mirror::set_role(&state.db, &user_id, None).await.map_err(ApiError::internal)?;
     tracing::info!(user = %user_id, by = %principal.user_id, "admin role revoked");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes super admin away from `user_id` (leaving `role`), refused for the last super admin:
+/// nobody could then reach every tenant, run the sync or make a new super admin here.
+async fn demote(state: &AppState, user_id: &str, role: Option<&str>) -> Result<(), ApiError> {
+    let done =
+        mirror::demote_super_admin(&state.db, user_id, role).await.map_err(ApiError::internal)?;
+    if done {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        message: format!(
+            "'{user_id}' is the only super admin: super admin cannot be taken from the last one"
+        ),
+        fix: "Make another user super admin first (or name ScaiKey groups in \
+              SCAIFLOW_SUPER_ADMIN_GROUPS), then revoke this one.",
+    })
 }
 
 /// Syncs the user mirror with ScaiKey now (the same run as the background loop) and answers

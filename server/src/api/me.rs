@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::ApiQuery;
 use crate::auth::{AdminRole, MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -159,4 +160,56 @@ fn secret_failure(error: SecretError) -> ApiError {
         code: "secret_store_failed",
         message: "the secret store could not be read or written; the error is logged".into(),
     }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PrincipalQuery {
+    /// Part of a name, e-mail or id (any case); empty lists the first ones by name.
+    #[serde(default)]
+    pub search: String,
+    /// How many users and how many groups at most, 1 to 100 (default 20).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// A user or group of the caller's tenant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FoundPrincipal {
+    /// `user` or `group`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    /// The user's display name, or the group's name; null when the mirror has none yet.
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrincipalList {
+    pub items: Vec<FoundPrincipal>,
+}
+
+/// The users and groups of the caller's tenant that match `search`, from the mirror of
+/// ScaiKey: whom a flow can be shared with (any member may ask).
+#[utoipa::path(get, path = "/tenants/me/principals", tag = "auth", params(PrincipalQuery),
+    responses((status = 200, body = PrincipalList), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn principals(
+    principal: Principal,
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PrincipalQuery>,
+) -> Result<Json<PrincipalList>, ApiError> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid("limit must be from 1 to 100", "/limit"));
+    }
+    let found = crate::mirror::search(&state.db, &principal.tenant_id, &query.search, limit)
+        .await
+        .map_err(ApiError::internal)?;
+    let items = found
+        .into_iter()
+        .map(|f| FoundPrincipal { kind: f.kind, id: f.id, name: f.name, email: f.email })
+        .collect();
+    Ok(Json(PrincipalList { items }))
 }

@@ -23,6 +23,10 @@ pub struct FlowAcl {
     pub level: String,
     pub granted_by: String,
     pub granted_at: String,
+    /// The user's display name or the group's name, as the mirror knows it (null when unknown).
+    pub principal_name: Option<String>,
+    /// The user's e-mail (null for groups).
+    pub principal_email: Option<String>,
 }
 
 impl From<AclRow> for FlowAcl {
@@ -35,7 +39,22 @@ impl From<AclRow> for FlowAcl {
             level: row.level,
             granted_by: row.granted_by,
             granted_at: rfc3339(row.granted_at),
+            principal_name: None,
+            principal_email: None,
         }
+    }
+}
+
+impl FlowAcl {
+    /// The grant with its principal's name and e-mail from the mirror.
+    async fn named(mut self, db: &crate::db::Database) -> Result<FlowAcl, ApiError> {
+        let (name, email) =
+            crate::mirror::principal_names(db, &self.principal_type, &self.principal_id)
+                .await
+                .map_err(ApiError::internal)?;
+        self.principal_name = name;
+        self.principal_email = email;
+        Ok(self)
     }
 }
 
@@ -70,7 +89,11 @@ impl Flows<'_> {
     pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let rows = repo::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
-        Ok(rows.into_iter().map(FlowAcl::from).collect())
+        let mut named = Vec::with_capacity(rows.len());
+        for row in rows {
+            named.push(FlowAcl::from(row).named(&self.state.db).await?);
+        }
+        Ok(named)
     }
 
     /// Grants `request.level` on the flow to a user or group of the tenant.
@@ -123,7 +146,7 @@ impl Flows<'_> {
                 fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
             });
         }
-        Ok(acl.into())
+        FlowAcl::from(acl).named(&self.state.db).await
     }
 
     /// Changes the level of a grant.
@@ -143,8 +166,10 @@ impl Flows<'_> {
             return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
         }
         let acl = repo::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
-        acl.map(FlowAcl::from)
-            .ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))
+        let acl = acl
+            .map(FlowAcl::from)
+            .ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
+        acl.named(&self.state.db).await
     }
 
     /// Revokes a grant. The owner's access is implicit and not a grant, so it cannot be

@@ -225,7 +225,7 @@ pub async fn plan(
             status: StatusCode::BAD_REQUEST,
             code: "compile_error",
             message: error.to_string(),
-            fix: Some("Fix the errors the editor's Problems panel lists, save, and deploy again."),
+            fix: Some("Fix the errors the editor's Diagnostics list (Preview › Diagnostics), save, and deploy again."),
             extra: Box::new(Map::from_iter([(
                 "diagnostics".to_owned(),
                 Value::Array(diagnostics),

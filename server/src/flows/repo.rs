@@ -182,11 +182,7 @@ pub async fn list(
     principal: &Principal,
     filter: &ListFilter,
 ) -> Result<(Vec<FlowRow>, i64), sqlx::Error> {
-    // `!` escapes LIKE's wildcards in the search text; the same escape works in both dialects.
-    let pattern = filter.search.as_ref().map(|s| {
-        let escaped = s.replace('!', "!!").replace('%', "!%").replace('_', "!_");
-        format!("%{escaped}%")
-    });
+    let pattern = filter.search.as_deref().map(crate::db::contains_pattern);
     with_pool!(db, pool => {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM flows");
         push_list_filter(&mut count, principal, filter, &pattern);

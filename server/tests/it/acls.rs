@@ -216,3 +216,98 @@ async fn admins_manage_every_grant_of_their_tenant_and_no_other() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn people_and_groups_are_found_by_name_email_or_id_within_the_tenant() {
+    use scaiflow_server::mirror;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    mirror::upsert_user(
+        db,
+        "tnt_local",
+        "usr_alice",
+        Some("alice@acme.example"),
+        Some("Alice Johnson"),
+        0,
+    )
+    .await
+    .unwrap();
+    mirror::upsert_user(
+        db,
+        "tnt_local",
+        "usr_albert",
+        Some("bert@acme.example"),
+        Some("Albert Ng"),
+        0,
+    )
+    .await
+    .unwrap();
+    mirror::upsert_user(
+        db,
+        "tnt_local",
+        "usr_gone",
+        Some("al.gone@acme.example"),
+        Some("Al Gone"),
+        0,
+    )
+    .await
+    .unwrap();
+    mirror::remove_user(db, "usr_gone", 1).await.unwrap();
+    mirror::upsert_user(db, "tnt_other", "usr_alien", Some("al@other.example"), Some("Al Ien"), 0)
+        .await
+        .unwrap();
+    mirror::upsert_group(db, "tnt_local", "grp_approvers", "Approvers", 0).await.unwrap();
+    mirror::upsert_group(db, "tnt_local", "grp_3f9a", "grp_3f9a", 0).await.unwrap();
+
+    let me = member("usr_bob");
+    let find = |q: &str| {
+        let uri = format!("/api/v1/tenants/me/principals?search={q}");
+        let app = &app;
+        let me = me.clone();
+        async move { app.call(Method::GET, &uri, None, &me, &[]).await }
+    };
+    let found = find("AL").await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.text);
+    let ids: Vec<&str> =
+        found.json["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        &ids[..2],
+        ["usr_albert", "usr_alice"],
+        "by name, any case, named ones first: {ids:?}"
+    );
+    assert!(
+        !ids.contains(&"usr_gone") && !ids.contains(&"usr_alien"),
+        "no deleted users, no other tenant"
+    );
+    assert_eq!(found.json["items"][1]["email"], "alice@acme.example");
+    assert_eq!(found.json["items"][1]["name"], "Alice Johnson");
+    assert_eq!(found.json["items"][1]["type"], "user");
+
+    let by_email = find("bert%40acme").await;
+    assert_eq!(by_email.json["items"][0]["id"], "usr_albert", "{}", by_email.text);
+    let groups = find("appro").await;
+    assert_eq!(
+        groups.json["items"],
+        json!([{"type": "group", "id": "grp_approvers", "name": "Approvers", "email": null}])
+    );
+    // A group ScaiKey has not named yet is found by its id, with no name.
+    let unnamed = find("3f9a").await;
+    assert_eq!(unnamed.json["items"][0]["name"], Value::Null, "{}", unnamed.text);
+    // Wildcards are literal.
+    assert_eq!(find("%25").await.json["items"], json!([]));
+
+    let bad = app.call(Method::GET, "/api/v1/tenants/me/principals?limit=0", None, &me, &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.json["detail"]["pointer"], "/limit");
+
+    // A grant lists the name the mirror has.
+    let owner = member("usr_owner");
+    let id = flow_of(&app, &owner).await;
+    let body = json!({"principal_type": "user", "principal_id": "usr_alice", "level": "view"});
+    let granted =
+        acl_call(&app, Method::POST, &format!("/api/v1/flows/{id}/acls"), Some(body), &owner).await;
+    assert_eq!(granted.json["principal_name"], "Alice Johnson", "{}", granted.text);
+    let listed =
+        acl_call(&app, Method::GET, &format!("/api/v1/flows/{id}/acls"), None, &owner).await;
+    assert_eq!(listed.json[0]["principal_email"], "alice@acme.example");
+}

@@ -140,3 +140,64 @@ async fn roles_are_granted_and_revoked_within_each_admin_s_reach() {
     );
     assert_eq!(role_of(&app, "usr_bob").await, (None, None));
 }
+
+#[tokio::test]
+async fn the_last_super_admin_keeps_the_role() {
+    let app = setup().await;
+    // The local user is the only super admin: neither revoking it nor making it a tenant admin
+    // is allowed, by itself or anyone.
+    let own = "/api/v1/admin/users/usr_local/role";
+    let reply = app.call(Method::DELETE, own, None, &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+    assert_eq!(reply.json["detail"]["error"], "conflict");
+    assert!(
+        reply.json["detail"]["message"].as_str().unwrap().contains("only super admin"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.json["detail"]["fix"].as_str().unwrap().contains("another user super admin"));
+    let demote = json!({"role": "tenant_admin"});
+    let reply = app.call(Method::POST, own, Some(&demote), &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.text);
+    assert_eq!(role_of(&app, "usr_local").await.0.as_deref(), Some("super_admin"));
+
+    // With a second super admin, either may give the role up; then the other is the last.
+    let bob = "/api/v1/admin/users/usr_bob/role";
+    let grant = json!({"role": "super_admin"});
+    let reply = app.call(Method::POST, bob, Some(&grant), &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let reply = app.call(Method::POST, own, Some(&demote), &Principal::local(), &[]).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(role_of(&app, "usr_local").await.0.as_deref(), Some("tenant_admin"));
+    let bob_principal = Principal { admin_role: Some(AdminRole::SuperAdmin), ..member("usr_bob") };
+    let reply = app.call(Method::DELETE, bob, None, &bob_principal, &[]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "bob is now the last: {}", reply.text);
+    assert_eq!(role_of(&app, "usr_bob").await.0.as_deref(), Some("super_admin"));
+}
+
+#[tokio::test]
+async fn two_super_admins_revoking_each_other_at_once_leave_one() {
+    let app = setup().await;
+    let grant = json!({"role": "super_admin"});
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/users/usr_bob/role",
+            Some(&grant),
+            &Principal::local(),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let bob = Principal { admin_role: Some(AdminRole::SuperAdmin), ..member("usr_bob") };
+    let local = Principal::local();
+    let (a, b) = tokio::join!(
+        app.call(Method::DELETE, "/api/v1/admin/users/usr_bob/role", None, &local, &[]),
+        app.call(Method::DELETE, "/api/v1/admin/users/usr_local/role", None, &bob, &[]),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::CONFLICT], "{} / {}", a.text, b.text);
+    let left = [role_of(&app, "usr_bob").await.0, role_of(&app, "usr_local").await.0];
+    assert_eq!(left.iter().filter(|r| r.as_deref() == Some("super_admin")).count(), 1);
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::TestApp;
 
-pub const EXPECTED: [(&str, &str); 38] = [
+pub const EXPECTED: [(&str, &str); 39] = [
     ("get", "/flows"),
     ("post", "/flows"),
     ("get", "/flows/{id}"),
@@ -30,6 +30,7 @@ pub const EXPECTED: [(&str, &str); 38] = [
     ("post", "/auth/exchange"),
     ("post", "/auth/refresh"),
     ("get", "/tenants/me/scaigrid_credentials"),
+    ("get", "/tenants/me/principals"),
     ("post", "/tenants/me/scaigrid_credentials"),
     ("post", "/webhooks/scaikey"),
     ("get", "/scaigrid/models"),

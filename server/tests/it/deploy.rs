@@ -262,6 +262,8 @@ async fn a_flow_that_does_not_compile_is_400_with_its_diagnostics_and_touches_no
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
     let detail = &reply.json["detail"];
     assert_eq!(detail["error"], "compile_error");
+    // The fix names the editor's list by the name the editor shows.
+    assert!(detail["fix"].as_str().unwrap().contains("Diagnostics"), "{detail}");
     let diagnostics = detail["diagnostics"].as_array().unwrap();
     assert!(
         diagnostics.iter().any(|d| d["message"].as_str().unwrap().contains("fastt")),

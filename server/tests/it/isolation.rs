@@ -31,7 +31,9 @@ fn kind(method: &str, path: &str) -> Kind {
         (_, p) if p.starts_with("/flows/{id}") => Kind::Flow,
         ("get", "/flows" | "/admin/tenant/flows" | "/admin/tenant/users") => Kind::List,
         ("post", "/flows") => Kind::OwnTenant,
-        (_, "/me" | "/tenants/me/scaigrid_credentials") => Kind::OwnTenant,
+        (_, "/me" | "/tenants/me/scaigrid_credentials" | "/tenants/me/principals") => {
+            Kind::OwnTenant
+        }
         ("get", "/admin/users") | ("post", "/admin/sync") => Kind::SuperAdmin,
         (_, "/admin/users/{user_id}/role") => Kind::User,
         (_, "/flows/compile" | "/flows/validate" | "/webhooks/scaikey") => Kind::Untenanted,
