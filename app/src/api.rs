@@ -216,6 +216,45 @@ pub async fn update_flow(
     read(send(Method::PUT, &url, Some(&body), &[("If-Match", &if_match)]).await?).await
 }
 
+#[derive(Debug, Clone, Deserialize)]
+struct VersionContent {
+    content: FlowGraph,
+}
+
+/// `GET /flows/{id}/versions/{version}`: the document of one saved version.
+pub async fn flow_version(id: &str, version: &str) -> Result<FlowGraph, ApiError> {
+    let url = format!("{BASE}/flows/{}/versions/{}", encode(id), encode(version));
+    get::<VersionContent>(&url).await.map(|v| v.content)
+}
+
+/// `DELETE /flows/{id}`: moves the flow to the trash.
+pub async fn delete_flow(id: &str) -> Result<(), ApiError> {
+    no_server()?;
+    act(Method::DELETE, &format!("{BASE}/flows/{}", encode(id)), None).await
+}
+
+/// `POST /flows/{id}/restore`: brings a flow back from the trash.
+pub async fn restore_flow(id: &str) -> Result<FlowDetail, ApiError> {
+    no_server()?;
+    read(send(Method::POST, &format!("{BASE}/flows/{}/restore", encode(id)), None, &[]).await?)
+        .await
+}
+
+/// Renames a saved flow: its document's name changes too, as a new version (so the editor and
+/// the list agree), only if nobody saved it meanwhile.
+pub async fn rename_flow(id: &str, name: &str) -> Result<FlowDetail, ApiError> {
+    let mut detail = get_flow(id).await?;
+    detail.content.name = name.trim().to_owned();
+    update_flow(id, &detail.version, &detail.content).await
+}
+
+/// Saves a copy of a saved flow as a new flow named `name`; the copy is the caller's.
+pub async fn duplicate_flow(id: &str, name: &str) -> Result<FlowDetail, ApiError> {
+    let mut detail = get_flow(id).await?;
+    detail.content.name = name.trim().to_owned();
+    create_flow(&detail.content).await
+}
+
 /// `GET /me`: who is signed in, and their tenant.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Me {
@@ -393,6 +432,36 @@ pub struct Grant {
     pub level: String,
     pub granted_by: String,
     pub granted_at: String,
+    /// The user's or group's name, when the mirror knows it.
+    #[serde(default)]
+    pub principal_name: Option<String>,
+    #[serde(default)]
+    pub principal_email: Option<String>,
+}
+
+/// A user or group of the tenant (`GET /tenants/me/principals`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Principal {
+    /// `user` or `group`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct PrincipalList {
+    items: Vec<Principal>,
+}
+
+/// `GET /tenants/me/principals?search=`: the tenant's users and groups matching `search`.
+pub async fn principals(search: &str) -> Result<Vec<Principal>, ApiError> {
+    no_server()?;
+    let url = format!("{BASE}/tenants/me/principals?limit=10&search={}", encode(search.trim()));
+    get::<PrincipalList>(&url).await.map(|list| list.items)
 }
 
 /// Sends a request whose success has no body to read (204) or one the caller ignores.

@@ -8,8 +8,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use compiler::Diagnostic;
+
 use crate::api::{self, ApiError, Deployed, Deployment};
 use crate::canvas::CanvasStore;
+use crate::diagnostics::diagnostic_row;
+use crate::dialog::Dialog;
 
 /// What the editor shares with the flow panel about deploys.
 #[derive(Clone, Copy)]
@@ -58,8 +62,17 @@ pub fn deployed_message(deployed: &Deployed) -> String {
 #[derive(Debug, Clone, PartialEq)]
 enum Phase {
     Ready,
-    Running { stage: String },
-    Failed { stage: Option<String>, message: String },
+    Running {
+        stage: String,
+    },
+    /// Deployed: every stage done, the result shown until the dialog is closed.
+    Done {
+        deployed: Deployed,
+    },
+    Failed {
+        stage: Option<String>,
+        message: String,
+    },
 }
 
 async fn pause(ms: u64) {
@@ -73,7 +86,19 @@ async fn pause(ms: u64) {
     let _ = wait.await;
 }
 
-/// The Deploy dialog for the saved version `version` of flow `flow_id`.
+/// What the version to deploy looks like to the compiler.
+#[derive(Debug, Clone, PartialEq)]
+enum Check {
+    Checking,
+    /// Its errors (none: it compiles).
+    Done(Vec<Diagnostic>),
+    /// The version could not be read; the server's compile stage will say.
+    Unknown(String),
+}
+
+/// The Deploy dialog for the saved version `version` of flow `flow_id`. It checks the version
+/// first and says when it has errors (deploying would stop at compiling), runs the deploy with
+/// each stage ticked off as the server reaches it, then shows the result until it is closed.
 #[component]
 pub fn DeployDialog(
     store: CanvasStore,
@@ -81,8 +106,10 @@ pub fn DeployDialog(
     version: String,
     /// The canvas has edits the saved version lacks.
     edited: bool,
-    close: impl Fn() + Clone + Send + Sync + 'static,
+    close: Callback<()>,
     on_deployed: Callback<Deployed>,
+    /// Opens the preview's Diagnostics tab.
+    show_diagnostics: Callback<()>,
 ) -> impl IntoView {
     let config = store.with_flow(|f| f.config.clone().unwrap_or_default());
     let topology =
@@ -90,13 +117,37 @@ pub fn DeployDialog(
     let publish = RwSignal::new(config.publish_as_model);
     let groups = StoredValue::new(config.model_visibility_group_ids.clone());
     let phase = RwSignal::new(Phase::Ready);
-    let target = StoredValue::new((flow_id, version.clone()));
+    let target = StoredValue::new((flow_id.clone(), version.clone()));
     let has_topology = topology.is_some();
     // Every attempt, failed ones too, is a new entry in the flow panel's history.
     let history = use_context::<DeployState>();
+    let close_button = NodeRef::<leptos::html::Button>::new();
+
+    // The version to deploy, checked in the browser: the canvas when it is that version, else
+    // the version as saved.
+    let errors_of = |flow: &flow_model::FlowGraph| -> Vec<Diagnostic> {
+        compiler::analyze(flow).into_iter().filter(Diagnostic::is_error).collect()
+    };
+    let check = RwSignal::new(if edited {
+        Check::Checking
+    } else {
+        Check::Done(store.with_flow(errors_of))
+    });
+    if edited {
+        spawn_local(async move {
+            let found = api::flow_version(&flow_id, &version).await;
+            let _ = check.try_set(match found {
+                Ok(flow) => Check::Done(errors_of(&flow)),
+                Err(e) => Check::Unknown(e.to_string()),
+            });
+        });
+    }
+    let blocked = move || {
+        matches!(check.get(), Check::Done(ref e) if !e.is_empty()) || check.get() == Check::Checking
+    };
 
     let start = move |_| {
-        if matches!(phase.get_untracked(), Phase::Running { .. }) {
+        if matches!(phase.get_untracked(), Phase::Running { .. }) || blocked() {
             return;
         }
         phase.set(Phase::Running { stage: "compiling".into() });
@@ -125,8 +176,13 @@ pub fn DeployDialog(
             }
             match result {
                 Ok(deployed) => {
-                    let _ = phase.try_set(Phase::Ready);
+                    let _ = phase.try_set(Phase::Done { deployed: deployed.clone() });
                     on_deployed.run(deployed);
+                    request_animation_frame(move || {
+                        if let Some(Some(button)) = close_button.try_get_untracked() {
+                            let _ = button.focus();
+                        }
+                    });
                 }
                 Err(error) => {
                     // A documented error names its stage; one that names none (no
@@ -151,6 +207,7 @@ pub fn DeployDialog(
         let (at, failed) = match &current {
             Phase::Ready => (None, false),
             Phase::Running { stage } => (position(stage), false),
+            Phase::Done { .. } => (Some(list.len()), false),
             Phase::Failed { stage, .. } => (stage.as_deref().and_then(position), true),
         };
         list.iter()
@@ -177,17 +234,67 @@ pub fn DeployDialog(
             .collect_view()
     };
 
-    let running = move || matches!(phase.get(), Phase::Running { .. });
-    let close_backdrop = close.clone();
-    let close_button = close.clone();
+    let problems = move || {
+        match check.get() {
+        Check::Checking => Some(view! { <p class="muted" id="deploy-checking" role="status">"Checking the saved version…"</p> }.into_any()),
+        Check::Unknown(why) => Some(view! { <p class="muted">{format!("The saved version could not be checked first ({why}); the deploy will say if it does not compile.")}</p> }.into_any()),
+        Check::Done(errors) if errors.is_empty() => None,
+        Check::Done(errors) => {
+            let count = errors.len();
+            let rows = errors
+                .iter()
+                .map(|d| diagnostic_row(store, d, Some(close)))
+                .collect_view();
+            let open = move |_| {
+                close.run(());
+                show_diagnostics.run(());
+            };
+            Some(view! {
+                <div id="deploy-problems" class="deploy-problems" role="alert">
+                    <p><strong>{format!(
+                        "This version has {count} error{} and cannot be deployed: it would stop at compiling.",
+                        if count == 1 { "" } else { "s" }
+                    )}</strong>" Fix them, save, then deploy."</p>
+                    <ul class="diagnostics">{rows}</ul>
+                    <button id="deploy-open-diagnostics" on:click=open>"Open them in Diagnostics"</button>
+                </div>
+            }.into_any())
+        }
+    }
+    };
+
+    let result = move || match phase.get() {
+        Phase::Failed { message, .. } => {
+            Some(view! { <p id="deploy-error" class="error" role="alert">{message}</p> }.into_any())
+        }
+        Phase::Done { deployed } => {
+            let again = if deployed.action == "updated" {
+                format!("Redeployed version {}: the flow's Core was updated.", deployed.version)
+            } else {
+                format!("Deployed version {} as a new Core.", deployed.version)
+            };
+            Some(
+                view! {
+                    <div id="deploy-result" class="deploy-result" role="status">
+                        <p class="ok"><strong>{deployed_message(&deployed)}</strong></p>
+                        <p>{again}</p>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        _ => None,
+    };
+    let running = Signal::derive(move || matches!(phase.get(), Phase::Running { .. }));
     view! {
-        <div class="dialog-backdrop" on:click=move |_| if !running() { close_backdrop() }>
-            <div id="deploy-dialog" class="dialog deploy" role="dialog" aria-modal="true" aria-labelledby="deploy-title" on:click=|ev| ev.stop_propagation()>
-                <h2 id="deploy-title">"Deploy to ScaiGrid"</h2>
-                <p>"Deploys saved version "<strong>{version}</strong>"."</p>
+        <Dialog id="deploy-dialog" labelled_by="deploy-title" class="deploy" locked=running close>
+            <h2 id="deploy-title">"Deploy to ScaiGrid"</h2>
+            <div class="dialog-body">
+                <p>"Deploys saved version "<strong>{target.get_value().1}</strong>"."</p>
                 {edited.then(|| view! {
                     <p id="deploy-unsaved" class="banner-inline">"The canvas has unsaved changes; they are not part of this deploy. Save first to include them."</p>
                 })}
+                {problems}
                 {topology.map(|scope| view! {
                     <p class="muted">"The ScaiQueue scope "<code>{scope}</code>" and its queues are found or created first."</p>
                 })}
@@ -197,22 +304,20 @@ pub fn DeployDialog(
                     "Publish as chat model"
                 </label>
                 <ol id="deploy-steps" class="deploy-steps" aria-live="polite">{steps}</ol>
-                {move || match phase.get() {
-                    Phase::Failed { message, .. } => Some(view! { <p id="deploy-error" class="error" role="alert">{message}</p> }),
-                    _ => None,
-                }}
-                <div class="dialog-actions">
-                    <button id="deploy-cancel" disabled=running on:click=move |_| close_button()>"Close"</button>
-                    <button id="deploy-start" class="primary" disabled=running on:click=start>
-                        {move || match phase.get() {
-                            Phase::Running { .. } => "Deploying…",
-                            Phase::Failed { .. } => "Try again",
-                            Phase::Ready => "Deploy",
-                        }}
-                    </button>
-                </div>
+                {result}
             </div>
-        </div>
+            <div class="dialog-actions">
+                <button id="deploy-cancel" node_ref=close_button disabled=running on:click=move |_| close.run(())>"Close"</button>
+                <button id="deploy-start" class="primary" autofocus disabled=move || running.get() || blocked() on:click=start>
+                    {move || match phase.get() {
+                        Phase::Running { .. } => "Deploying…",
+                        Phase::Failed { .. } => "Try again",
+                        Phase::Done { .. } => "Deploy again",
+                        Phase::Ready => "Deploy",
+                    }}
+                </button>
+            </div>
+        </Dialog>
     }
 }
 
@@ -243,12 +348,15 @@ pub fn DeploymentHistory() -> impl IntoView {
         Some(Ok(list)) if list.is_empty() => {
             view! { <p id="deployments-empty" class="muted">"Not deployed yet."</p> }.into_any()
         }
-        Some(Ok(list)) => view! {
-            <ol id="deployment-history" class="deployments">
-                {list.into_iter().map(history_row).collect_view()}
-            </ol>
+        Some(Ok(list)) => {
+            let redeploys = redeploys(&list);
+            view! {
+                <ol id="deployment-history" class="deployments">
+                    {list.into_iter().zip(redeploys).map(|(d, again)| history_row(d, again)).collect_view()}
+                </ol>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <section id="deployments" class="panel-section">
@@ -259,10 +367,29 @@ pub fn DeploymentHistory() -> impl IntoView {
     .into_any()
 }
 
-fn history_row(d: Deployment) -> impl IntoView {
-    let when = d.created_at.replace('T', " ").chars().take(16).collect::<String>();
+/// For each deployment of `list` (newest first): whether it deployed a version an older
+/// successful deployment had already deployed.
+fn redeploys(list: &[Deployment]) -> Vec<bool> {
+    (0..list.len())
+        .map(|i| {
+            list[i].status == "succeeded"
+                && list[i + 1..]
+                    .iter()
+                    .any(|older| older.status == "succeeded" && older.version == list[i].version)
+        })
+        .collect()
+}
+
+/// `2026-12-02T10:04:05.123Z` → `2026-12-02 10:04:05`.
+fn when(rfc3339: &str) -> String {
+    rfc3339.replace('T', " ").chars().take(19).collect()
+}
+
+fn history_row(d: Deployment, redeployed: bool) -> impl IntoView {
+    let when = when(&d.created_at);
+    let verb = if redeployed { "redeployed " } else { "" };
     let headline = match d.status.as_str() {
-        "succeeded" => format!("✓ v{} · {when}", d.version),
+        "succeeded" => format!("✓ {verb}v{} · {when}", d.version),
         "failed" => format!("✗ v{} · {when}", d.version),
         _ => format!("… v{} · {when}", d.version),
     };
@@ -283,7 +410,8 @@ fn history_row(d: Deployment) -> impl IntoView {
         view! { <div class="deployment-error">{code}{stage}": "{message}</div> }
     });
     view! {
-        <li class=format!("deployment {}", d.status) data-status=d.status.clone() data-deployment=d.id.clone()
+        <li id=format!("deployment-{}", d.id) class=format!("deployment {}", d.status) class:redeployed=redeployed
+            data-status=d.status.clone() data-deployment=d.id.clone()
             title=format!("by {}", d.deployed_by)>
             <div class="deployment-head">{headline}</div>
             {core}
@@ -338,6 +466,31 @@ mod tests {
         assert_eq!(names(true, true), ["compiling", "provisioning", "creating", "publishing"]);
         assert_eq!(failed_stage("scaiqueue_auth"), Some("provisioning"));
         assert_eq!(failed_stage("missing_scaigrid_credentials"), None);
+    }
+
+    #[test]
+    fn a_second_deploy_of_a_version_is_a_redeploy() {
+        let d = |version: &str, status: &str| Deployment {
+            id: format!("dep_{version}_{status}"),
+            version: version.into(),
+            status: status.into(),
+            core_id: None,
+            published_slug: None,
+            error: None,
+            message: None,
+            deployed_by: "usr_local".into(),
+            created_at: "2026-12-02T10:04:05.123Z".into(),
+            stage: None,
+        };
+        // Newest first.
+        let list = [
+            d("1.0.1", "succeeded"),
+            d("1.0.1", "failed"),
+            d("1.0.1", "succeeded"),
+            d("1.0.0", "succeeded"),
+        ];
+        assert_eq!(redeploys(&list), [true, false, false, false]);
+        assert_eq!(when("2026-12-02T10:04:05.123Z"), "2026-12-02 10:04:05");
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod auth;
 mod browser;
 pub mod canvas;
 mod deploy;
+mod diagnostics;
+mod dialog;
 pub mod drafts;
 mod highlight;
 mod import;

@@ -12,7 +12,8 @@ use flow_model::FlowGraph;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::canvas::{CanvasStore, Selection};
+use crate::canvas::CanvasStore;
+use crate::diagnostics::diagnostic_row;
 use crate::highlight::{self, Lang};
 
 /// Height of one line of the artifact text (the CSS sets the same).
@@ -24,7 +25,7 @@ const OVERSCAN: usize = 40;
 const WINDOW: usize = 220;
 
 /// The pane's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Yaml,
     Ir,
@@ -71,8 +72,11 @@ pub struct Preview {
     pub tab: Tab,
     /// Every diagnostic, errors first.
     pub diagnostics: Vec<Diagnostic>,
-    /// The artifact for the tab (IR as pretty JSON); `None` when the flow has errors.
+    /// The artifact for the tab (IR as pretty JSON); for a flow with errors, the draft of what
+    /// compiles so far. `None` only when not even a draft could be written.
     pub text: Option<String>,
+    /// The text is a draft: the flow has errors and cannot be deployed as it is.
+    pub draft: bool,
     /// The artifact's raw bytes (what a download saves; for IR the MessagePack).
     pub bytes: Option<Vec<u8>>,
     /// Where each line of `text` starts.
@@ -104,28 +108,30 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Analyses `flow` and, for an artifact tab, compiles it.
+/// Analyses `flow` and, for an artifact tab, compiles it; a flow with errors is drafted (what
+/// compiles so far, with the errors on top), so the pane always has something to show.
 pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
     let mut diagnostics = compiler::analyze(flow);
     diagnostics.sort_by_key(|d| d.severity != Severity::Error);
-    let artifact = match tab.format() {
-        Some(format) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            compiler::compile_flow(flow, format).ok().map(|out| {
-                let text = match out.text() {
-                    Some(text) => text.to_owned(),
-                    None => compiler::decode(&out.bytes)
-                        .ok()
-                        .and_then(|module| serde_json::to_string_pretty(&module).ok())
-                        .unwrap_or_else(|| "(the IR could not be decoded)".to_owned()),
-                };
-                (text, out.bytes)
-            })
-        }
-        _ => None,
-    };
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let artifact = tab.format().and_then(|format| {
+        let out = if has_errors {
+            compiler::draft(flow, format).map(|d| d.output)
+        } else {
+            compiler::compile_flow(flow, format).ok()
+        }?;
+        let text = match out.text() {
+            Some(text) => text.to_owned(),
+            None => compiler::decode(&out.bytes)
+                .ok()
+                .and_then(|module| serde_json::to_string_pretty(&module).ok())
+                .unwrap_or_else(|| "(the IR could not be decoded)".to_owned()),
+        };
+        Some((text, out.bytes))
+    });
     let (text, bytes) = artifact.unzip();
     let lines = text.as_deref().map(line_starts).unwrap_or_default();
-    Preview { revision, tab, diagnostics, text, bytes, lines }
+    Preview { revision, tab, diagnostics, text, draft: has_errors, bytes, lines }
 }
 
 /// The worst severity per node and per edge, for the canvas's badges.
@@ -156,6 +162,9 @@ pub fn PreviewPane(
     tally: RwSignal<(usize, usize)>,
 ) -> impl IntoView {
     let shown = RwSignal::new(None::<Arc<Preview>>);
+    // The last preview of each tab that had a text: shown, marked out of date, should a flow
+    // ever be beyond drafting.
+    let last_text = StoredValue::new(HashMap::<Tab, Arc<Preview>>::new());
     // How far the text is scrolled, in pixels.
     let scroll = RwSignal::new(0.0);
     // At most one compile is waiting. It runs just after the next frame is painted (an
@@ -190,7 +199,13 @@ pub fn PreviewPane(
                     if tally.get_untracked() != counts {
                         tally.set(counts);
                     }
-                    shown.set(Some(Arc::new(preview)));
+                    let preview = Arc::new(preview);
+                    if preview.text.is_some() {
+                        last_text.update_value(|l| {
+                            l.insert(preview.tab, preview.clone());
+                        });
+                    }
+                    shown.set(Some(preview));
                 },
                 std::time::Duration::ZERO,
             );
@@ -222,12 +237,37 @@ pub fn PreviewPane(
         .collect_view();
 
     let body = move || {
-        let Some(p) = shown.get() else {
+        let Some(current) = shown.get() else {
             return view! { <p class="muted">"Compiling…"</p> }.into_any();
         };
-        if p.tab == Tab::Diagnostics || tab.get() == Tab::Diagnostics {
-            return diagnostics_list(store, &p.diagnostics).into_any();
+        if current.tab == Tab::Diagnostics || tab.get() == Tab::Diagnostics {
+            return diagnostics_list(store, &current.diagnostics).into_any();
         }
+        let errors = current.diagnostics.iter().filter(|d| d.is_error()).count();
+        // What compiled last, when the current flow cannot even be drafted.
+        let stale = current.text.is_none();
+        let p = if stale {
+            last_text.with_value(|l| l.get(&current.tab).cloned()).unwrap_or(current)
+        } else {
+            current
+        };
+        let plural = if errors == 1 { "" } else { "s" };
+        let banner = if stale && p.text.is_some() {
+            Some(view! {
+                <p id="preview-state" class="preview-stale" role="status" data-state="stale">
+                    {format!("Out of date: the flow has {errors} error{plural}; this is the last version that compiled.")}
+                </p>
+            }.into_any())
+        } else if p.draft {
+            Some(view! {
+                <p id="preview-state" class="preview-draft" role="status" data-state="draft">
+                    {format!("Draft: {errors} error{plural} {} this flow from compiling, so it cannot be deployed yet. Below is what compiles so far; ", if errors == 1 { "keeps" } else { "keep" })}
+                    <button class="link" on:click=move |_| tab.set(Tab::Diagnostics)>"see the errors"</button>"."
+                </p>
+            }.into_any())
+        } else {
+            None
+        };
         match (&p.text, &p.bytes) {
             (Some(_), Some(bytes)) => {
                 let size = format!("{} bytes", bytes.len());
@@ -267,6 +307,7 @@ pub fn PreviewPane(
                 let offset =
                     move || format!("transform: translateY({}px)", first() as f64 * LINE_HEIGHT);
                 view! {
+                    {banner}
                     <div class="preview-meta">
                         <span class="preview-size">{size}</span>
                         <button class="quiet" id="preview-download" on:click=download>"Download"</button>
@@ -280,19 +321,13 @@ pub fn PreviewPane(
                 }
                 .into_any()
             }
-            _ => {
-                let errors = p.diagnostics.iter().filter(|d| d.is_error()).count();
-                view! {
-                    <p class="preview-blocked" role="status">
-                        {format!(
-                            "The flow has {errors} error{} to fix before it compiles.",
-                            if errors == 1 { "" } else { "s" },
-                        )}
-                    </p>
-                    {diagnostics_list(store, &p.diagnostics)}
-                }
-                .into_any()
+            _ => view! {
+                <p id="preview-state" class="preview-blocked" role="status" data-state="blocked">
+                    {format!("The flow has {errors} error{plural} to fix before it compiles.")}
+                </p>
+                {diagnostics_list(store, &p.diagnostics)}
             }
+            .into_any(),
         }
     };
 
@@ -359,40 +394,13 @@ pub fn tally_text((errors, warnings): (usize, usize)) -> Option<String> {
     }
 }
 
-/// The diagnostics as a list; a click on one that names a node selects and shows it.
+/// The diagnostics as a list; a click on one goes to where it is fixed.
 fn diagnostics_list(store: CanvasStore, diagnostics: &[Diagnostic]) -> impl IntoView {
     if diagnostics.is_empty() {
         return view! { <p class="muted" id="no-diagnostics">"No problems found."</p> }.into_any();
     }
-    let rows = diagnostics
-        .iter()
-        .map(|d| {
-            let node = d.node_id.clone();
-            diagnostic_row(d, move || {
-                if let Some(id) = &node {
-                    store.select(Selection::nodes([id.clone()]));
-                    store.reveal(id);
-                }
-            })
-        })
-        .collect_view();
+    let rows = diagnostics.iter().map(|d| diagnostic_row(store, d, None)).collect_view();
     view! { <ul id="diagnostics" class="diagnostics">{rows}</ul> }.into_any()
-}
-
-/// One diagnostic as a list row (severity, message, the node or edge it concerns); `go` runs
-/// when it is clicked.
-pub fn diagnostic_row<F: Fn() + 'static>(d: &Diagnostic, go: F) -> impl IntoView + use<F> {
-    let severity = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let target = d.node_id.clone().or_else(|| d.edge_id.clone()).unwrap_or_default();
-    view! {
-        <li class=format!("diagnostic {severity}") data-target=target on:click=move |_| go()>
-            <span class="diagnostic-severity">{severity}</span>
-            <span class="diagnostic-message">{d.message.clone()}</span>
-        </li>
-    }
 }
 
 #[cfg(test)]
@@ -423,7 +431,7 @@ mod tests {
     }
 
     #[test]
-    fn a_flow_with_errors_shows_them_first_and_no_artifact() {
+    fn a_flow_with_errors_shows_them_first_and_a_draft() {
         let mut flow = example();
         let first = flow.edges[0].clone();
         let mut dangling = first.clone();
@@ -431,7 +439,10 @@ mod tests {
         dangling.target.node = "node_missing".into();
         flow.edges.push(dangling);
         let p = render(&flow, Tab::Yaml, 2);
-        assert!(p.text.is_none() && p.bytes.is_none());
+        assert!(p.draft, "marked as a draft");
+        let text = p.text.as_deref().unwrap();
+        assert!(text.starts_with("# Draft: 1 error"), "{text}");
+        assert!(text.contains("node_classify"), "what compiles is drafted: {text}");
         assert!(p.diagnostics[0].is_error());
         let worst = problems(&p.diagnostics);
         assert_eq!(worst.get("edge_dangling"), Some(&Severity::Error));
@@ -476,6 +487,7 @@ mod tests {
             path: String::new(),
             node_id: Some(node.into()),
             edge_id: None,
+            fix_path: None,
         };
         let worst = problems(&[
             d(Severity::Warning, "a"),

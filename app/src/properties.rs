@@ -16,8 +16,8 @@ use compiler::Diagnostic;
 use flow_model::{NodeKind, form};
 use leptos::prelude::*;
 
-use crate::canvas::{CanvasStore, Selection};
-use crate::preview::diagnostic_row;
+use crate::canvas::CanvasStore;
+use crate::diagnostics::diagnostic_row;
 pub use lookups::Lookups;
 
 /// The panel; `open` hides it.
@@ -64,9 +64,18 @@ fn NodePanel(store: CanvasStore, lookups: Lookups, id: String) -> impl IntoView 
         let cell = cell.node.clone();
         move || cell.with(|n| n.label.clone())
     };
+    // The card follows the label as it is typed; the whole edit is one undo step.
+    let label_edit = fields::Edit::label(store, &id);
     let rename = {
         let id = id.clone();
-        move |ev: leptos::ev::Event| store.rename(&id, &event_target_value(&ev))
+        Callback::new(move |text: String| {
+            if text.trim().is_empty() {
+                label_edit.refuse("A node needs a label.");
+            } else {
+                label_edit.accept();
+                store.rename_typing(&id, &text);
+            }
+        })
     };
     let rows = form::fields(kind)
         .iter()
@@ -94,9 +103,10 @@ fn NodePanel(store: CanvasStore, lookups: Lookups, id: String) -> impl IntoView 
             </span>
             <code class="panel-id">{id.clone()}</code>
         </header>
-        <div class="field">
+        <div class="field" class:has-error=move || label_edit.error.with(Option::is_some)>
             <label for="prop-label">"Label"</label>
-            <input id="prop-label" type="text" prop:value=label on:change=rename/>
+            {fields::text_input("prop-label".into(), label, rename, None, Signal::stored(String::new()), label_edit)}
+            {label_edit.message()}
         </div>
         <NodeDiagnostics store diagnostics/>
         <form class="node-form" data-kind=kind.as_str() on:submit=|ev| ev.prevent_default()>
@@ -132,20 +142,7 @@ fn NodeDiagnostics(store: CanvasStore, diagnostics: Memo<Vec<Diagnostic>>) -> im
         if list.is_empty() {
             return None;
         }
-        let rows = list
-            .iter()
-            .map(|d| {
-                let edge = d.edge_id.clone();
-                diagnostic_row(d, move || {
-                    if let Some(edge) = &edge {
-                        store.select(Selection {
-                            nodes: Default::default(),
-                            edges: [edge.clone()].into(),
-                        });
-                    }
-                })
-            })
-            .collect_view();
+        let rows = list.iter().map(|d| diagnostic_row(store, d, None)).collect_view();
         Some(view! { <ul id="node-diagnostics" class="diagnostics node-diagnostics">{rows}</ul> })
     }
 }

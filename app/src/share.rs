@@ -1,20 +1,45 @@
 //! The Share dialog: who else may view, edit, deploy or administer a saved flow. The owner,
 //! tenant admins and super admins have `admin` implicitly and are not listed; explicit grants
-//! name a user or a group of the tenant (as the server's mirror of ScaiKey knows them).
+//! name a user or a group of the tenant, picked by name or e-mail from the server's mirror of
+//! ScaiKey (searched as you type). A group ScaiKey has not named yet can be typed by its id.
 
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Grant};
+use crate::api::{self, Grant, Principal};
+use crate::dialog::Dialog;
 
 const LEVELS: [&str; 4] = ["view", "edit", "deploy", "admin"];
 
+/// How long typing waits before the directory is asked.
+const SEARCH_DEBOUNCE_MS: u64 = 200;
+
+/// What a grant's principal is shown as: its name (else its e-mail, else its id), and the
+/// detail beside it.
+fn shown(name: Option<&str>, email: Option<&str>, id: &str) -> (String, String) {
+    match (name.filter(|n| !n.is_empty()), email.filter(|e| !e.is_empty())) {
+        (Some(name), Some(email)) => (name.to_owned(), email.to_owned()),
+        (Some(name), None) => (name.to_owned(), id.to_owned()),
+        (None, Some(email)) => (email.to_owned(), id.to_owned()),
+        (None, None) => (id.to_owned(), String::new()),
+    }
+}
+
+/// What typed text stands for when nothing was picked from the list: a raw id (`usr_…` for a
+/// user, anything else without spaces for a group ScaiKey has not named), or nothing.
+fn typed_principal(text: &str) -> Option<(&'static str, String)> {
+    let text = text.trim();
+    if text.is_empty() || text.contains(char::is_whitespace) || text.contains('@') {
+        return None;
+    }
+    let kind = if text.starts_with("usr_") { "user" } else { "group" };
+    Some((kind, text.to_owned()))
+}
+
 /// The dialog for flow `flow_id`; `close` hides it.
 #[component]
-pub fn ShareDialog(
-    flow_id: String,
-    close: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
     let flow_id = StoredValue::new(flow_id);
     let grants = RwSignal::new(None::<Result<Vec<Grant>, String>>);
     let error = RwSignal::new(None::<String>);
@@ -39,20 +64,141 @@ pub fn ShareDialog(
         });
     };
 
-    let principal_type = RwSignal::new("user".to_owned());
-    let principal_id = RwSignal::new(String::new());
+    // The picker: what is typed, what the directory found for it, the one picked.
+    let text = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<Principal>::new());
+    let listing = RwSignal::new(false);
+    let highlighted = RwSignal::new(0_usize);
+    let picked = RwSignal::new(None::<Principal>);
     let level = RwSignal::new("view".to_owned());
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let search = move |query: String| {
+        if let Some(t) = timer.get_value() {
+            t.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                spawn_local(async move {
+                    let result = api::principals(&query).await;
+                    // A slower answer to older text must not replace a newer one.
+                    if text.try_get_untracked().as_deref() != Some(query.as_str()) {
+                        return;
+                    }
+                    match result {
+                        Ok(list) => {
+                            found.set(list);
+                            highlighted.set(0);
+                            listing.set(true);
+                        }
+                        Err(e) => error.set(Some(e.to_string())),
+                    }
+                });
+            },
+            std::time::Duration::from_millis(SEARCH_DEBOUNCE_MS),
+        );
+        timer.set_value(handle.ok());
+    };
+    on_cleanup(move || {
+        if let Some(Some(t)) = timer.try_get_value() {
+            t.clear();
+        }
+    });
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        picked.set(None);
+        error.set(None);
+        search(value);
+    };
+    let pick = move |p: Principal| {
+        let (name, _) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
+        text.set(name);
+        picked.set(Some(p));
+        listing.set(false);
+    };
+    let on_keys = move |ev: KeyboardEvent| {
+        let count = found.with(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                listing.set(true);
+                highlighted.update(|h| *h = (*h + 1) % count);
+            }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                highlighted.update(|h| *h = (*h + count - 1) % count);
+            }
+            "Enter" if listing.get_untracked() && count > 0 => {
+                ev.prevent_default();
+                if let Some(p) = found.with(|f| f.get(highlighted.get_untracked()).cloned()) {
+                    pick(p);
+                }
+            }
+            _ => {}
+        }
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let who = principal_id.get_untracked().trim().to_owned();
-        if who.is_empty() {
-            error.set(Some("Name a user id (usr_…) or a group id of your tenant.".into()));
+        let who = match picked.get_untracked() {
+            Some(p) => Some((if p.kind == "group" { "group" } else { "user" }, p.id)),
+            None => typed_principal(&text.get_untracked()),
+        };
+        let Some((kind, who)) = who else {
+            error.set(Some(
+                "Pick a person or group from the list (search by name or e-mail), or type a group's id.".into(),
+            ));
             return;
+        };
+        let (lvl, id) = (level.get_untracked(), flow_id.get_value());
+        text.set(String::new());
+        picked.set(None);
+        found.set(Vec::new());
+        change(Box::pin(async move { api::grant(&id, kind, &who, &lvl).await }));
+    };
+
+    let suggestions = move || {
+        let list = found.get();
+        if !listing.get() || text.with(String::is_empty) {
+            return None;
         }
-        let (kind, lvl, id) =
-            (principal_type.get_untracked(), level.get_untracked(), flow_id.get_value());
-        principal_id.set(String::new());
-        change(Box::pin(async move { api::grant(&id, &kind, &who, &lvl).await }));
+        let rows = if list.is_empty() {
+            view! { <li class="muted share-none">"Nobody of this tenant matches (a new user appears after a ScaiKey sync)."</li> }
+                .into_any()
+        } else {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let (name, detail) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
+                    let kind = p.kind.clone();
+                    let kind_attr = kind.clone();
+                    let id = p.id.clone();
+                    view! {
+                        <li
+                            role="option"
+                            class="share-option"
+                            class:highlighted=move || highlighted.get() == i
+                            aria-selected=move || (highlighted.get() == i).to_string()
+                            data-principal=id.clone()
+                            data-kind=kind_attr
+                            title=id
+                            on:mousedown=move |ev| {
+                                // Before the input's blur: the pick must happen first.
+                                ev.prevent_default();
+                                pick(p.clone());
+                            }
+                        >
+                            <span class="share-kind">{kind}</span>" "
+                            <span class="share-name">{name}</span>" "
+                            <span class="muted share-detail">{detail}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        };
+        Some(
+            view! { <ul id="share-suggestions" class="share-suggestions" role="listbox">{rows}</ul> },
+        )
     };
 
     let rows = move || {
@@ -64,6 +210,7 @@ pub fn ShareDialog(
         }
         .into_any(),
         Some(Ok(list)) => view! {
+            <div class="share-grants-box">
             <table id="share-grants" class="share-grants">
                 <thead><tr><th>"Who"</th><th>"Access"</th><th></th></tr></thead>
                 <tbody>
@@ -78,11 +225,14 @@ pub fn ShareDialog(
                             let (id, acl) = (flow_id.get_value(), acl.get_value());
                             change(Box::pin(async move { api::revoke_grant(&id, &acl).await }));
                         };
-                        let title = format!("granted by {} on {}", g.granted_by, g.granted_at);
+                        let title = format!("{} · granted by {} on {}", g.principal_id, g.granted_by, g.granted_at);
+                        let (name, detail) = shown(g.principal_name.as_deref(), g.principal_email.as_deref(), &g.principal_id);
                         view! {
                             <tr data-principal=g.principal_id.clone()>
                                 <td title=title>
-                                    <span class="share-kind">{g.principal_type.clone()}</span>" "{g.principal_id.clone()}
+                                    <span class="share-kind">{g.principal_type.clone()}</span>" "
+                                    <span class="share-name">{name}</span>" "
+                                    <span class="muted share-detail">{detail}</span>
                                 </td>
                                 <td>
                                     <select aria-label="Access level" on:change=on_level disabled=move || busy.get()>
@@ -95,34 +245,68 @@ pub fn ShareDialog(
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         }
         .into_any(),
     }
     };
 
-    let close_button = close.clone();
     view! {
-        <div class="dialog-backdrop" on:click=move |_| close()>
-            <div id="share-dialog" class="dialog share" role="dialog" aria-modal="true" aria-labelledby="share-title" on:click=|ev| ev.stop_propagation()>
-                <h2 id="share-title">"Share this flow"</h2>
+        <Dialog id="share-dialog" labelled_by="share-title" class="share" close>
+            <h2 id="share-title">"Share this flow"</h2>
+            <div class="dialog-body">
                 <p class="muted">"view: open and read · edit: change and save · deploy: deploy to ScaiGrid · admin: also share"</p>
                 {rows}
                 <form id="share-form" class="share-form" on:submit=add>
-                    <select id="share-type" aria-label="User or group" prop:value=principal_type on:change=move |ev| principal_type.set(event_target_value(&ev))>
-                        <option value="user">"User"</option>
-                        <option value="group">"Group"</option>
-                    </select>
-                    <input id="share-principal" placeholder="usr_… or group id" aria-label="User or group id" prop:value=principal_id on:input=move |ev| principal_id.set(event_target_value(&ev))/>
+                    <div class="share-picker">
+                        <input
+                            id="share-principal"
+                            type="text"
+                            autofocus
+                            autocomplete="off"
+                            role="combobox"
+                            aria-autocomplete="list"
+                            aria-controls="share-suggestions"
+                            aria-expanded=move || listing.get().to_string()
+                            placeholder="Name, e-mail or group"
+                            aria-label="Person or group to share with"
+                            prop:value=text
+                            on:input=on_input
+                            on:keydown=on_keys
+                            on:focus=move |_| if !text.with_untracked(String::is_empty) { listing.set(true) }
+                            on:blur=move |_| listing.set(false)
+                        />
+                        {suggestions}
+                    </div>
                     <select id="share-level" aria-label="Access level" prop:value=level on:change=move |ev| level.set(event_target_value(&ev))>
                         {LEVELS.map(|l| view! { <option value=l>{l}</option> })}
                     </select>
                     <button id="share-add" class="primary" type="submit" disabled=move || busy.get()>"Share"</button>
                 </form>
+                <p class="help muted">"Search the people and groups of your tenant by name or e-mail. A ScaiKey group with no name yet can be typed by its id."</p>
                 {move || error.get().map(|e| view! { <p id="share-error" class="error" role="alert">{e}</p> })}
-                <div class="dialog-actions">
-                    <button id="share-close" on:click=move |_| close_button()>"Close"</button>
-                </div>
             </div>
-        </div>
+            <div class="dialog-actions">
+                <button id="share-close" on:click=move |_| close.run(())>"Close"</button>
+            </div>
+        </Dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_show_their_name_and_keep_ids_for_unnamed_groups() {
+        assert_eq!(
+            shown(Some("Alice"), Some("alice@acme.example"), "usr_a"),
+            ("Alice".into(), "alice@acme.example".into())
+        );
+        assert_eq!(shown(None, None, "grp_3f9a"), ("grp_3f9a".into(), String::new()));
+        assert_eq!(typed_principal(" grp_3f9a "), Some(("group", "grp_3f9a".into())));
+        assert_eq!(typed_principal("usr_bob"), Some(("user", "usr_bob".into())));
+        assert_eq!(typed_principal("Alice Johnson"), None, "a name must be picked from the list");
+        assert_eq!(typed_principal("alice@acme.example"), None);
     }
 }

@@ -161,13 +161,26 @@ test('a flow shared with view access opens read-only', async () => {
     await o.waitForSelector('.editor[data-ready="true"]');
     await o.click('#share');
     await o.waitForSelector('#share-empty');
-    await o.fill('#share-principal', 'nobody@acme.example');
+    // People are found by name as it is typed, from the server's mirror of ScaiKey.
+    await o.type('#share-principal', 'nobody here', { delay: 20 });
+    await o.waitForSelector('#share-suggestions .share-none');
     await o.click('#share-add');
-    await o.waitForSelector('#share-error');
-    await o.fill('#share-principal', 'heidi@acme.example');
+    await o.waitForSelector('#share-error:has-text("Pick a person or group")');
+    // A word that is no one's name is taken for a group id; the server says it knows none.
+    await o.fill('#share-principal', 'grp_unknown');
+    await o.click('#share-add');
+    await o.waitForSelector('#share-error:has-text("not found")');
+    await o.fill('#share-principal', '');
+    await o.type('#share-principal', 'hei', { delay: 20 });
+    const option = o.locator('#share-suggestions .share-option[data-principal="heidi@acme.example"]');
+    await option.waitFor();
+    assert.match(await option.textContent(), /heidi[\s\S]*heidi@acme\.example/);
+    await option.click();
+    assert.equal(await o.inputValue('#share-principal'), 'heidi', 'the pick shows the name');
     await o.selectOption('#share-level', 'edit');
     await o.click('#share-add');
     await o.waitForSelector('#share-grants tr[data-principal="heidi@acme.example"]');
+    assert.match(await o.textContent('#share-grants tr[data-principal="heidi@acme.example"] td'), /heidi/);
     // Then lowers it to view.
     await o.selectOption('#share-grants tr[data-principal="heidi@acme.example"] select', 'view');
     await o.waitForFunction(async (flowId) => {
@@ -307,6 +320,31 @@ test('the first super admin is made on the command line and manages roles on the
 
     await page.click('#admin-users tr[data-user="judy@acme.example"] .revoke-role');
     await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"] .grant-tenant-admin');
+
+    // Ivan is the only super admin: he cannot take the role from himself, here or by the API.
+    const own = page.locator('#admin-users tr[data-user="ivan@acme.example"] .revoke-role');
+    assert.ok(await own.isDisabled(), 'the last super admin keeps the role');
+    assert.match(await page.textContent('#admin-users tr[data-user="ivan@acme.example"]'), /the only super admin/);
+    const refused = await call(page, 'DELETE', '/api/v1/admin/users/ivan@acme.example/role');
+    assert.equal(refused.status, 409);
+    assert.match(refused.json.detail.message, /only super admin/);
+    // With Judy a super admin too, Ivan may, after saying yes to the question.
+    await page.click('#admin-users tr[data-user="judy@acme.example"] .grant-super-admin');
+    await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"] .revoke-role');
+    await page.waitForFunction(() => !document.querySelector('#admin-users tr[data-user="ivan@acme.example"] .revoke-role').disabled);
+    await own.click();
+    await page.waitForSelector('#confirm-revoke');
+    assert.match(await page.textContent('#confirm-revoke'), /your own super_admin role/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#confirm-revoke', { state: 'detached' });
+    assert.match(await page.textContent('#admin-users tr[data-user="ivan@acme.example"] .role'), /super_admin/, 'Escape kept it');
+    await own.click();
+    await page.click('#confirm-revoke-no');
+    await page.waitForSelector('#confirm-revoke', { state: 'detached' });
+    // Judy now takes hers back; Ivan stays the last one.
+    await page.click('#admin-users tr[data-user="judy@acme.example"] .revoke-role');
+    await page.waitForSelector('#admin-users tr[data-user="judy@acme.example"] .grant-tenant-admin');
+    await page.waitForFunction(() => document.querySelector('#admin-users tr[data-user="ivan@acme.example"] .revoke-role').disabled);
   } finally {
     await admin.close();
     await other.close();

@@ -616,14 +616,15 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   const scai = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'scai' });
   assert.equal(scai.body.body, await downloaded(page), 'the same .scai text');
 
-  // A guarded prompt without a goal is an error: no artifact, a red card, the message listed;
-  // clicking the message selects the card.
+  // A guarded prompt without a goal is an error: a draft marked as such, a red card, the
+  // message listed; clicking the message selects the card.
   await page.click('.node[data-node-id="node_echo"] .node-card');
   await page.click('.palette-item[data-kind="llm_guarded"]');
   await waitForCounts(page, 3, 2);
   const added = (await draftFlow(page, (f) => f.nodes.length === 3)).nodes[2].id;
   await page.waitForSelector(`.node.has-error[data-node-id="${added}"]`);
-  assert.match(await page.textContent('#preview .preview-blocked'), /1 error to fix/);
+  assert.match(await page.textContent('#preview-state[data-state="draft"]'), /Draft: 1 error keeps/);
+  assert.match(await page.textContent('#preview .preview-text'), /^(#|\/\/) Draft: 1 error/);
   // The status bar counts the problems; a click opens them.
   assert.equal((await page.textContent('#problems')).trim(), '1 error');
   await page.click('#toggle-preview');
@@ -634,7 +635,7 @@ test('the live preview compiles in the browser and marks problems on the canvas'
   // The server's validate endpoint finds the same problems.
   const broken = await draftFlow(page, (f) => f.nodes.length === 3);
   const checked = await api('POST', '/api/v1/flows/validate', { content: broken });
-  const listed = await page.$$eval('#diagnostics .diagnostic-message', (els) => els.map((e) => e.textContent));
+  const listed = await page.$$eval('#diagnostics .diagnostic', (els) => els.map((e) => e.dataset.message));
   assert.deepEqual(checked.body.diagnostics.map((d) => d.message).sort(), [...listed].sort());
   assert.equal(checked.body.valid, false);
   await page.keyboard.press('Escape');

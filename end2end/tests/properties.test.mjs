@@ -109,15 +109,36 @@ async function setField(page, key, value) {
   }
 }
 
-/** Builds the review form: adds each section's items and types their columns. */
+/**
+ * Builds the review form as ScaiQueue's list of sections (`hitl_spec.sections`): starts from an
+ * empty form, adds each section and fills in its controls.
+ */
 async function fillFormBuilder(page, sections) {
-  for (const [section, items] of Object.entries(sections)) {
-    const block = page.locator(`.form-section[data-section="${section}"]`);
-    for (const [i, item] of items.entries()) {
-      await block.locator('.form-add').click();
-      const row = block.locator(`.form-item[data-index="${i}"]`);
-      for (const [column, text] of Object.entries(item)) {
-        await row.locator(`.form-${column}`).fill(text);
+  while (await page.locator('#cfg-sections .form-section').count() > 0) {
+    await page.locator('#cfg-sections .form-section .form-remove').first().click();
+  }
+  for (const [i, section] of sections.entries()) {
+    await page.click(`#cfg-sections .form-add[data-add="${section.type}"]`);
+    const block = page.locator(`#cfg-sections .form-section[data-index="${i}"]`);
+    await block.waitFor();
+    if (section.type === 'context') {
+      await block.locator('.form-title').fill(section.title);
+      await block.locator('.form-content').fill(section.content);
+    } else if (section.type === 'input') {
+      await block.locator('.form-field').fill(section.field);
+      await block.locator('.form-label').fill(section.label ?? '');
+      await block.locator('.form-kind').selectOption(section.kind);
+      await block.locator('.form-required').setChecked(section.required);
+    } else {
+      await block.locator('.form-field').fill(section.field);
+      while (await block.locator('.form-option').count() > 0) {
+        await block.locator('.form-option .pair-remove').first().click();
+      }
+      for (const [j, option] of section.options.entries()) {
+        await block.locator('.form-add-option').click();
+        const row = block.locator(`.form-option[data-index="${j}"]`);
+        await row.locator('.form-option-id').fill(option.id);
+        await row.locator('.form-option-label').fill(option.label);
       }
     }
   }
@@ -197,11 +218,11 @@ const KINDS = {
     topology: true,
     set: {
       scope: 'finance', queue: 'review',
-      sections: {
-        context: [{ field: 'message', label: 'Message' }],
-        input: [{ id: 'comment', label: 'Comment', type: 'textarea' }],
-        decision: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }],
-      },
+      sections: [
+        { type: 'context', title: 'Message', content: '{{message}}' },
+        { type: 'input', field: 'comment', kind: 'textarea', label: 'Comment', required: true },
+        { type: 'decision', field: 'decision', options: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }] },
+      ],
       prompt: 'Please review', assignee: 'group:approvers', priority: 'high', timeout: '2d', on_timeout: 'reject', breakpoint: true,
     },
     yaml: ['type: hitl_review', 'queue: review'],
@@ -354,16 +375,16 @@ test('a topology queue is offered to a review node and compiled with the back-fi
   assert.deepEqual(await page.$$eval('#cfg-queue option', (os) => os.map((o) => o.value)), ['', 'review']);
   assert.match(await page.textContent('.field[data-field="queue"] .scope-note'), /finance \(inherited from the flow\)/);
   await page.selectOption('#cfg-queue', 'review');
-  await fillFormBuilder(page, {
-    context: [{ field: 'message', label: 'Message' }],
-    decision: [{ id: 'approve', label: 'Approve' }, { id: 'edit_and_approve', label: 'Edit and approve' }],
-  });
+  await fillFormBuilder(page, [
+    { type: 'context', title: 'Message', content: '{{message}}' },
+    { type: 'decision', field: 'decision', options: [{ id: 'approve', label: 'Approve' }, { id: 'edit_and_approve', label: 'Edit and approve' }] },
+  ]);
   await yamlHas(page, ['type: hitl_review', 'scope: finance', 'queue: review']);
 
   // The IR carries the form as hitl_target.hitl_spec.
   await page.click('.preview-tab[data-tab="ir"]');
   await page.waitForFunction(() => document.querySelector('#preview .preview-text')?.textContent.includes('hitl_spec'));
-  const flow = await draftFlow(page, (f) => f.nodes[2].config.sections?.decision?.length === 2);
+  const flow = await draftFlow(page, (f) => f.nodes[2].config.sections?.[1]?.options?.length === 2);
   const ir = await api('POST', '/api/v1/flows/compile', { content: flow, format: 'ir' });
   assert.equal(ir.status, 200);
   const text = await page.textContent('#preview .preview-text');
@@ -373,8 +394,11 @@ test('a topology queue is offered to a review node and compiled with the back-fi
   assert.equal(found.length, 1, text);
   assert.equal(found[0].scope, 'finance');
   assert.equal(found[0].queue, 'review');
-  assert.deepEqual(found[0].hitl_spec.sections.decision.map((d) => d.id), ['approve', 'edit_and_approve']);
-  assert.deepEqual(found[0].hitl_spec.sections.context, [{ field: 'message', label: 'Message' }]);
+  // ScaiQueue's documented form: typed sections in order.
+  const sections = found[0].hitl_spec.sections;
+  assert.deepEqual(sections.map((x) => x.type), ['context', 'decision']);
+  assert.deepEqual(sections[0], { type: 'context', title: 'Message', content: '{{message}}' });
+  assert.deepEqual(sections[1].options.map((d) => d.id), ['approve', 'edit_and_approve']);
 
   // A queue the topology lacks is shown in red.
   await showFlowProperties(page);
@@ -396,7 +420,10 @@ test('removing a port leaves its edge dangling: red on the canvas and listed wit
   await page.waitForSelector('.edge.edge-error.edge-dangling[data-edge-id="edge_1"]', { state: 'attached' });
   assert.match(await page.getAttribute('.edge[data-edge-id="edge_1"] .edge-line', 'd'), /^M /, 'still drawn');
   const message = "edge 'edge_1': source node 'node_entry' has no output port 'out_request'";
-  assert.ok((await page.textContent('#node-diagnostics')).includes(message));
+  const listed = await page.$$eval('#node-diagnostics .diagnostic', (rows) => rows.map((r) => r.dataset.message));
+  assert.ok(listed.includes(message), `${listed}`);
+  // Shown with the node's label.
+  assert.match(await page.textContent('#node-diagnostics'), /source node API Entry has no output port 'out_request'/);
   // Adding the port back under its old id mends the edge.
   await page.click('.ports[data-side="out"] .port-add');
   const id = page.locator('.ports[data-side="out"] .port-row .port-id').last();
@@ -466,7 +493,7 @@ test('typing in a field edits the node at once, keeps the focus and undoes as on
   await page.click('.palette-item[data-kind="logic_loop"]');
   await waitForCounts(page, 3, 2);
   await page.fill('#cfg-max_iterations', '0');
-  assert.match(await page.textContent('.field[data-field="max_iterations"] .field-error'), /at least 1/);
+  assert.match(await page.textContent('.field[data-field="max_iterations"] .field-error'), /from 1 to/);
   await page.selectOption('#cfg-style', 'while');
   await page.fill('#cfg-max_iterations', '');
   await page.waitForSelector('#node-diagnostics:has-text("while loop missing max_iterations")');

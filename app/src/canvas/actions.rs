@@ -131,8 +131,9 @@ impl CanvasStore {
         self.with_scene(|s| clipboard::copy(s.doc(), &ids))
     }
 
-    /// Pastes FlowGraph JSON: over the originals (shifted) when they are in view, else in the
-    /// middle of the view. Errors are shown to the user.
+    /// Pastes FlowGraph JSON: at the pointer when it is over the canvas, else beside the
+    /// originals when they are in view, else in the middle of the view; always clear of every
+    /// card already there. Errors are shown to the user.
     pub fn paste_text(&self, text: &str, placement: Option<Placement>) {
         let (nodes, edges) = match clipboard::parse(text) {
             Ok(parsed) => parsed,
@@ -141,7 +142,8 @@ impl CanvasStore {
                 return;
             }
         };
-        let placement = placement.unwrap_or_else(|| {
+        let pointer = self.pointer.get_value().map(|at| self.to_flow(at.x, at.y));
+        let placement = placement.or(pointer.map(Placement::CentredAt)).unwrap_or_else(|| {
             let view = self.view_area();
             let originals_in_view = nodes.iter().all(|n| {
                 self.with_scene(|s| {
@@ -151,8 +153,10 @@ impl CanvasStore {
             if originals_in_view { Placement::Offset } else { Placement::CentredAt(view.centre()) }
         });
         let count = nodes.len();
-        let built = self
-            .with_ids(|ids, scene| clipboard::insert(scene.doc(), ids, nodes, edges, placement));
+        let built = self.with_ids(|ids, scene| {
+            let occupied = |area: &Bounds| !scene.nodes_in(area).is_empty();
+            clipboard::insert(scene.doc(), ids, nodes, edges, placement, &occupied)
+        });
         let Some((command, created)) = built else { return };
         match self.run(command) {
             Ok(()) => {
@@ -218,6 +222,16 @@ impl CanvasStore {
         self.report(self.run(Command::Rename { id: id.to_owned(), label: label.to_owned() }));
     }
 
+    /// Renames a node as its label is typed: the keystrokes of one edit are one undo step.
+    pub fn rename_typing(&self, id: &str, label: &str) {
+        let label = label.trim();
+        if label.is_empty() || self.with_scene(|s| s.node(id).is_none_or(|n| n.label == label)) {
+            return;
+        }
+        let command = Command::Rename { id: id.to_owned(), label: label.to_owned() };
+        self.report(self.run_merging(command, &label_edit_key(id)));
+    }
+
     /// Sets a node's whole config.
     pub fn configure(&self, id: &str, config: serde_json::Map<String, Value>) {
         self.report(self.run(Command::Configure { id: id.to_owned(), config }));
@@ -241,7 +255,7 @@ impl CanvasStore {
             }
         }
         let command = Command::Configure { id: id.to_owned(), config };
-        self.report(self.run_merging(command, &format!("config:{id}:{key}")));
+        self.report(self.run_merging(command, &config_edit_key(id, key)));
     }
 
     /// Replaces a node's ports as one step. Edges on a port renamed in `renames` (output?, old
@@ -291,7 +305,7 @@ impl CanvasStore {
         if self.with_flow(|f| FlowProperties::of(f) == properties) {
             return;
         }
-        self.report(self.run_merging(Command::Flow(Box::new(properties)), &format!("flow:{key}")));
+        self.report(self.run_merging(Command::Flow(Box::new(properties)), &flow_edit_key(key)));
     }
 
     /// Sets the condition of a conditional edge.
@@ -427,6 +441,21 @@ impl CanvasStore {
             self.notify(e.to_string(), true);
         }
     }
+}
+
+/// The undo merge key of edits to a node's label.
+pub fn label_edit_key(node: &str) -> String {
+    format!("label:{node}")
+}
+
+/// The undo merge key of edits to one config field of a node.
+pub fn config_edit_key(node: &str, key: &str) -> String {
+    format!("config:{node}:{key}")
+}
+
+/// The undo merge key of edits to the flow's properties under `key`.
+pub fn flow_edit_key(key: &str) -> String {
+    format!("flow:{key}")
 }
 
 /// Where each dragged node goes: the first one's new corner snapped to the grid (unless

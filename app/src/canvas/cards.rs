@@ -172,7 +172,7 @@ fn drawn(store: CanvasStore, edge: Option<ArcRwSignal<Arc<Edge>>>) -> Memo<Optio
         let (from, source_ok) = anchored(&source, Side::Output, &edge.source.port);
         let (port, target_ok) = anchored(&target, Side::Input, &edge.target.port);
         let to = Point::new(port.x - PORT_RADIUS, port.y);
-        let shape = geometry::curve(from, to);
+        let shape = geometry::route(from, to, card_at(&source), card_at(&target));
         Some(Drawn {
             path: shape.path,
             label_at: shape.label_at,
@@ -227,6 +227,15 @@ pub fn EdgeView(store: CanvasStore, id: String, detail: Memo<bool>) -> impl Into
             <path class="edge-line" d=path marker-end="url(#edge-arrow)"></path>
             {label}
         </g>
+    }
+}
+
+/// A node's card, read from its position cell (so it follows a drag).
+fn card_at(cell: &NodeCell) -> geometry::Bounds {
+    let at = cell.pos.get();
+    geometry::Bounds {
+        min: Point::new(at.x, at.y),
+        max: Point::new(at.x + NODE_WIDTH, at.y + NODE_HEIGHT),
     }
 }
 

@@ -88,14 +88,59 @@ pub enum Placement {
     CentredAt(Point),
 }
 
+/// Free space kept between a pasted card and the cards around it.
+const CLEAR_GAP: f64 = 16.0;
+/// Step of the search for free space (two snap cells).
+const CLEAR_STEP: f64 = 32.0;
+/// How far (in steps) the search looks in each direction before giving up on nearby space.
+const CLEAR_REACH: i32 = 40;
+/// Above this many cards, the search keeps the group's bounding box clear instead of each card.
+const CLEAR_CARD_LIMIT: usize = 50;
+
+/// The smallest move, nearest first, after which none of `cards` overlaps (or touches) a card
+/// that `occupied` reports; below everything the search covered when nothing near is free.
+pub fn clear_shift(cards: &[Bounds], occupied: &dyn Fn(&Bounds) -> bool) -> (f64, f64) {
+    let Some(group) = cards.iter().copied().reduce(Bounds::union) else { return (0.0, 0.0) };
+    let shapes: Vec<Bounds> =
+        if cards.len() > CLEAR_CARD_LIMIT { vec![group] } else { cards.to_vec() };
+    let clear_at = |dx: f64, dy: f64| {
+        shapes.iter().all(|b| {
+            let moved = Bounds {
+                min: Point::new(b.min.x + dx, b.min.y + dy),
+                max: Point::new(b.max.x + dx, b.max.y + dy),
+            };
+            !occupied(&moved.inflate(CLEAR_GAP))
+        })
+    };
+    let mut offsets: Vec<(i32, i32)> = (-CLEAR_REACH..=CLEAR_REACH)
+        .flat_map(|i| (-CLEAR_REACH..=CLEAR_REACH).map(move |j| (i, j)))
+        .collect();
+    // Nearest first; at equal distance, below before above and right before left.
+    offsets.sort_by_key(|&(i, j)| (i * i + j * j, j < 0, i < 0, j.abs(), i.abs()));
+    for (i, j) in offsets {
+        let (dx, dy) = (f64::from(i) * CLEAR_STEP, f64::from(j) * CLEAR_STEP);
+        if clear_at(dx, dy) {
+            return (dx, dy);
+        }
+    }
+    // Nothing near is free (a dense flow): below the whole area searched, one step at a time.
+    let mut dy = f64::from(CLEAR_REACH + 1) * CLEAR_STEP;
+    while !clear_at(0.0, dy) {
+        dy += group.height() + CLEAR_GAP * 2.0;
+    }
+    (0.0, dy)
+}
+
 /// The command inserting `nodes` and the `edges` among them with fresh ids (edges to anything
-/// outside the group are dropped), and the new node ids.
+/// outside the group are dropped), placed as `placement` says and then moved clear of every card
+/// `occupied` reports; and the new node ids.
 pub fn insert(
     doc: &Document,
     ids: &mut IdGen,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     placement: Placement,
+    occupied: &dyn Fn(&Bounds) -> bool,
 ) -> (Command, Vec<String>) {
     let bounds = nodes
         .iter()
@@ -111,6 +156,18 @@ pub fn insert(
             (corner.x - bounds.min.x, corner.y - bounds.min.y)
         }
     };
+    let placed: Vec<Bounds> = nodes
+        .iter()
+        .map(|n| {
+            let b = super::geometry::card(n);
+            Bounds {
+                min: Point::new(b.min.x + dx, b.min.y + dy),
+                max: Point::new(b.max.x + dx, b.max.y + dy),
+            }
+        })
+        .collect();
+    let (clear_x, clear_y) = clear_shift(&placed, occupied);
+    let (dx, dy) = (dx + clear_x, dy + clear_y);
     let mut renamed: HashMap<String, String> = HashMap::new();
     let mut new_nodes = Vec::with_capacity(nodes.len());
     for mut node in nodes {
@@ -168,7 +225,8 @@ mod tests {
         assert_eq!(copied.edges.len(), 2, "only the edges inside the selection");
 
         let (nodes, edges) = parse(&text).unwrap();
-        let (command, created) = insert(&doc, &mut IdGen::new(1), nodes, edges, Placement::Offset);
+        let (command, created) =
+            insert(&doc, &mut IdGen::new(1), nodes, edges, Placement::Offset, &|_| false);
         let before = doc.flow().nodes.len();
         doc.apply(&command).unwrap();
         assert_eq!(doc.flow().nodes.len(), before + 3);
@@ -196,11 +254,57 @@ mod tests {
             vec![node],
             vec![],
             Placement::CentredAt(Point::new(0.0, 0.0)),
+            &|_| false,
         );
         let Command::Insert { nodes, .. } = command else { panic!("not an insert") };
         let at = nodes[0].1.position;
         assert!(at.x.abs() <= 120.0 && at.y.abs() <= 50.0, "{at:?}");
         assert_eq!(at.x % 16.0, 0.0);
+    }
+
+    /// Whether `area` meets any card of `doc`.
+    fn overlaps(doc: &Document, area: &Bounds) -> bool {
+        doc.flow().nodes.iter().any(|n| {
+            let c = super::super::geometry::card(n);
+            c.min.x < area.max.x
+                && area.min.x < c.max.x
+                && c.min.y < area.max.y
+                && area.min.y < c.max.y
+        })
+    }
+
+    #[test]
+    fn a_paste_over_its_original_lands_clear_of_every_card() {
+        let mut doc = example();
+        let picked: HashSet<String> = ["node_kb".to_owned()].into();
+        let (nodes, edges) = parse(&copy(&doc, &picked).unwrap()).unwrap();
+        let occupied = |area: &Bounds| overlaps(&doc, area);
+        let (command, created) =
+            insert(&doc, &mut IdGen::new(4), nodes, edges, Placement::Offset, &occupied);
+        doc.apply(&command).unwrap();
+        let pasted = super::super::geometry::card(doc.node(&created[0]).unwrap());
+        let others = doc.flow().nodes.iter().filter(|n| n.id != created[0]);
+        for other in others {
+            let c = super::super::geometry::card(other);
+            let apart = pasted.max.x <= c.min.x
+                || c.max.x <= pasted.min.x
+                || pasted.max.y <= c.min.y
+                || c.max.y <= pasted.min.y;
+            assert!(apart, "the paste {pasted:?} overlaps {}", other.id);
+        }
+        let original = super::super::geometry::card(doc.node("node_kb").unwrap());
+        let distance = (pasted.min.x - original.min.x).hypot(pasted.min.y - original.min.y);
+        assert!(distance < 400.0, "it stays near the original: {distance}");
+    }
+
+    #[test]
+    fn the_nearest_free_spot_is_taken() {
+        let card = Bounds { min: Point::new(0.0, 0.0), max: Point::new(100.0, 50.0) };
+        assert_eq!(clear_shift(&[card], &|_| false), (0.0, 0.0), "already clear");
+        // Everything left of x = 300 is taken: the card moves right just enough.
+        let (dx, dy) = clear_shift(&[card], &|area| area.min.x < 300.0);
+        assert_eq!(dy, 0.0);
+        assert!((284.0..=320.0).contains(&dx), "{dx}");
     }
 
     #[test]
@@ -230,7 +334,8 @@ mod tests {
         let doc = example();
         let flow = doc.flow().clone();
         let nodes = vec![flow.node("node_kb").unwrap().clone()];
-        let (command, _) = insert(&doc, &mut IdGen::new(3), nodes, flow.edges, Placement::Offset);
+        let (command, _) =
+            insert(&doc, &mut IdGen::new(3), nodes, flow.edges, Placement::Offset, &|_| false);
         let Command::Insert { edges, .. } = command else { panic!("not an insert") };
         assert!(edges.is_empty());
     }

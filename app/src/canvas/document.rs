@@ -424,6 +424,11 @@ impl History {
             let inverse = document.apply(&command)?;
             if let Some(step) = self.undo.last_mut() {
                 step.0 = command;
+                // Typed back to where the step began: there is nothing left to undo.
+                if step.0 == step.1 {
+                    self.undo.pop();
+                    self.merge_key = None;
+                }
             }
             return Ok(inverse);
         }
@@ -432,7 +437,35 @@ impl History {
         Ok(inverse)
     }
 
-    /// Undoes the last step; false when there is none.
+    /// Ends the run of merged steps: the next edit is a step of its own, whatever its key (a
+    /// field gaining focus starts a new edit).
+    pub fn seal(&mut self) {
+        self.merge_key = None;
+    }
+
+    /// Takes back the run of edits merged under `key` (an input the field then refused), as if
+    /// it had never happened: the document returns to where the step began, and neither undo
+    /// nor redo keeps it. Returns the step taken back, or `None` when the newest step is not
+    /// one of `key`'s.
+    pub fn revert_merging(
+        &mut self,
+        document: &mut Document,
+        key: &str,
+    ) -> Option<(Command, Command)> {
+        if self.merge_key.as_deref() != Some(key) {
+            return None;
+        }
+        self.merge_key = None;
+        let (command, inverse) = self.undo.pop()?;
+        match document.apply(&inverse) {
+            Ok(_) => Some((command, inverse)),
+            Err(_) => {
+                self.clear();
+                None
+            }
+        }
+    }
+
     /// Undoes the last step; returns the step (command, inverse) or `None` when there is none.
     pub fn undo(&mut self, document: &mut Document) -> Option<(Command, Command)> {
         self.merge_key = None;
@@ -615,6 +648,35 @@ mod tests {
             64.0,
             "a rename in between starts a new step"
         );
+    }
+
+    #[test]
+    fn a_refused_edit_is_taken_back_to_where_it_began() {
+        let mut doc = document();
+        let mut history = History::default();
+        let label = |l: &str| Command::Rename { id: "a".into(), label: l.into() };
+        let before = doc.node("a").unwrap().label.clone();
+        history.run_merging(&mut doc, label("5"), "field").unwrap();
+        history.run_merging(&mut doc, label("50"), "field").unwrap();
+        assert!(history.revert_merging(&mut doc, "field").is_some());
+        assert_eq!(doc.node("a").unwrap().label, before, "back to the value before the edit");
+        assert!(!history.can_undo() && !history.can_redo(), "nothing to undo or redo");
+        assert!(history.revert_merging(&mut doc, "field").is_none(), "only once");
+
+        // A sealed run is finished: a later refusal takes back nothing of it.
+        history.run_merging(&mut doc, label("7"), "field").unwrap();
+        history.seal();
+        assert!(history.revert_merging(&mut doc, "field").is_none());
+        assert_eq!(doc.node("a").unwrap().label, "7");
+        history.run_merging(&mut doc, label("8"), "field").unwrap();
+        history.undo(&mut doc).unwrap();
+        assert_eq!(doc.node("a").unwrap().label, "7", "a sealed run is a step of its own");
+
+        // Typing back to the start leaves no empty step behind.
+        history.run_merging(&mut doc, label("9"), "other").unwrap();
+        history.run_merging(&mut doc, label("7"), "other").unwrap();
+        history.undo(&mut doc).unwrap();
+        assert_eq!(doc.node("a").unwrap().label, before, "the undo went past the empty step");
     }
 
     #[test]

@@ -160,9 +160,76 @@ pub fn edge_shape(flow: &FlowGraph, edge: &Edge) -> Option<EdgeShape> {
     let (from, source_ok) = anchor(source, Side::Output, &edge.source.port);
     let (port, target_ok) = anchor(target, Side::Input, &edge.target.port);
     let to = Point::new(port.x - PORT_RADIUS, port.y);
-    let mut shape = curve(from, to);
+    let mut shape = route(from, to, card(source), card(target));
     shape.resolved = source_ok && target_ok;
     Some(shape)
+}
+
+/// How far an edge runs straight out of an output (and into an input) before it turns, when it
+/// is routed around the cards.
+const STUB: f64 = 24.0;
+/// Radius of a routed edge's corners.
+const CORNER: f64 = 8.0;
+
+/// The drawn shape of an edge from the output at `from` (on card `source`) to the input at `to`
+/// (on card `target`). When the target lies ahead, an S-curve. Otherwise (an edge back to an
+/// earlier node, or to one beside or behind its source) a path around the cards: out to the
+/// right, along a lane clear of both cards (between them when one is above the other, else
+/// below both), and in from the left, so it never runs over the cards or the forward edges.
+pub fn route(from: Point, to: Point, source: Bounds, target: Bounds) -> EdgeShape {
+    if to.x >= from.x + STUB {
+        return curve(from, to);
+    }
+    let points = detour(from, to, source, target);
+    let lane = points[2].y;
+    let label_at = Point::new((points[2].x + points[3].x) / 2.0, lane);
+    EdgeShape { path: rounded(&points), label_at, resolved: true }
+}
+
+/// The corners of the path around the cards (see [`route`]).
+fn detour(from: Point, to: Point, source: Bounds, target: Bounds) -> [Point; 6] {
+    let (out_x, in_x) = (from.x + STUB, to.x - STUB);
+    let lane = if target.min.y >= source.max.y + 2.0 * STUB {
+        (source.max.y + target.min.y) / 2.0
+    } else if source.min.y >= target.max.y + 2.0 * STUB {
+        (target.max.y + source.min.y) / 2.0
+    } else {
+        source.max.y.max(target.max.y) + STUB
+    };
+    [
+        from,
+        Point::new(out_x, from.y),
+        Point::new(out_x, lane),
+        Point::new(in_x, lane),
+        Point::new(in_x, to.y),
+        to,
+    ]
+}
+
+/// SVG path data through `points` with rounded corners.
+fn rounded(points: &[Point]) -> String {
+    use std::fmt::Write;
+    let mut path = String::new();
+    let Some(first) = points.first() else { return path };
+    let _ = write!(path, "M {} {}", first.x, first.y);
+    for i in 1..points.len() {
+        let (p, c) = (points[i - 1], points[i]);
+        let Some(&n) = points.get(i + 1) else {
+            let _ = write!(path, " L {} {}", c.x, c.y);
+            break;
+        };
+        let (d1, d2) = ((c.x - p.x).hypot(c.y - p.y), (n.x - c.x).hypot(n.y - c.y));
+        let r = CORNER.min(d1 / 2.0).min(d2 / 2.0);
+        if r <= 0.0 {
+            let _ = write!(path, " L {} {}", c.x, c.y);
+            continue;
+        }
+        let before = Point::new(c.x - (c.x - p.x) / d1 * r, c.y - (c.y - p.y) / d1 * r);
+        let after = Point::new(c.x + (n.x - c.x) / d2 * r, c.y + (n.y - c.y) / d2 * r);
+        let _ =
+            write!(path, " L {} {} Q {} {} {} {}", before.x, before.y, c.x, c.y, after.x, after.y);
+    }
+    path
 }
 
 /// Horizontal handle length of the curve between two points.
@@ -196,7 +263,16 @@ pub fn curve(from: Point, to: Point) -> EdgeShape {
 /// inside the hull of its control points), with room for a condition label.
 pub fn edge_bounds(source: &Node, target: &Node, edge: &Edge) -> Bounds {
     let (from, _) = anchor(source, Side::Output, &edge.source.port);
-    let (to, _) = anchor(target, Side::Input, &edge.target.port);
+    let (port, _) = anchor(target, Side::Input, &edge.target.port);
+    let to = Point::new(port.x - PORT_RADIUS, port.y);
+    if to.x < from.x + STUB {
+        let points = detour(from, to, card(source), card(target));
+        let first = Bounds::spanning(points[0], points[0]);
+        return points
+            .iter()
+            .fold(first, |b, p| b.union(Bounds::spanning(*p, *p)))
+            .inflate(EDGE_LABEL_ROOM);
+    }
     let handle = handle_length(from, to);
     Bounds {
         min: Point::new(from.x.min(to.x - handle), from.y.min(to.y)),
@@ -290,6 +366,76 @@ mod tests {
         // A backward edge loops out on both sides.
         let back = edge_bounds(b, a, edge);
         assert!(back.min.x < 0.0 && back.max.x > 400.0 + NODE_WIDTH);
+    }
+
+    /// Points along an SVG path of straight lines and quadratic corners (the routed shape).
+    fn sample(path: &str) -> Vec<Point> {
+        let tokens: Vec<&str> = path.split_whitespace().collect();
+        let mut points = Vec::new();
+        let mut at = Point::new(0.0, 0.0);
+        let mut i = 0;
+        let num = |k: usize| tokens[k].parse::<f64>().unwrap();
+        while i < tokens.len() {
+            match tokens[i] {
+                "M" => {
+                    at = Point::new(num(i + 1), num(i + 2));
+                    i += 3;
+                }
+                "L" => {
+                    let to = Point::new(num(i + 1), num(i + 2));
+                    for s in 0..=10 {
+                        let t = f64::from(s) / 10.0;
+                        points.push(Point::new(at.x + (to.x - at.x) * t, at.y + (to.y - at.y) * t));
+                    }
+                    at = to;
+                    i += 3;
+                }
+                "Q" => {
+                    at = Point::new(num(i + 3), num(i + 4));
+                    points.push(at);
+                    i += 5;
+                }
+                other => panic!("unexpected {other} in {path}"),
+            }
+        }
+        points
+    }
+
+    fn inside(b: &Bounds, p: Point) -> bool {
+        b.min.x < p.x && p.x < b.max.x && b.min.y < p.y && p.y < b.max.y
+    }
+
+    #[test]
+    fn backward_edges_go_around_the_cards_not_through_them() {
+        // Three cards in a row; the last one's output goes back to the first one's input.
+        let cards: Vec<Bounds> = (0..3)
+            .map(|i| {
+                let min = Point::new(f64::from(i) * 320.0, 0.0);
+                Bounds { min, max: Point::new(min.x + NODE_WIDTH, NODE_HEIGHT) }
+            })
+            .collect();
+        let from = Point::new(cards[2].max.x, NODE_HEIGHT / 2.0);
+        let to = Point::new(cards[0].min.x - PORT_RADIUS, NODE_HEIGHT / 2.0);
+        let shape = route(from, to, cards[2], cards[0]);
+        let points = sample(&shape.path);
+        assert!(points.iter().all(|p| cards.iter().all(|c| !inside(c, *p))), "{}", shape.path);
+        // Its lane runs below the row, apart from the forward edges at mid-height.
+        assert!(shape.label_at.y >= NODE_HEIGHT + 12.0, "{:?}", shape.label_at);
+        assert!(points.iter().any(|p| p.y > NODE_HEIGHT), "{}", shape.path);
+
+        // A target below its source: the lane runs between them.
+        let below = Bounds { min: Point::new(0.0, 300.0), max: Point::new(NODE_WIDTH, 372.0) };
+        let shape = route(
+            Point::new(cards[1].max.x, 36.0),
+            Point::new(-PORT_RADIUS, 336.0),
+            cards[1],
+            below,
+        );
+        assert!((NODE_HEIGHT..300.0).contains(&shape.label_at.y), "{:?}", shape.label_at);
+        assert!(sample(&shape.path).iter().all(|p| !inside(&cards[1], *p) && !inside(&below, *p)));
+
+        // Ahead of the source it is the usual curve.
+        assert!(route(from, Point::new(2000.0, 0.0), cards[2], cards[0]).path.contains(" C "));
     }
 
     #[test]

@@ -16,6 +16,8 @@ use super::store::CanvasStore;
 /// Size of the minimap in screen pixels.
 pub const WIDTH: f64 = 200.0;
 pub const HEIGHT: f64 = 140.0;
+/// Width of the view rectangle's outline (the CSS sets the same).
+const VIEW_STROKE: f64 = 1.5;
 /// Room around the flow inside the minimap, in flow units.
 const PAD: f64 = 200.0;
 
@@ -38,6 +40,17 @@ impl Frame {
                 area.min.y - (HEIGHT - h) / 2.0 / scale,
             ),
             scale,
+        }
+    }
+
+    /// The flow area the minimap shows in this frame.
+    pub fn area(self) -> Bounds {
+        Bounds {
+            min: self.origin,
+            max: Point::new(
+                self.origin.x + WIDTH / self.scale,
+                self.origin.y + HEIGHT / self.scale,
+            ),
         }
     }
 
@@ -67,15 +80,26 @@ fn card_paths(store: CanvasStore, frame: Frame) -> Vec<(Category, String)> {
 
 #[component]
 pub fn Minimap(store: CanvasStore) -> impl IntoView {
-    // The frame follows the flow only (never the view, or panning would redraw every card);
-    // the viewport rectangle is clipped where it leaves the map.
-    let frame = Memo::new(move |_| {
-        store.revision.track();
-        let bounds = store.with_scene(|s| s.bounds());
-        Frame::of(
-            bounds.unwrap_or(Bounds { min: Point::new(0.0, 0.0), max: Point::new(1000.0, 600.0) }),
-        )
+    // The frame holds the flow and the view. It is chosen again when the flow changes or the
+    // view leaves it, not on every frame of a pan (that would redraw every card); so the view
+    // rectangle is always whole inside the map.
+    let frame = Memo::new(move |previous: Option<&(Frame, u64)>| {
+        let revision = store.revision.get();
+        store.viewport.track();
+        store.size.track();
+        let view = store.view_area();
+        match previous {
+            Some((frame, at)) if *at == revision && frame.area().contains(&view) => (*frame, *at),
+            _ => {
+                let flow = store.with_scene(|s| s.bounds()).unwrap_or(Bounds {
+                    min: Point::new(0.0, 0.0),
+                    max: Point::new(1000.0, 600.0),
+                });
+                (Frame::of(flow.union(view)), revision)
+            }
+        }
     });
+    let frame = Memo::new(move |_| frame.get().0);
     // Rebuilt when the flow changes, never on pan or zoom.
     let paths = Memo::new(move |_| {
         store.revision.track();
@@ -87,7 +111,11 @@ pub fn Minimap(store: CanvasStore) -> impl IntoView {
         store.size.track();
         let view = store.view_area();
         let (a, b) = (f.to_map(view.min), f.to_map(view.max));
-        (a.x, a.y, (b.x - a.x).max(2.0), (b.y - a.y).max(2.0))
+        // Inset by half the stroke, so the whole outline is drawn inside the map.
+        let inset = VIEW_STROKE / 2.0;
+        let (x, y) = (a.x.max(inset), a.y.max(inset));
+        let (right, bottom) = (b.x.min(WIDTH - inset), b.y.min(HEIGHT - inset));
+        (x, y, (right - x).max(2.0), (bottom - y).max(2.0))
     };
     let dragging = StoredValue::new(None::<i32>);
     let centre_at = move |ev: &PointerEvent| {

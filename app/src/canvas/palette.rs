@@ -123,7 +123,7 @@ pub fn Palette(store: CanvasStore, search: NodeRef<leptos::html::Input>) -> impl
                         })
                         .collect_view();
                     view! {
-                        <section class="palette-group" data-category=category.as_str()>
+                        <section class="palette-group" id=format!("palette-{}", category.as_str()) data-category=category.as_str()>
                             <h3 style=format!("--node-colour: {}", category.colour())>
                                 {category.display_name()}
                             </h3>

@@ -128,6 +128,18 @@ impl Scene {
         Ok(self.reindex(&command, &inverse))
     }
 
+    /// See [`History::seal`](super::document::History::seal).
+    pub fn seal_history(&mut self) {
+        self.history.seal();
+    }
+
+    /// Takes back the edits merged under `key` (see
+    /// [`History::revert_merging`](super::document::History::revert_merging)).
+    pub fn revert_merging(&mut self, key: &str) -> Option<Changes> {
+        let (command, inverse) = self.history.revert_merging(&mut self.doc, key)?;
+        Some(self.reindex(&command, &inverse))
+    }
+
     pub fn undo(&mut self) -> Option<Changes> {
         let (command, inverse) = self.history.undo(&mut self.doc)?;
         Some(self.reindex(&command, &inverse))

@@ -63,6 +63,8 @@ pub struct Visible {
 pub struct Notice {
     pub text: String,
     pub error: bool,
+    /// A link after the text: (href, text).
+    pub link: Option<(String, String)>,
     /// Distinguishes repeated identical notices, so each one is shown afresh.
     pub serial: u64,
 }
@@ -104,6 +106,8 @@ pub struct CanvasStore {
     pub editing_condition: RwSignal<Option<String>>,
     /// The canvas element (holding the grid and the scene), for converting client coordinates.
     pub element: NodeRef<leptos::html::Div>,
+    /// Where the pointer is over the canvas (client coordinates); `None` when it is elsewhere.
+    pub pointer: StoredValue<Option<Point>>,
 }
 
 impl CanvasStore {
@@ -129,6 +133,7 @@ impl CanvasStore {
             renaming: RwSignal::new(None),
             editing_condition: RwSignal::new(None),
             element: NodeRef::new(),
+            pointer: StoredValue::new(None),
         };
         store.build_cells();
         store.refresh_visible(true);
@@ -218,6 +223,24 @@ impl CanvasStore {
             .expect("scene is alive")?;
         self.after(changes);
         Ok(())
+    }
+
+    /// Ends the run of merged edits, so the next edit is an undo step of its own (a field that
+    /// gains focus starts a new edit).
+    pub fn seal_history(&self) {
+        self.scene.update_value(Scene::seal_history);
+    }
+
+    /// Takes back the edits merged under `key` since the field's edit began, leaving the flow
+    /// as it was before them; false when there were none.
+    pub fn revert_edit(&self, key: &str) -> bool {
+        match self.scene.try_update_value(|s| s.revert_merging(key)).flatten() {
+            Some(changes) => {
+                self.after(changes);
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn undo(&self) -> bool {
@@ -512,13 +535,22 @@ impl CanvasStore {
     }
 
     /// Measures the canvas again after it was resized (a side pane opened or closed, the window
-    /// changed), keeping the flow point in the middle of the view where it was.
+    /// changed), keeping the flow point in the middle of the view where it was; and when the
+    /// whole flow was in view, keeping it in view (zooming out if the canvas got too small).
     pub fn remeasure(&self) {
         let centre = self.view_centre();
         let before = self.size.get_untracked();
+        let flow = self.scene.with_value(Scene::bounds);
+        let whole_flow_shown = flow.is_some_and(|b| self.view_area().contains(&b));
         self.measure();
-        if self.size.get_untracked() != before {
-            self.centre_on(centre);
+        if self.size.get_untracked() == before {
+            return;
+        }
+        self.centre_on(centre);
+        if let Some(bounds) = flow.filter(|_| whole_flow_shown)
+            && !self.view_area().contains(&bounds)
+        {
+            self.fit(bounds);
         }
     }
 
@@ -553,11 +585,20 @@ impl CanvasStore {
 
     /// Shows a message to the user.
     pub fn notify(&self, text: impl Into<String>, error: bool) {
+        self.show(Notice { text: text.into(), error, link: None, serial: 0 });
+    }
+
+    /// Shows a message with a link after it (`href`, link text).
+    pub fn notify_with_link(&self, text: impl Into<String>, href: String, link: String) {
+        self.show(Notice { text: text.into(), error: false, link: Some((href, link)), serial: 0 });
+    }
+
+    fn show(&self, mut notice: Notice) {
         // Serials count up for the life of the page, across editors and faded notices, so
         // that a reader can always tell a new notice from the one before.
         static SHOWN: AtomicU64 = AtomicU64::new(0);
-        let serial = SHOWN.fetch_add(1, Ordering::Relaxed) + 1;
-        self.notice.set(Some(Notice { text: text.into(), error, serial }));
+        notice.serial = SHOWN.fetch_add(1, Ordering::Relaxed) + 1;
+        self.notice.set(Some(notice));
     }
 }
 

@@ -309,6 +309,11 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
     };
 
     let on_pointer_move = move |ev: PointerEvent| {
+        if ev.pointer_type() == "mouse" {
+            store.pointer.set_value(Some(
+                store.to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y())),
+            ));
+        }
         let Some(current) = gesture.get_value() else { return };
         if current.pointer() != ev.pointer_id() {
             return;
@@ -509,6 +514,7 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
             on:pointermove=on_pointer_move
             on:pointerup=on_pointer_up
             on:pointercancel=on_pointer_cancel
+            on:pointerleave=move |_| store.pointer.set_value(None)
             on:keydown=on_key
             on:dblclick=on_dblclick
             on:dragover=on_drag_over

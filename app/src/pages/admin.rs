@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, Me, MirrorUser, TenantFlow};
+use crate::dialog::Dialog;
 use crate::pages::editor::PLAYGROUND;
 
 #[component]
@@ -40,6 +41,10 @@ pub fn AdminPage() -> impl IntoView {
             }
         });
     });
+    // Taking one's own role away asks first (it may lock the caller out of this page).
+    let confirming = RwSignal::new(None::<(String, String)>);
+    let my_id =
+        move || me.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.sub.clone()));
     let set_role = move |user: String, role: Option<&'static str>| {
         busy.set(true);
         spawn_local(async move {
@@ -59,11 +64,15 @@ pub fn AdminPage() -> impl IntoView {
         });
     };
 
-    let table = move || {
-        match users.get() {
+    let table = move || match users.get() {
         None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(list)) => view! {
+        Some(Ok(list)) => {
+            let supers = list
+                .iter()
+                .filter(|u| u.admin_role.as_deref() == Some("super_admin") && u.status != "DELETED")
+                .count();
+            view! {
             <table id="admin-users" class="admin-users">
                 <thead><tr><th>"User"</th><th>"Tenant"</th><th>"Status"</th><th>"Admin role"</th><th></th></tr></thead>
                 <tbody>
@@ -87,10 +96,29 @@ pub fn AdminPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Some(_) => view! {
-                                <button class="revoke-role" disabled=move || busy.get() on:click=move |_| set_role(id.clone(), None)>"Revoke"</button>
+                            Some(role) => {
+                                let last = role == "super_admin" && supers <= 1 && is_super();
+                                let role = role.to_owned();
+                                let mine = my_id().as_deref() == Some(id.as_str());
+                                let title = if last {
+                                    "The only super admin keeps the role: make another user super admin first."
+                                } else if mine {
+                                    "Take your own admin role away (you are asked first)"
+                                } else {
+                                    "Take this user's admin role away"
+                                };
+                                view! {
+                                    <button class="revoke-role" title=title disabled=move || busy.get() || last on:click=move |_| {
+                                        if mine {
+                                            confirming.set(Some((id.clone(), role.clone())));
+                                        } else {
+                                            set_role(id.clone(), None);
+                                        }
+                                    }>"Revoke"</button>
+                                    {last.then(|| view! { <span class="muted last-super">" the only super admin"</span> })}
+                                }
+                                .into_any()
                             }
-                            .into_any(),
                         };
                         view! {
                             <tr data-user=u.id.clone()>
@@ -104,9 +132,30 @@ pub fn AdminPage() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            }
+            .into_any()
         }
-        .into_any(),
-    }
+    };
+
+    let confirm_view = move || {
+        confirming.get().map(|(user, role)| {
+            let cancel = Callback::new(move |()| confirming.set(None));
+            view! {
+                <Dialog id="confirm-revoke" labelled_by="confirm-revoke-title" alert=true close=cancel>
+                    <h2 id="confirm-revoke-title">{format!("Remove your own {role} role?")}</h2>
+                    <div class="dialog-body">
+                        <p>"You will no longer be able to open this page or manage roles; only another admin can give the role back."</p>
+                    </div>
+                    <div class="dialog-actions">
+                        <button id="confirm-revoke-no" autofocus on:click=move |_| cancel.run(())>"Keep my role"</button>
+                        <button id="confirm-revoke-yes" class="danger" on:click=move |_| {
+                            confirming.set(None);
+                            set_role(user.clone(), None);
+                        }>"Remove my role"</button>
+                    </div>
+                </Dialog>
+            }
+        })
     };
 
     let flows_table = move || {
@@ -197,7 +246,7 @@ pub fn AdminPage() -> impl IntoView {
                 <span class="spacer"></span>
                 <crate::auth::AccountMenu/>
             </header>
-            <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}</main>
+            <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}{confirm_view}</main>
         </div>
     }
 }

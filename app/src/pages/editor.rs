@@ -4,7 +4,7 @@
 //! The editor mounts in the browser only (its content depends on local drafts and on the
 //! viewport's size); the server renders the page's frame and a loading line.
 
-use flow_model::{FlowGraph, SCHEMA_URL, example};
+use flow_model::{CoreIdentity, FlowGraph, ModelEntry, SCHEMA_URL, example};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +18,7 @@ use crate::canvas::document::FlowProperties;
 use crate::canvas::ids::IdGen;
 use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
+use crate::dialog::Dialog;
 use crate::drafts;
 use crate::preview::{PreviewPane, Tab, tally_text};
 use crate::properties::PropertiesPanel;
@@ -53,7 +54,7 @@ struct Opened {
     access: Option<String>,
 }
 
-/// A new, empty flow with a fresh id.
+/// A new, empty flow with a fresh id and the registry's pinned `primary` model filled in.
 pub fn untitled() -> FlowGraph {
     let mut flow =
         FlowGraph::from_json(r#"{"id": "flow_new", "name": "Untitled Flow", "version": "0.1.0"}"#)
@@ -61,6 +62,13 @@ pub fn untitled() -> FlowGraph {
     flow.schema = Some(SCHEMA_URL.to_owned());
     flow.scaicore_target = Some("0.2".to_owned());
     flow.id = IdGen::from_entropy().next("flow", |_| false);
+    let mut config = flow.config.take().unwrap_or_default();
+    config.core_identity = Some(CoreIdentity {
+        name: Some(flow.name.clone()),
+        models: vec![ModelEntry::starter()],
+        extra: Default::default(),
+    });
+    flow.config = Some(config);
     flow
 }
 
@@ -218,12 +226,14 @@ fn Editor(opened: Opened) -> impl IntoView {
     let help = RwSignal::new(false);
     let preview_open = RwSignal::new(false);
     let properties_open = RwSignal::new(true);
+    provide_context(crate::diagnostics::Panes { properties: properties_open });
     let preview_tab = RwSignal::new(Tab::Yaml);
     let tally = RwSignal::new((0_usize, 0_usize));
-    let show_problems = move |_| {
+    let show_problems = move || {
         preview_tab.set(Tab::Diagnostics);
         preview_open.set(true);
     };
+    let show_diagnostics = Callback::new(move |()| show_problems());
     let restored = RwSignal::new(restored_from);
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
@@ -239,8 +249,11 @@ fn Editor(opened: Opened) -> impl IntoView {
     };
     provide_context(deploys);
     let on_deployed = Callback::new(move |deployed: api::Deployed| {
-        deploying.set(false);
-        store.notify(crate::deploy::deployed_message(&deployed), false);
+        store.notify_with_link(
+            crate::deploy::deployed_message(&deployed),
+            format!("deployment-{}", deployed.deployment_id),
+            "See it in Deployments".to_owned(),
+        );
     });
     let search = NodeRef::<leptos::html::Input>::new();
     let import_input = NodeRef::<leptos::html::Input>::new();
@@ -438,14 +451,11 @@ fn Editor(opened: Opened) -> impl IntoView {
             alt: ev.alt_key(),
         };
         let action = keys::action(press);
-        if typing(event) && action != Some(Action::Save) {
+        // An open dialog has the keyboard (it closes itself on Escape).
+        if crate::dialog::is_open() {
             return;
         }
-        if help.get_untracked() {
-            if matches!(action, Some(Action::Escape) | Some(Action::Help)) {
-                help.set(false);
-                ev.prevent_default();
-            }
+        if typing(event) && action != Some(Action::Save) {
             return;
         }
         if ev.key() == " " {
@@ -678,8 +688,18 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <div class="canvas-area">
                     <Canvas store/>
                     <InlineEditors store/>
+                    <EmptyCanvas store read_only/>
                     <Minimap store/>
                     <ZoomControls store/>
+                    // Notices sit at the top of the canvas, where they cover no control.
+                    {move || store.notice.get().map(|n| view! {
+                        <div id="notice" class=if n.error { "toast error" } else { "toast" } role=if n.error { "alert" } else { "status" } data-serial=n.serial>
+                            <span class="toast-text">{n.text}</span>
+                            {n.link.map(|(target, text)| view! {
+                                <button class="link toast-link" on:click=move |_| crate::diagnostics::reveal_in_flow_panel(store, &target)>{text}</button>
+                            })}
+                        </div>
+                    })}
                 </div>
                 <PropertiesPanel store open=properties_open/>
                 <PreviewPane store open=preview_open tab=preview_tab tally/>
@@ -689,7 +709,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                 {move || tally_text(tally.get()).map(|text| {
                     let class = if tally.get().0 > 0 { "problems quiet has-errors" } else { "problems quiet" };
                     view! {
-                        <button id="problems" class=class title="Show the diagnostics" on:click=show_problems>
+                        <button id="problems" class=class title="Show the diagnostics" on:click=move |_| show_problems()>
                             {text}
                         </button>
                     }
@@ -698,34 +718,29 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <span class="spacer"></span>
                 <span class="hint">"Press ? for shortcuts"</span>
             </footer>
-            {move || store.notice.get().map(|n| view! {
-                <div id="notice" class=if n.error { "toast error" } else { "toast" } role=if n.error { "alert" } else { "status" } data-serial=n.serial>
-                    {n.text}
-                </div>
-            })}
             {move || conflict.get().map(|current| view! {
-                <div class="dialog-backdrop">
-                    <div id="conflict" class="dialog" role="alertdialog" aria-labelledby="conflict-title">
-                        <h2 id="conflict-title">"Saved elsewhere meanwhile"</h2>
+                <Dialog id="conflict" labelled_by="conflict-title" alert=true close=Callback::new(move |()| conflict.set(None))>
+                    <h2 id="conflict-title">"Saved elsewhere meanwhile"</h2>
+                    <div class="dialog-body">
                         <p>{format!(
                             "This flow was saved by someone else (or in another tab) and is now at version {current}. Your changes were not saved."
                         )}</p>
-                        <div class="dialog-actions">
-                            <button id="conflict-copy" class="primary" on:click=move |_| save_as_copy()>"Save mine as a copy"</button>
-                            <button id="conflict-reload" on:click=move |_| reload_saved()>"Reload theirs (drop mine)"</button>
-                            <button class="quiet" on:click=move |_| conflict.set(None)>"Cancel"</button>
-                        </div>
                     </div>
-                </div>
+                    <div class="dialog-actions">
+                        <button id="conflict-copy" class="primary" autofocus on:click=move |_| save_as_copy()>"Save mine as a copy"</button>
+                        <button id="conflict-reload" on:click=move |_| reload_saved()>"Reload theirs (drop mine)"</button>
+                        <button id="conflict-cancel" class="quiet" on:click=move |_| conflict.set(None)>"Cancel"</button>
+                    </div>
+                </Dialog>
             })}
             {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| view! {
-                <crate::deploy::DeployDialog store flow_id version edited=store.revision.get_untracked() != saved_revision.get_untracked() close=move || deploying.set(false) on_deployed/>
+                <crate::deploy::DeployDialog store flow_id version edited=store.revision.get_untracked() != saved_revision.get_untracked() close=Callback::new(move |()| deploying.set(false)) on_deployed show_diagnostics/>
             })}
             {move || sharing.get().then(|| view! {
-                <crate::share::ShareDialog flow_id=store.flow().id close=move || sharing.set(false)/>
+                <crate::share::ShareDialog flow_id=store.flow().id close=Callback::new(move |()| sharing.set(false))/>
             })}
             <Show when=move || help.get()>
-                <HelpOverlay close=move || help.set(false)/>
+                <HelpOverlay close=Callback::new(move |()| help.set(false))/>
             </Show>
         </div>
     }
@@ -759,7 +774,7 @@ fn short_time(rfc3339: &str) -> String {
 
 /// The list of shortcuts (`?`).
 #[component]
-fn HelpOverlay(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+fn HelpOverlay(close: Callback<()>) -> impl IntoView {
     let groups = SHORTCUTS
         .iter()
         .map(|(title, rows)| {
@@ -775,24 +790,33 @@ fn HelpOverlay(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
             }
         })
         .collect_view();
-    let close_backdrop = close.clone();
     view! {
-        <div class="dialog-backdrop" on:click=move |_| close_backdrop()>
-            <div
-                id="help-overlay"
-                class="dialog help"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="help-title"
-                on:click=|ev| ev.stop_propagation()
-            >
-                <h2 id="help-title">"Keyboard shortcuts"</h2>
-                <div class="help-groups">{groups}</div>
-                <div class="dialog-actions">
-                    <button class="primary" on:click=move |_| close()>"Close"</button>
-                </div>
+        <Dialog id="help-overlay" labelled_by="help-title" class="help" close>
+            <h2 id="help-title">"Keyboard shortcuts"</h2>
+            <div class="dialog-body help-groups">{groups}</div>
+            <div class="dialog-actions">
+                <button id="help-close" class="primary" autofocus on:click=move |_| close.run(())>"Close"</button>
             </div>
-        </div>
+        </Dialog>
+    }
+}
+
+/// What an empty canvas says to do first.
+#[component]
+fn EmptyCanvas(store: CanvasStore, read_only: bool) -> impl IntoView {
+    let empty = move || {
+        store.revision.track();
+        store.with_flow(|f| f.nodes.is_empty())
+    };
+    move || {
+        (empty() && !read_only).then(|| view! {
+            <div id="empty-canvas" class="canvas-empty" role="note">
+                <h2>"Start with an entry point"</h2>
+                <p>"Drag an " <strong>"API Entry"</strong> ", " <strong>"Webhook Entry"</strong> " or " <strong>"Schedule Entry"</strong>
+                    " from the palette onto the canvas (or click it), then add the steps that follow it."</p>
+                <p class="muted">"Press ? for the keyboard shortcuts, or open an example from the flows page."</p>
+            </div>
+        })
     }
 }
 
@@ -807,6 +831,23 @@ mod tests {
         assert!(a.id.starts_with("flow_"));
         assert_ne!(a.id, b.id);
         assert!(a.nodes.is_empty());
+        // The pinned primary model is filled in, so a first LLM node compiles.
+        let models = &a.config.as_ref().unwrap().core_identity.as_ref().unwrap().models;
+        assert_eq!(
+            (models[0].role.as_str(), models[0].model.as_str()),
+            ("primary", "openai/gpt-4o-mini")
+        );
+        let mut with_prompt = a.clone();
+        let mut node =
+            flow_model::Node::new(flow_model::NodeKind::LlmFlexible, "n1", Default::default());
+        node.config.insert("goal".into(), "Greet".into());
+        with_prompt.nodes.push(node);
+        let roles: Vec<String> = compiler::analyze(&with_prompt)
+            .into_iter()
+            .filter(|d| d.path.ends_with("llm_role"))
+            .map(|d| d.message)
+            .collect();
+        assert!(roles.is_empty(), "{roles:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::dialog::Dialog;
 use crate::drafts;
 use crate::pages::editor::PLAYGROUND;
 
@@ -86,6 +87,46 @@ pub fn FlowsPage() -> impl IntoView {
         }
     };
 
+    // Rename, duplicate and delete: the flow being renamed or deleted, and what happened.
+    let renaming = RwSignal::new(None::<api::FlowSummary>);
+    let deleting = RwSignal::new(None::<api::FlowSummary>);
+    let notice = RwSignal::new(None::<Notice>);
+    let busy = RwSignal::new(false);
+    let reload = move || {
+        let q = query.get_untracked();
+        spawn_local(async move {
+            let result = api::list_flows(&q).await;
+            if query.get_untracked() == q {
+                flows.set(Some(result));
+            }
+        });
+    };
+    let duplicate = move |f: api::FlowSummary| {
+        busy.set(true);
+        spawn_local(async move {
+            let name = format!("{} (copy)", f.name);
+            let outcome = api::duplicate_flow(&f.id, &name).await;
+            busy.set(false);
+            notice.set(Some(match outcome {
+                Ok(copy) => Notice::ok(
+                    format!("Saved a copy as '{name}'."),
+                    Some(("Open it", format!("/flows/{}", copy.id))),
+                ),
+                Err(e) => Notice::error(format!("Could not duplicate '{}': {e}", f.name)),
+            }));
+            reload();
+        });
+    };
+    let restore = move |id: String, name: String| {
+        spawn_local(async move {
+            notice.set(Some(match api::restore_flow(&id).await {
+                Ok(_) => Notice::ok(format!("'{name}' is back."), None),
+                Err(e) => Notice::error(format!("Could not restore '{name}': {e}")),
+            }));
+            reload();
+        });
+    };
+
     let list = move || {
         match flows.get() {
         _ if PLAYGROUND => view! {
@@ -115,14 +156,29 @@ pub fn FlowsPage() -> impl IntoView {
                 .into_iter()
                 .map(|f| {
                     let href = format!("/flows/{}", f.id);
+                    let may_edit = matches!(f.access.as_str(), "edit" | "deploy" | "admin");
+                    let may_delete = f.access == "admin";
+                    let (for_rename, for_copy, for_delete) = (f.clone(), f.clone(), f.clone());
                     view! {
                         <li class="flow-row" data-flow-id=f.id.clone()>
                             <a href=href>
-                                <span class="flow-row-name">{f.name}</span>
+                                <span class="flow-row-name">{f.name.clone()}</span>
                                 <span class="flow-row-version">{format!("v{}", f.version)}</span>
                                 <span class="flow-row-time">{short_date(&f.updated_at)}</span>
                             </a>
-                            <span class="flow-row-description">{f.description}</span>
+                            <span class="flow-row-actions">
+                                {may_edit.then(|| view! {
+                                    <button class="quiet flow-rename" title="Rename this flow" disabled=move || busy.get()
+                                        on:click=move |_| renaming.set(Some(for_rename.clone()))>"Rename"</button>
+                                })}
+                                <button class="quiet flow-duplicate" title="Save a copy of this flow" disabled=move || busy.get()
+                                    on:click=move |_| duplicate(for_copy.clone())>"Duplicate"</button>
+                                {may_delete.then(|| view! {
+                                    <button class="quiet flow-delete" title="Move this flow to the trash" disabled=move || busy.get()
+                                        on:click=move |_| deleting.set(Some(for_delete.clone()))>"Delete"</button>
+                                })}
+                            </span>
+                            <span class="flow-row-description">{f.description.clone()}</span>
                         </li>
                     }
                 })
@@ -209,11 +265,37 @@ pub fn FlowsPage() -> impl IntoView {
                     <a id="admin-link" class="button" href="/admin">"Admin"</a>
                     <a id="settings-link" class="button" href="/settings">"Settings"</a>
                 })}
-                <a id="new-flow" class="button primary" href="/flows/new">"New flow"</a>
+                <button id="new-flow" class="primary" on:click=move |_| go_to("/flows/new")>"New flow"</button>
                 <crate::auth::AccountMenu/>
             </header>
             <main class="home-main" data-ready=move || mounted.get().to_string()>
                 {move || import_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || notice.get().map(|n| {
+                    let undo = n.undo.clone();
+                    view! {
+                        <p id="home-notice" class=if n.error { "home-notice error" } else { "home-notice" } role=if n.error { "alert" } else { "status" }>
+                            {n.text.clone()}" "
+                            {n.link.map(|(text, href)| view! { <a href=href>{text}</a> })}
+                            {undo.map(|(id, name)| view! {
+                                <button id="home-undo" class="link" on:click=move |_| restore(id.clone(), name.clone())>"Undo"</button>
+                            })}
+                        </p>
+                    }
+                })}
+                {move || renaming.get().map(|f| view! { <RenameDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
+                    renaming.set(None);
+                    if let Some(outcome) = outcome {
+                        notice.set(Some(outcome));
+                        reload();
+                    }
+                })/> })}
+                {move || deleting.get().map(|f| view! { <DeleteDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
+                    deleting.set(None);
+                    if let Some(outcome) = outcome {
+                        notice.set(Some(outcome));
+                        reload();
+                    }
+                })/> })}
                 {drafts_view}
                 <section class="home-section" aria-labelledby="flows-title">
                     <h2 id="flows-title">"Flows"</h2>
@@ -235,6 +317,123 @@ pub fn FlowsPage() -> impl IntoView {
                 </section>
             </main>
         </div>
+    }
+}
+
+/// What the page says after a rename, copy or delete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    text: String,
+    error: bool,
+    /// A link after the text: (text, href).
+    link: Option<(&'static str, String)>,
+    /// The flow a deletion can be undone for: (id, name).
+    undo: Option<(String, String)>,
+}
+
+impl Notice {
+    fn ok(text: String, link: Option<(&'static str, String)>) -> Notice {
+        Notice { text, error: false, link, undo: None }
+    }
+
+    fn error(text: String) -> Notice {
+        Notice { text, error: true, link: None, undo: None }
+    }
+}
+
+fn go_to(href: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(href);
+    }
+}
+
+/// Renames a saved flow (its document's name too, as a new version).
+#[component]
+fn RenameDialog(flow: api::FlowSummary, done: Callback<Option<Notice>>) -> impl IntoView {
+    let name = RwSignal::new(flow.name.clone());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let flow = StoredValue::new(flow);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new_name = name.get_untracked().trim().to_owned();
+        let f = flow.get_value();
+        if new_name.is_empty() {
+            error.set(Some("A flow needs a name.".into()));
+            return;
+        }
+        if new_name == f.name {
+            done.run(None);
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::rename_flow(&f.id, &new_name).await {
+                Ok(_) => done
+                    .run(Some(Notice::ok(format!("Renamed '{}' to '{new_name}'.", f.name), None))),
+                Err(ApiError::Conflict { .. }) => {
+                    busy.set(false);
+                    error.set(Some("Someone saved this flow meanwhile; try again.".into()));
+                }
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    view! {
+        <Dialog id="rename-dialog" labelled_by="rename-title" close=Callback::new(move |()| done.run(None))>
+            <h2 id="rename-title">"Rename flow"</h2>
+            <form id="rename-form" class="dialog-body" on:submit=save>
+                <label for="rename-flow-name">"Name"</label>
+                <input id="rename-flow-name" type="text" autofocus prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <div class="dialog-actions">
+                    <button type="button" on:click=move |_| done.run(None)>"Cancel"</button>
+                    <button id="rename-save" type="submit" class="primary" disabled=move || busy.get()>"Rename"</button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
+
+/// Asks before moving a flow to the trash (it can be restored).
+#[component]
+fn DeleteDialog(flow: api::FlowSummary, done: Callback<Option<Notice>>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let flow = StoredValue::new(flow);
+    let delete = move |_| {
+        let f = flow.get_value();
+        busy.set(true);
+        spawn_local(async move {
+            match api::delete_flow(&f.id).await {
+                Ok(()) => done.run(Some(Notice {
+                    text: format!("Moved '{}' to the trash.", f.name),
+                    error: false,
+                    link: None,
+                    undo: Some((f.id.clone(), f.name.clone())),
+                })),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    view! {
+        <Dialog id="delete-dialog" labelled_by="delete-title" alert=true close=Callback::new(move |()| done.run(None))>
+            <h2 id="delete-title">{format!("Delete '{}'?", flow.get_value().name)}</h2>
+            <div class="dialog-body">
+                <p>"The flow moves to the trash with all its versions and deployments; it can be restored. Nobody can open it meanwhile."</p>
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </div>
+            <div class="dialog-actions">
+                <button autofocus on:click=move |_| done.run(None)>"Cancel"</button>
+                <button id="delete-confirm" class="danger" disabled=move || busy.get() on:click=delete>"Move to the trash"</button>
+            </div>
+        </Dialog>
     }
 }
 

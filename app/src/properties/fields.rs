@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::Lookups;
 use super::hitl::FormBuilder;
 use crate::canvas::CanvasStore;
+use crate::canvas::actions::{config_edit_key, flow_edit_key};
 
 /// The help shown under expression fields.
 const EXPRESSION_HELP: &str = "Expressions read the values earlier nodes emitted, e.g. `confidence > 0.7` or `intent == 'refund'`; `{{node.field}}` interpolates a value into text.";
@@ -29,6 +30,100 @@ const SCAICORE_TYPES: &[&str] = &[
     "map<string, string>",
 ];
 
+/// One field's edit, from the moment it gains focus to the moment it loses it.
+///
+/// Its keystrokes merge into one undo step (under the field's merge key). An input the field
+/// refuses (out of range, not a number, not JSON...) never changes what is stored: it takes
+/// back the keystrokes before it in the same edit, so the flow holds the value the edit began
+/// with, and the field is marked invalid with the reason beside it. Leaving a field whose text
+/// was refused shows the stored value again.
+#[derive(Clone, Copy)]
+pub struct Edit {
+    store: CanvasStore,
+    key: StoredValue<String>,
+    /// Why the field's current text was refused.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Edit {
+    /// The edit of one config field of node `node`.
+    pub fn config(store: CanvasStore, node: &str, key: &str) -> Edit {
+        Edit::keyed(store, config_edit_key(node, key))
+    }
+
+    /// The edit of node `node`'s label.
+    pub fn label(store: CanvasStore, node: &str) -> Edit {
+        Edit::keyed(store, crate::canvas::actions::label_edit_key(node))
+    }
+
+    /// An edit of the flow's properties under `key`.
+    pub fn flow(store: CanvasStore, key: &str) -> Edit {
+        Edit::keyed(store, flow_edit_key(key))
+    }
+
+    fn keyed(store: CanvasStore, key: String) -> Edit {
+        Edit { store, key: StoredValue::new(key), error: RwSignal::new(None) }
+    }
+
+    /// The field took focus: what follows is a new undo step.
+    pub fn begin(&self) {
+        self.store.seal_history();
+    }
+
+    /// The text was stored.
+    pub fn accept(&self) {
+        if self.error.with_untracked(Option::is_some) {
+            self.error.set(None);
+        }
+    }
+
+    /// The text was refused: the flow goes back to the value this edit began with.
+    pub fn refuse(&self, message: impl Into<String>) {
+        self.key.with_value(|key| self.store.revert_edit(key));
+        self.error.set(Some(message.into()));
+    }
+
+    /// The field lost focus: a refused text gives way to the stored value.
+    pub fn end(&self, element: Option<web_sys::Element>, stored: String) {
+        if self.error.with_untracked(Option::is_none) {
+            return;
+        }
+        self.error.set(None);
+        if let Some(element) = element {
+            set_text(&element, &stored);
+        }
+    }
+
+    /// Whether the text is refused (for `aria-invalid`).
+    pub fn invalid(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let error = self.error;
+        move || if error.with(Option::is_some) { "true" } else { "false" }
+    }
+
+    /// The reason beside the field, while there is one.
+    pub fn message(&self) -> impl IntoView + use<> {
+        let error = self.error;
+        move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })
+    }
+}
+
+/// Puts `text` into a text control (input, text area or select).
+fn set_text(element: &web_sys::Element, text: &str) {
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        if input.value() != text {
+            input.set_value(text);
+        }
+    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        if area.value() != text {
+            area.set_value(text);
+        }
+    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>()
+        && select.value() != text
+    {
+        select.set_value(text);
+    }
+}
+
 /// Keeps a text control showing `text`, except while it has focus: then what the user is
 /// typing is the truth, and the document follows it through the edits.
 pub fn follow(
@@ -39,58 +134,107 @@ pub fn follow(
         let text = text();
         let Some(element) = element() else { return };
         let focused = document().active_element().is_some_and(|a| a == element);
-        if focused {
-            return;
-        }
-        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-            if input.value() != text {
-                input.set_value(&text);
-            }
-        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            if area.value() != text {
-                area.set_value(&text);
-            }
-        } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>()
-            && select.value() != text
-        {
-            select.set_value(&text);
+        if !focused {
+            set_text(&element, &text);
         }
     });
 }
 
-/// A one-line text input showing `text`, reporting every keystroke to `commit`.
+/// A one-line text input showing `text`, reporting every keystroke to `commit`, within `edit`.
 pub fn text_input(
     id: String,
-    text: impl Fn() -> String + 'static,
+    text: impl Fn() -> String + Clone + 'static,
     commit: Callback<String>,
     list: Option<String>,
     placeholder: Signal<String>,
+    edit: Edit,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
-    follow(move || input.get().map(Into::into), text);
+    follow(move || input.get().map(Into::into), text.clone());
     view! {
         <input
             id=id
             type="text"
             list=list
             placeholder=move || placeholder.get()
+            aria-invalid=edit.invalid()
             node_ref=input
+            on:focus=move |_| edit.begin()
             on:input=move |ev| commit.run(event_target_value(&ev))
+            on:blur=move |_| edit.end(input.get_untracked().map(Into::into), text())
         />
     }
 }
 
-/// A text area showing `text`, reporting every keystroke to `commit`.
+/// A text area showing `text`, reporting every keystroke to `commit`, within `edit`.
 pub fn text_area(
     id: String,
-    text: impl Fn() -> String + 'static,
+    text: impl Fn() -> String + Clone + 'static,
     commit: Callback<String>,
     class: &'static str,
+    edit: Edit,
 ) -> impl IntoView {
     let area = NodeRef::<leptos::html::Textarea>::new();
-    follow(move || area.get().map(Into::into), text);
+    follow(move || area.get().map(Into::into), text.clone());
     view! {
-        <textarea id=id class=class rows="3" node_ref=area on:input=move |ev| commit.run(event_target_value(&ev))></textarea>
+        <textarea
+            id=id
+            class=class
+            rows="3"
+            aria-invalid=edit.invalid()
+            node_ref=area
+            on:focus=move |_| edit.begin()
+            on:input=move |ev| commit.run(event_target_value(&ev))
+            on:blur=move |_| edit.end(area.get_untracked().map(Into::into), text())
+        ></textarea>
+    }
+}
+
+/// The bounds and step of a number input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub step: Option<f64>,
+}
+
+/// A number input showing `text`, reporting every keystroke to `commit` within `edit`. What
+/// the browser cannot read as a number at all (it would report an empty value) is refused
+/// with `not_a_number`, never taken for an empty field.
+pub fn number_input(
+    id: String,
+    range: Range,
+    text: impl Fn() -> String + Clone + 'static,
+    commit: Callback<String>,
+    edit: Edit,
+    not_a_number: String,
+    placeholder: Option<&'static str>,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    follow(move || input.get().map(Into::into), text.clone());
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(el) = input.get_untracked() else { return };
+        if el.validity().bad_input() {
+            edit.refuse(not_a_number.clone());
+        } else {
+            commit.run(event_target_value(&ev));
+        }
+    };
+    view! {
+        <input
+            id=id
+            type="number"
+            inputmode=if range.step.is_some_and(|s| s.fract() != 0.0) { "decimal" } else { "numeric" }
+            min=range.min.map(|m| m.to_string())
+            max=range.max.map(|m| m.to_string())
+            step=range.step.map(|s| s.to_string())
+            placeholder=placeholder
+            aria-invalid=edit.invalid()
+            node_ref=input
+            on:focus=move |_| edit.begin()
+            on:input=on_input
+            on:blur=move |_| edit.end(input.get_untracked().map(Into::into), text())
+        />
     }
 }
 
@@ -120,15 +264,16 @@ pub fn FieldRow(
         let node = node.clone();
         Memo::new(move |_| node.with(|n| n.config.get(key).cloned()))
     };
-    let error = RwSignal::new(None::<String>);
+    let edit = Edit::config(store, &node_id, key);
+    let error = edit.error;
     let commit = {
         let node_id = node_id.clone();
         Callback::new(move |text: String| match field.parse(&text) {
             Ok(parsed) => {
-                error.set(None);
+                edit.accept();
                 store.set_config_field(&node_id, key, parsed);
             }
-            Err(e) => error.set(Some(e.0)),
+            Err(e) => edit.refuse(e.0),
         })
     };
     let text = move || field.show(value.get().as_ref());
@@ -138,11 +283,11 @@ pub fn FieldRow(
 
     let control = match &field.widget {
         Widget::Text => {
-            text_input(control_id.clone(), text, commit, None, no_placeholder).into_any()
+            text_input(control_id.clone(), text, commit, None, no_placeholder, edit).into_any()
         }
         Widget::Expression => {
             help = format!("{help} {EXPRESSION_HELP}");
-            view! { <span class="mono">{text_input(control_id.clone(), text, commit, None, no_placeholder)}</span> }
+            view! { <span class="mono">{text_input(control_id.clone(), text, commit, None, no_placeholder, edit)}</span> }
                 .into_any()
         }
         Widget::Suggest(values) => {
@@ -150,7 +295,7 @@ pub fn FieldRow(
             let values: Vec<(String, String)> =
                 values.iter().map(|v| (v.clone(), v.clone())).collect();
             view! {
-                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder)}
+                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder, edit)}
                 {datalist(list, move || values.clone())}
             }
             .into_any()
@@ -161,7 +306,7 @@ pub fn FieldRow(
                 Some(scope) => format!("{scope} (the flow's scope)"),
                 None => "no scope declared".to_owned(),
             });
-            text_input(control_id.clone(), text, commit, None, placeholder).into_any()
+            text_input(control_id.clone(), text, commit, None, placeholder, edit).into_any()
         }
         Widget::Plugin => {
             let list = format!("{control_id}-values");
@@ -170,7 +315,7 @@ pub fn FieldRow(
                 .map(|(alias, _)| ((*alias).to_owned(), (*alias).to_owned()))
                 .collect::<Vec<_>>();
             view! {
-                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder)}
+                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder, edit)}
                 {datalist(list, move || plugins.clone())}
             }
             .into_any()
@@ -187,36 +332,27 @@ pub fn FieldRow(
                     .collect::<Vec<_>>()
             };
             view! {
-                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder)}
+                {text_input(control_id.clone(), text, commit, Some(list.clone()), no_placeholder, edit)}
                 {datalist(list, methods)}
                 <SignatureNote node=note/>
             }
             .into_any()
         }
         Widget::SubflowTarget => {
-            subflow_target(&control_id, text, commit, lookups, store).into_any()
+            subflow_target(&control_id, text, commit, lookups, store, edit).into_any()
         }
-        Widget::Multiline => text_area(control_id.clone(), text, commit, "").into_any(),
+        Widget::Multiline => text_area(control_id.clone(), text, commit, "", edit).into_any(),
         Widget::Lines => {
             help = format!("{help} One per line.");
-            text_area(control_id.clone(), text, commit, "lines").into_any()
+            text_area(control_id.clone(), text, commit, "lines", edit).into_any()
         }
-        Widget::Json => text_area(control_id.clone(), text, commit, "mono").into_any(),
+        Widget::Json => text_area(control_id.clone(), text, commit, "mono", edit).into_any(),
         Widget::Integer { min, max } => {
-            let input = NodeRef::<leptos::html::Input>::new();
-            follow(move || input.get().map(Into::into), text);
-            view! {
-                <input
-                    id=control_id.clone()
-                    type="number"
-                    inputmode="numeric"
-                    min=min.map(|m| m.to_string())
-                    max=max.map(|m| m.to_string())
-                    node_ref=input
-                    on:input=move |ev| commit.run(event_target_value(&ev))
-                />
-            }
-            .into_any()
+            let range =
+                Range { min: min.map(|m| m as f64), max: max.map(|m| m as f64), step: Some(1.0) };
+            let not_a_number = format!("{} must be a whole number", field.label);
+            number_input(control_id.clone(), range, text, commit, edit, not_a_number, None)
+                .into_any()
         }
         Widget::Toggle => {
             let checked = move || value.get().and_then(|v| v.as_bool()).unwrap_or(false);
@@ -255,7 +391,7 @@ pub fn FieldRow(
         <div class="field" data-field=key class:has-error=move || error.with(Option::is_some)>
             <label for=label_for>{field.label.clone()}</label>
             {control}
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {edit.message()}
             <p class="help">{help}</p>
         </div>
     }
@@ -380,8 +516,11 @@ fn model_role(
     let roles = lookups.roles;
     let choices = Memo::new(move |_| {
         let roles = roles.get();
-        let first = roles.first().cloned().unwrap_or_else(|| "none declared".to_owned());
-        let mut choices = vec![(String::new(), format!("Default (the first model: {first})"))];
+        let default = match roles.first() {
+            Some(first) => format!("Default: {first}"),
+            None => "Default: no model yet".to_owned(),
+        };
+        let mut choices = vec![(String::new(), default)];
         choices.extend(roles.into_iter().map(|r| (r.clone(), r)));
         choices
     });
@@ -434,10 +573,11 @@ fn queue_select(
 /// address (another tenant's Core) can be typed.
 fn subflow_target(
     id: &str,
-    text: impl Fn() -> String + 'static,
+    text: impl Fn() -> String + Clone + 'static,
     commit: Callback<String>,
     lookups: Lookups,
     store: CanvasStore,
+    edit: Edit,
 ) -> impl IntoView {
     lookups.load_targets(store.with_flow(|f| f.id.clone()));
     let targets = lookups.targets;
@@ -468,7 +608,7 @@ fn subflow_target(
     }
     };
     view! {
-        {text_input(id.to_owned(), text, commit, Some(list.clone()), Signal::stored("core://tenant/flow-slug".to_owned()))}
+        {text_input(id.to_owned(), text, commit, Some(list.clone()), Signal::stored("core://tenant/flow-slug".to_owned()), edit)}
         {datalist(list, move || match targets.get() {
             Some(Ok(flows)) => flows,
             _ => Vec::new(),

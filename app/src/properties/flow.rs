@@ -16,11 +16,13 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::Lookups;
-use super::fields::{datalist, follow, select, text_area, text_input, unique_name};
+use super::fields::{
+    Edit, Range, datalist, number_input, select, text_area, text_input, unique_name,
+};
 use crate::api;
 use crate::canvas::CanvasStore;
 use crate::canvas::document::FlowProperties;
-use crate::preview::diagnostic_row;
+use crate::diagnostics::diagnostic_row;
 
 /// Provider keys offered for `ref`.
 const PROVIDERS: &[&str] = &["scaigrid", "scaiinfer", "openai"];
@@ -60,7 +62,6 @@ pub fn comma_list(text: &str) -> Vec<String> {
 struct Editor {
     store: CanvasStore,
     lookups: Lookups,
-    error: RwSignal<Option<String>>,
 }
 
 impl Editor {
@@ -69,7 +70,6 @@ impl Editor {
     fn props(self, key: &str, f: impl FnOnce(&mut FlowProperties)) {
         let mut props = self.lookups.props.get_untracked();
         f(&mut props);
-        self.error.set(None);
         self.store.set_flow_properties(props, key);
     }
 
@@ -114,8 +114,9 @@ impl Editor {
         });
     }
 
-    fn fail(self, message: String) {
-        self.error.set(Some(message));
+    /// The edit session of the field whose edits run under `key`.
+    fn edit(self, key: &str) -> Edit {
+        Edit::flow(self.store, key)
     }
 
     fn read<R>(self, f: impl FnOnce(&FlowProperties) -> R) -> R {
@@ -129,8 +130,7 @@ impl Editor {
 
 #[component]
 pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
-    let ed = Editor { store, lookups, error };
+    let ed = Editor { store, lookups };
     lookups.load_models();
 
     let flow_problems = move || {
@@ -138,15 +138,17 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
             all.iter().filter(|d| d.node_id.is_none() && d.edge_id.is_none()).cloned().collect()
         });
         (!list.is_empty()).then(|| {
-            let rows = list.iter().map(|d| diagnostic_row(d, || {})).collect_view();
+            let rows = list.iter().map(|d| diagnostic_row(store, d, None)).collect_view();
             view! { <ul id="flow-diagnostics" class="diagnostics">{rows}</ul> }
         })
     };
 
+    let name_edit = ed.edit("name");
     let name = Callback::new(move |text: String| {
         if text.trim().is_empty() {
-            ed.fail("The flow needs a name.".into());
+            name_edit.refuse("The flow needs a name.");
         } else {
+            name_edit.accept();
             ed.props("name", |p| p.name = text.trim().to_owned());
         }
     });
@@ -162,19 +164,19 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
     view! {
         <header class="panel-head"><span class="panel-kind">"Flow properties"</span></header>
         {flow_problems}
-        {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-        <section class="panel-section">
-            <div class="field">
+        <section id="flow-general" class="panel-section">
+            <div class="field" class:has-error=move || name_edit.error.with(Option::is_some)>
                 <label for="flow-prop-name">"Name"</label>
-                {text_input("flow-prop-name".into(), move || ed.read(|p| p.name.clone()), name, None, Signal::stored(String::new()))}
+                {text_input("flow-prop-name".into(), move || ed.read(|p| p.name.clone()), name, None, Signal::stored(String::new()), name_edit)}
+                {name_edit.message()}
             </div>
             <div class="field">
                 <label for="flow-prop-description">"Description"</label>
-                {text_area("flow-prop-description".into(), move || ed.read(|p| p.description.clone().unwrap_or_default()), description, "")}
+                {text_area("flow-prop-description".into(), move || ed.read(|p| p.description.clone().unwrap_or_default()), description, "", ed.edit("description"))}
             </div>
             <div class="field">
                 <label for="flow-prop-target">"ScaiCore target"</label>
-                {text_input("flow-prop-target".into(), move || ed.read(|p| p.scaicore_target.clone().unwrap_or_default()), target, Some("scaicore-targets".into()), Signal::stored("0.2".to_owned()))}
+                {text_input("flow-prop-target".into(), move || ed.read(|p| p.scaicore_target.clone().unwrap_or_default()), target, Some("scaicore-targets".into()), Signal::stored("0.2".to_owned()), ed.edit("target"))}
                 {datalist("scaicore-targets".into(), || vec![("0.2".to_owned(), "ScaiCore 0.2".to_owned())])}
                 <p class="help">"The ScaiCore language version the compiler targets."</p>
             </div>
@@ -255,10 +257,14 @@ fn ModelRow(ed: Editor, i: usize) -> impl IntoView {
     let model = Callback::new(move |text: String| {
         ed.model(i, "model", |m| m.model = text.trim().to_owned())
     });
+    let temperature_edit = ed.edit(&format!("model:{i}:temperature"));
     let temperature =
         Callback::new(move |text: String| match number::<f64>(&text, "Temperature", (0.0, 2.0)) {
-            Ok(t) => ed.model(i, "temperature", |m| m.temperature = t),
-            Err(e) => ed.fail(e),
+            Ok(t) => {
+                temperature_edit.accept();
+                ed.model(i, "temperature", |m| m.temperature = t);
+            }
+            Err(e) => temperature_edit.refuse(e),
         });
     let system = Callback::new(move |text: String| {
         ed.model(i, "system", |m| m.system_context = (!text.trim().is_empty()).then_some(text));
@@ -331,10 +337,11 @@ fn ModelRow(ed: Editor, i: usize) -> impl IntoView {
                         }
                     })
                 };
+                let edit = |which: &str| ed.edit(&format!("model:{i}:fallback:{j}:{which}"));
                 view! {
                     <div class="fallback-row">
-                        {text_input(format!("model-{i}-fallback-{j}-ref"), part("ref"), set("ref"), Some("model-providers".into()), Signal::stored("ref".to_owned()))}
-                        {text_input(format!("model-{i}-fallback-{j}-model"), part("model"), set("model"), Some("model-catalogue".into()), Signal::stored("model".to_owned()))}
+                        {text_input(format!("model-{i}-fallback-{j}-ref"), part("ref"), set("ref"), Some("model-providers".into()), Signal::stored("scaigrid".to_owned()), edit("ref"))}
+                        {text_input(format!("model-{i}-fallback-{j}-model"), part("model"), set("model"), Some("model-catalogue".into()), Signal::stored("model id".to_owned()), edit("model"))}
                         <button type="button" class="quiet pair-remove" aria-label="Remove fallback" on:click=remove>"×"</button>
                     </div>
                 }
@@ -350,9 +357,10 @@ fn ModelRow(ed: Editor, i: usize) -> impl IntoView {
             })
         })
     };
+    let temperature_text = field(|e| e.temperature.map(|t| t.to_string()).unwrap_or_default());
     view! {
         <div class="model-row" data-index=i>
-            <div class="model-main">
+            <div class="model-head">
                 <input
                     type="text"
                     class="model-role mono"
@@ -362,19 +370,33 @@ fn ModelRow(ed: Editor, i: usize) -> impl IntoView {
                     prop:value=field(|e| e.role.clone())
                     on:change=role
                 />
-                {text_input(format!("model-{i}-ref"), field(|e| e.provider.clone()), provider, Some("model-providers".into()), Signal::stored("ref".to_owned()))}
-                {text_input(format!("model-{i}-model"), field(|e| e.model.clone()), model, Some("model-catalogue".into()), Signal::stored("openai/gpt-4o".to_owned()))}
+                {pinned.then(|| view! { <span class="model-default muted">"default"</span> })}
                 {(!pinned).then(|| view! { <button type="button" class="quiet pair-remove model-remove" aria-label="Remove model" on:click=remove>"×"</button> })}
+            </div>
+            <div class="model-grid">
+                <label class="stacked">
+                    <span>"Provider"</span>
+                    {text_input(format!("model-{i}-ref"), field(|e| e.provider.clone()), provider, Some("model-providers".into()), Signal::stored("scaigrid".to_owned()), ed.edit(&format!("model:{i}:ref")))}
+                </label>
+                <label class="stacked">
+                    <span>"Model"</span>
+                    {text_input(format!("model-{i}-model"), field(|e| e.model.clone()), model, Some("model-catalogue".into()), Signal::stored("openai/gpt-4o".to_owned()), ed.edit(&format!("model:{i}:model")))}
+                </label>
             </div>
             <details class="model-advanced">
                 <summary>"Advanced"</summary>
-                <div class="field">
+                <div class="field" class:has-error=move || temperature_edit.error.with(Option::is_some)>
                     <label for=format!("model-{i}-temperature")>"Temperature"</label>
-                    {
-                        let input = NodeRef::<leptos::html::Input>::new();
-                        follow(move || input.get().map(Into::into), field(|e| e.temperature.map(|t| t.to_string()).unwrap_or_default()));
-                        view! { <input id=format!("model-{i}-temperature") type="number" min="0" max="2" step="0.1" node_ref=input on:input=move |ev| temperature.run(event_target_value(&ev))/> }
-                    }
+                    {number_input(
+                        format!("model-{i}-temperature"),
+                        Range { min: Some(0.0), max: Some(2.0), step: Some(0.1) },
+                        temperature_text,
+                        temperature,
+                        temperature_edit,
+                        "Temperature must be a number from 0 to 2.".to_owned(),
+                        Some("model default"),
+                    )}
+                    {temperature_edit.message()}
                 </div>
                 <div class="field">
                     <span class="label">"Modalities"</span>
@@ -382,7 +404,7 @@ fn ModelRow(ed: Editor, i: usize) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for=format!("model-{i}-system")>"System context"</label>
-                    {text_area(format!("model-{i}-system"), field(|e| e.system_context.clone().unwrap_or_default()), system, "")}
+                    {text_area(format!("model-{i}-system"), field(|e| e.system_context.clone().unwrap_or_default()), system, "", ed.edit(&format!("model:{i}:system")))}
                 </div>
                 <div class="field">
                     <span class="label">"Fallback chain"</span>
@@ -539,7 +561,7 @@ fn Topology(ed: Editor) -> impl IntoView {
             <p class="help">"Deploy provisions this scope and its queues before creating the Core; queue and review nodes pick their queue from here."</p>
             <div class="field">
                 <label for="topology-scope">"Scope"</label>
-                {text_input("topology-scope".into(), move || ed.config_read(|c| c.scaiqueue.as_ref().and_then(|t| t.scope.clone()).unwrap_or_default()), scope, None, Signal::stored("e.g. finance-approvals".to_owned()))}
+                {text_input("topology-scope".into(), move || ed.config_read(|c| c.scaiqueue.as_ref().and_then(|t| t.scope.clone()).unwrap_or_default()), scope, None, Signal::stored("e.g. finance-approvals".to_owned()), ed.edit("scope"))}
             </div>
             {groups}
             <div class="row-actions">
@@ -591,10 +613,14 @@ fn QueueRow(ed: Editor, i: usize) -> impl IntoView {
             ed.queue(i, "mode", |q| q.consumer_mode = mode);
         }
     });
+    let retries_edit = ed.edit(&format!("queue:{i}:retries"));
     let retries =
         Callback::new(move |text: String| match number::<u32>(&text, "Max retries", (0, 100)) {
-            Ok(n) => ed.queue(i, "retries", |q| q.max_retries = n.unwrap_or(5)),
-            Err(e) => ed.fail(e),
+            Ok(n) => {
+                retries_edit.accept();
+                ed.queue(i, "retries", |q| q.max_retries = n.unwrap_or(5));
+            }
+            Err(e) => retries_edit.refuse(e),
         });
     let purpose =
         Callback::new(move |text: String| ed.queue(i, "purpose", |q| q.purpose = from_wire(&text)));
@@ -607,23 +633,42 @@ fn QueueRow(ed: Editor, i: usize) -> impl IntoView {
     };
     let modes: Vec<(String, String)> =
         variants::<ConsumerMode>().into_iter().map(|m| (m.clone(), m)).collect();
-    let mut purposes: Vec<(String, String)> = vec![(String::new(), "(no purpose)".to_owned())];
+    let mut purposes: Vec<(String, String)> = vec![(String::new(), "(none)".to_owned())];
     purposes.extend(variants::<QueuePurpose>().into_iter().map(|p| (p.clone(), p)));
-    let retries_input = NodeRef::<leptos::html::Input>::new();
-    follow(move || retries_input.get().map(Into::into), field(|q| q.max_retries.to_string()));
     view! {
         <div class="queue-row" data-index=i data-slug=field(|q| q.slug.clone())>
-            <div class="queue-main">
-                <input type="text" class="queue-slug mono" aria-label="Slug" prop:value=field(|q| q.slug.clone()) on:change=slug/>
-                {select(format!("queue-{i}-mode"), move || modes.clone(), field(|q| wire(&q.consumer_mode)), mode)}
-                {select(format!("queue-{i}-purpose"), move || purposes.clone(), field(|q| q.purpose.map(|p| wire(&p)).unwrap_or_default()), purpose)}
+            <div class="queue-head">
+                <input type="text" class="queue-slug mono" aria-label="Slug" placeholder="queue-slug" prop:value=field(|q| q.slug.clone()) on:change=slug/>
                 <button type="button" class="quiet pair-remove" aria-label="Remove queue" on:click=remove>"×"</button>
             </div>
-            <div class="queue-more">
-                {text_input(format!("queue-{i}-name"), field(|q| q.display_name.clone().unwrap_or_default()), name, None, Signal::stored("Display name".to_owned()))}
-                <label class="inline">"Retries "<input id=format!("queue-{i}-retries") type="number" min="0" max="100" node_ref=retries_input on:input=move |ev| retries.run(event_target_value(&ev))/></label>
+            <div class="queue-grid">
+                <label class="stacked">
+                    <span>"Consumer mode"</span>
+                    {select(format!("queue-{i}-mode"), move || modes.clone(), field(|q| wire(&q.consumer_mode)), mode)}
+                </label>
+                <label class="stacked">
+                    <span>"Purpose"</span>
+                    {select(format!("queue-{i}-purpose"), move || purposes.clone(), field(|q| q.purpose.map(|p| wire(&p)).unwrap_or_default()), purpose)}
+                </label>
+                <label class="stacked" class:has-error=move || retries_edit.error.with(Option::is_some)>
+                    <span>"Max retries"</span>
+                    {number_input(
+                        format!("queue-{i}-retries"),
+                        Range { min: Some(0.0), max: Some(100.0), step: Some(1.0) },
+                        field(|q| q.max_retries.to_string()),
+                        retries,
+                        retries_edit,
+                        "Max retries must be a number from 0 to 100.".to_owned(),
+                        None,
+                    )}
+                </label>
+                <label class="stacked">
+                    <span>"Display name"</span>
+                    {text_input(format!("queue-{i}-name"), field(|q| q.display_name.clone().unwrap_or_default()), name, None, Signal::stored("optional".to_owned()), ed.edit(&format!("queue:{i}:name")))}
+                </label>
             </div>
-            {text_input(format!("queue-{i}-description"), field(|q| q.description.clone().unwrap_or_default()), description, None, Signal::stored("Description (for people)".to_owned()))}
+            {retries_edit.message()}
+            {text_input(format!("queue-{i}-description"), field(|q| q.description.clone().unwrap_or_default()), description, None, Signal::stored("Description (for people)".to_owned()), ed.edit(&format!("queue:{i}:description")))}
         </div>
     }
 }
@@ -656,10 +701,15 @@ fn Bunker(ed: Editor) -> impl IntoView {
                 move || declared.with(|b| b.as_ref().map(f).unwrap_or_default())
             };
             let count = |what: &'static str, key: &'static str, set: fn(&mut BunkerCapability, Option<u32>)| {
-                Callback::new(move |text: String| match number::<u32>(&text, what, (0, u32::MAX)) {
-                    Ok(n) => ed.bunker(key, |b| set(b, n)),
-                    Err(e) => ed.fail(e),
-                })
+                let edit = ed.edit(&format!("bunker:{key}"));
+                let commit = Callback::new(move |text: String| match number::<u32>(&text, what, (0, u32::MAX)) {
+                    Ok(n) => {
+                        edit.accept();
+                        ed.bunker(key, |b| set(b, n));
+                    }
+                    Err(e) => edit.refuse(e),
+                });
+                (commit, edit)
             };
             let lifecycle = Callback::new(move |text: String| {
                 if let Some(l) = from_wire::<Lifecycle>(&text) {
@@ -680,14 +730,21 @@ fn Bunker(ed: Editor) -> impl IntoView {
                 ("GPU count", "gpu", count("GPU count", "gpu", |b, n| b.gpu_count = n), field(|b| opt(b.gpu_count))),
             ]
             .into_iter()
-            .map(|(label, key, commit, text)| {
-                let input = NodeRef::<leptos::html::Input>::new();
-                follow(move || input.get().map(Into::into), text);
+            .map(|(label, key, (commit, edit), text)| {
                 let id = format!("bunker-{key}");
                 view! {
-                    <div class="field">
+                    <div class="field" class:has-error=move || edit.error.with(Option::is_some)>
                         <label for=id.clone()>{label}</label>
-                        <input id=id type="number" min="0" placeholder="ScaiBunker default" node_ref=input on:input=move |ev| commit.run(event_target_value(&ev))/>
+                        {number_input(
+                            id,
+                            Range { min: Some(0.0), max: None, step: Some(1.0) },
+                            text,
+                            commit,
+                            edit,
+                            format!("{label} must be a whole number."),
+                            Some("ScaiBunker default"),
+                        )}
+                        {edit.message()}
                     </div>
                 }
             })
@@ -699,7 +756,7 @@ fn Bunker(ed: Editor) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="bunker-image">"Image"</label>
-                    {text_input("bunker-image".into(), field(|b| b.image.clone()), image, None, Signal::stored("python-3.12".to_owned()))}
+                    {text_input("bunker-image".into(), field(|b| b.image.clone()), image, None, Signal::stored("python-3.12".to_owned()), ed.edit("bunker:image"))}
                 </div>
                 {numbers}
                 <div class="field">
@@ -747,7 +804,7 @@ fn Publish(ed: Editor) -> impl IntoView {
             </label>
             <div class="field">
                 <label for="visibility-groups">"Visibility group IDs (comma-separated)"</label>
-                {text_input("visibility-groups".into(), shown, groups, None, Signal::stored("everyone in the tenant".to_owned()))}
+                {text_input("visibility-groups".into(), shown, groups, None, Signal::stored("everyone in the tenant".to_owned()), ed.edit("groups"))}
                 <p class="help">"Members of these ScaiKey groups may call the published model; empty means the tenant's default."</p>
             </div>
         </section>
