@@ -166,3 +166,16 @@ export async function nodePosition(page, id) {
   assert.ok(x !== null && y !== null, `position of ${id}: ${x}, ${y}`);
   return { x: Number(x), y: Number(y) };
 }
+
+/** Selects a node by clicking its card; waits for its form. */
+export async function selectNode(page, id) {
+  await page.click(`.node[data-node-id="${id}"] .node-card`);
+  await page.waitForSelector(`#properties .panel-id:text-is("${id}")`);
+}
+
+/** Clears the selection: the panel shows the flow's properties. */
+export async function showFlowProperties(page) {
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#properties #models');
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBrowser, outputDir, parseTransform, startServer } from './harness.mjs';
+import { apiClient, openBrowser, outputDir, parseTransform, startServer } from './harness.mjs';
 import {
   EXAMPLE_NODES, assertDragPans, assertExampleRendered, assertScrollPans, assertWheelZoomsAroundCursor,
   centre, counts, dragBetween, draftFlow, nodePosition, waitForCounts,
@@ -21,9 +21,11 @@ const KINDS = [
 
 let server;
 let browser;
+let api;
 
 before(async () => {
   server = await startServer();
+  api = apiClient(server.url);
   browser = await openBrowser();
 });
 
@@ -58,15 +60,6 @@ async function freshFlow() {
 async function downloaded(page) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('#preview-download')]);
   return readFileSync(await file.path(), 'utf8');
-}
-
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
 }
 
 /**

@@ -173,3 +173,15 @@ export function parseTransform(transform) {
   if (!m) throw new Error(`not a viewport transform: ${transform}`);
   return { x: Number(m[1]), y: Number(m[2]), k: Number(m[3]) };
 }
+
+/** A JSON client of the API at `url`: `(method, path, body?, headers?) → {status, body}`. */
+export function apiClient(url) {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+}

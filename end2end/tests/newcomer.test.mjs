@@ -7,14 +7,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import { openBrowser, startServer } from './harness.mjs';
-import { dragBetween, draftFlow, waitForCounts } from './canvas.mjs';
+import { apiClient, openBrowser, startServer } from './harness.mjs';
+import { dragBetween, draftFlow, selectNode, showFlowProperties, waitForCounts } from './canvas.mjs';
 
 let server;
 let browser;
+let api;
 
 before(async () => {
   server = await startServer();
+  api = apiClient(server.url);
   browser = await openBrowser({ viewport: { width: 1400, height: 860 } });
 });
 
@@ -28,15 +30,6 @@ beforeEach(async () => {
   await browser.page.setViewportSize({ width: 1400, height: 860 });
 });
 
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
 async function openEditor(path) {
   const { page } = browser;
   await page.goto(server.url + '/', { waitUntil: 'load' });
@@ -44,17 +37,6 @@ async function openEditor(path) {
   await page.goto(server.url + path, { waitUntil: 'load' });
   await page.waitForSelector('.editor[data-ready="true"]', { timeout: 60_000 });
   return page;
-}
-
-async function selectNode(page, id) {
-  await page.click(`.node[data-node-id="${id}"] .node-card`);
-  await page.waitForSelector(`#properties .panel-id:text-is("${id}")`);
-}
-
-async function showFlowProperties(page) {
-  await page.evaluate(() => document.activeElement?.blur());
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('#properties #models');
 }
 
 /** Adds a node of `kind` after the selected one; its id. */
@@ -363,15 +345,34 @@ test('a paste lands clear of the cards, at the pointer when it is over the canva
     return mine;
   };
   await pasted();
-  // The pointer over an empty part of the canvas: the paste goes there.
-  const box = await page.locator('#flow-canvas').boundingBox();
-  const at = { x: box.x + box.width / 2, y: box.y + box.height - 120 };
+  // The pointer over an empty part of the canvas: the paste goes there. Zoomed out a little,
+  // the emptiest spot of the canvas (furthest from every card and the overlays) is picked.
+  await page.click('#zoom-out');
+  await page.click('#zoom-out');
+  const at = await page.evaluate(() => {
+    const rect = (el) => el.getBoundingClientRect();
+    const box = rect(document.querySelector('#flow-canvas'));
+    const cards = [...document.querySelectorAll('.node .node-card')].map(rect);
+    const overlays = ['#minimap', '.zoom-controls'].map((s) => rect(document.querySelector(s)));
+    const gap = (p, r) => Math.hypot(Math.max(r.left - p.x, 0, p.x - r.right), Math.max(r.top - p.y, 0, p.y - r.bottom));
+    let best = null;
+    for (let y = box.top + 60; y < box.bottom - 60; y += 20) {
+      for (let x = box.left + 140; x < box.right - 140; x += 20) {
+        const p = { x, y };
+        if (overlays.some((o) => gap(p, o) < 60)) continue;
+        const clearance = Math.min(...cards.map((c) => gap(p, c)));
+        if (!best || clearance > best.clearance) best = { ...p, clearance, card: cards[0].width };
+      }
+    }
+    return best;
+  });
+  assert.ok(at.clearance > at.card, `room for a card at the pointer: ${JSON.stringify(at)}`);
   await page.mouse.move(at.x, at.y);
   await page.keyboard.press('Control+v');
   await waitForCounts(page, 9, 6);
   const mine = await pasted();
   const middle = { x: (mine.left + mine.right) / 2, y: (mine.top + mine.bottom) / 2 };
-  assert.ok(Math.hypot(middle.x - at.x, middle.y - at.y) < 160, `near the pointer: ${JSON.stringify([middle, at])}`);
+  assert.ok(Math.hypot(middle.x - at.x, middle.y - at.y) < 40, `at the pointer: ${JSON.stringify([middle, at])}`);
   assert.deepEqual(errors, []);
 });
 

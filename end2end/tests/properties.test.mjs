@@ -4,14 +4,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
-import { openBrowser, startServer } from './harness.mjs';
-import { draftFlow, waitForCounts } from './canvas.mjs';
+import { apiClient, openBrowser, startServer } from './harness.mjs';
+import { draftFlow, selectNode, showFlowProperties, waitForCounts } from './canvas.mjs';
 
 let server;
 let browser;
+let api;
 
 before(async () => {
   server = await startServer();
+  api = apiClient(server.url);
   // Wide enough for the canvas beside both side panes.
   browser = await openBrowser({ viewport: { width: 1920, height: 1080 } });
 });
@@ -24,15 +26,6 @@ after(async () => {
 beforeEach(() => {
   browser.errors.length = 0;
 });
-
-async function api(method, path, body) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 /** Opens the hello-world example as a fresh draft, with the preview showing YAML. */
 async function openExample(key = 'hello-world') {
@@ -47,19 +40,6 @@ async function openExample(key = 'hello-world') {
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press('Shift+Digit1');
   return page;
-}
-
-/** Selects a node by clicking its card; waits for its form. */
-async function selectNode(page, id) {
-  await page.click(`.node[data-node-id="${id}"] .node-card`);
-  await page.waitForSelector(`#properties .panel-id:text-is("${id}")`);
-}
-
-/** Clears the selection: the panel shows the flow's properties. */
-async function showFlowProperties(page) {
-  await page.evaluate(() => document.activeElement?.blur());
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('#properties #models');
 }
 
 /** Waits until the preview's YAML contains every one of `texts`; fails with the YAML shown. */
@@ -436,6 +416,12 @@ test('removing a port leaves its edge dangling: red on the canvas and listed wit
   await renamed.press('Tab');
   const flow = await draftFlow(page, (f) => f.edges[0].source.port === 'out_call');
   assert.equal(flow.nodes[0].outputs[0].id, 'out_call');
+  // A refused rename keeps the stored id in the field, with the reason.
+  const call = page.locator('.ports[data-side="out"] .port-row[data-port="out_call"] .port-id');
+  await call.fill('');
+  await call.press('Tab');
+  assert.equal(await call.inputValue(), 'out_call');
+  assert.match(await page.textContent('.ports-editor'), /A port needs an id/);
   assert.equal(await page.locator('.edge.edge-error').count(), 0);
   assert.deepEqual(errors, []);
 });

@@ -310,9 +310,8 @@ pub fn Canvas(store: CanvasStore) -> impl IntoView {
 
     let on_pointer_move = move |ev: PointerEvent| {
         if ev.pointer_type() == "mouse" {
-            store.pointer.set_value(Some(
-                store.to_canvas(f64::from(ev.client_x()), f64::from(ev.client_y())),
-            ));
+            // Client coordinates: converting here would measure the canvas on every move.
+            store.pointer.set_value(Some(client(&ev)));
         }
         let Some(current) = gesture.get_value() else { return };
         if current.pointer() != ev.pointer_id() {

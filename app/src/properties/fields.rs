@@ -659,10 +659,17 @@ fn PairsEditor(
                                 return;
                             }
                             let current = map();
-                            if new.is_empty() {
-                                error.set(Some("A name cannot be empty; remove the row instead.".into()));
+                            let refused = if new.is_empty() {
+                                Some("A name cannot be empty; remove the row instead.".to_owned())
                             } else if current.contains_key(&new) {
-                                error.set(Some(format!("'{new}' is already used.")));
+                                Some(format!("'{new}' is already used."))
+                            } else {
+                                None
+                            };
+                            if let Some(why) = refused {
+                                // The row keeps its stored name; the reason is shown.
+                                show_in(&ev, &name);
+                                error.set(Some(why));
                             } else {
                                 let renamed = current
                                     .into_iter()
@@ -724,6 +731,14 @@ fn PairsEditor(
             {datalist(names_list, move || names.get().into_iter().map(|n| (n.clone(), n)).collect())}
             {types.then(|| datalist(types_list, || SCAICORE_TYPES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())).collect()))}
         </div>
+    }
+}
+
+/// Puts `text` back into the control an event came from (a refused rename shows the stored
+/// name again).
+pub fn show_in(ev: &leptos::ev::Event, text: &str) {
+    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        set_text(&el, text);
     }
 }
 

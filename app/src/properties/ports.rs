@@ -8,7 +8,7 @@ use flow_model::{Node, Port};
 use leptos::prelude::*;
 use serde_json::Map;
 
-use super::fields::unique_name;
+use super::fields::{show_in, unique_name};
 use crate::canvas::CanvasStore;
 
 #[component]
@@ -56,8 +56,10 @@ pub fn PortsEditor(
                                     return;
                                 }
                                 if new.is_empty() {
+                                    show_in(&ev, &id);
                                     error.set(Some("A port needs an id.".into()));
                                 } else if list.iter().any(|p| p.id == new) {
+                                    show_in(&ev, &id);
                                     error.set(Some(format!("The port id '{new}' is already used.")));
                                 } else if let Some(port) = list.get_mut(i) {
                                     port.id = new.clone();
