@@ -381,12 +381,24 @@ test('notices cover no control; dialogs fit the window, take the focus and close
   const { errors } = browser;
   await page.click('#save');
   await page.waitForSelector('#notice');
-  const toast = await page.locator('#notice').boundingBox();
   const asRect = (b) => ({ left: b.x, right: b.x + b.width, top: b.y, bottom: b.y + b.height });
-  for (const control of ['.zoom-controls', '#minimap', '#properties', '.palette', '.topbar', '.statusbar']) {
-    const b = await page.locator(control).first().boundingBox();
-    assert.ok(!overlap(asRect(toast), asRect(b)), `the notice covers ${control}`);
-  }
+  const coversNothing = async (what) => {
+    const toast = await page.locator('#notice').boundingBox();
+    for (const control of ['.zoom-controls', '#minimap', '#properties', '.palette', '.topbar', '.statusbar']) {
+      const b = await page.locator(control).first().boundingBox();
+      assert.ok(!overlap(asRect(toast), asRect(b)), `${what} covers ${control}`);
+    }
+  };
+  await coversNothing('the save notice');
+  // A long notice (a refused paste names all 24 kinds) wraps, still covering nothing.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', JSON.stringify({ id: 'n', type: 'nope', label: 'x', position: { x: 0, y: 0 } }));
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  });
+  await page.waitForSelector('#notice.error');
+  assert.ok((await page.locator('#notice').boundingBox()).height > 40, 'the notice is several lines');
+  await coversNothing('a long notice');
 
   // The shortcuts at a 1000 px window: Close is in view and works.
   await page.setViewportSize({ width: 1400, height: 1000 });
