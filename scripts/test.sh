@@ -12,16 +12,19 @@ started=$SECONDS
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "flow-model and compiler stay pure"
+# The pure crates: no IO frameworks, and they build for the browser.
+pure_crates=(flow-model compiler flow-edit)
+
+step "the pure crates stay pure: ${pure_crates[*]}"
 forbidden='^(tokio|sqlx|axum|leptos|object_store|reqwest)([-_][a-z0-9_-]+)?$'
-for crate in flow-model compiler; do
+for crate in "${pure_crates[@]}"; do
   deps="$(cargo tree --locked -p "$crate" -e normal,build --prefix none --format '{p}' | awk '{print $1}' | sort -u)"
   if bad="$(grep -E "$forbidden" <<<"$deps")"; then
     echo "error: $crate must not depend on: $(tr '\n' ' ' <<<"$bad")" >&2
     exit 1
   fi
 done
-echo "ok: neither depends on tokio, sqlx, axum, leptos, object_store or reqwest"
+echo "ok: none depends on tokio, sqlx, axum, leptos, object_store or reqwest"
 
 step "cargo clippy (native, all targets)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
@@ -31,8 +34,8 @@ cargo clippy --locked --target wasm32-unknown-unknown -p frontend -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-features --features csr \
   --bin scaiflow-playground -- -D warnings
 
-step "cargo check --target wasm32-unknown-unknown -p flow-model -p compiler"
-cargo check --locked --target wasm32-unknown-unknown -p flow-model -p compiler
+step "cargo check --target wasm32-unknown-unknown (the pure crates)"
+cargo check --locked --target wasm32-unknown-unknown "${pure_crates[@]/#/--package=}"
 
 step "unit, router and process tests (SQLite, local directory)"
 # The whole workspace, frontend included: Cargo then unifies the browser's features into the

@@ -13,7 +13,7 @@ pub async fn picked_file(
     input.set_value("");
     let (name, text) = picked?;
     let flow = parse_flow(&text).map(|mut flow| {
-        flow.id = crate::canvas::ids::IdGen::from_entropy().next("flow", |_| false);
+        flow.id = crate::canvas::fresh_ids().next("flow", |_| false);
         flow
     });
     Some((name, flow))

@@ -116,7 +116,7 @@ impl CanvasStore {
             scene: StoredValue::new(Scene::new(flow)),
             nodes: StoredValue::new(HashMap::new()),
             edges: StoredValue::new(HashMap::new()),
-            ids: StoredValue::new(IdGen::from_entropy()),
+            ids: StoredValue::new(crate::canvas::fresh_ids()),
             queried: StoredValue::new(None),
             viewport: RwSignal::new(Viewport::default()),
             size: RwSignal::new((1280.0, 720.0)),

@@ -15,7 +15,6 @@ use crate::api::{self, ApiError};
 use crate::browser;
 use crate::canvas::actions::{NUDGE, NUDGE_FAR};
 use crate::canvas::document::FlowProperties;
-use crate::canvas::ids::IdGen;
 use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::dialog::Dialog;
@@ -61,7 +60,7 @@ pub fn untitled() -> FlowGraph {
             .expect("a minimal flow parses");
     flow.schema = Some(SCHEMA_URL.to_owned());
     flow.scaicore_target = Some("0.2".to_owned());
-    flow.id = IdGen::from_entropy().next("flow", |_| false);
+    flow.id = crate::canvas::fresh_ids().next("flow", |_| false);
     let mut config = flow.config.take().unwrap_or_default();
     config.core_identity = Some(CoreIdentity {
         name: Some(flow.name.clone()),
@@ -180,7 +179,7 @@ async fn open(source: Source) -> Result<Opened, String> {
         Source::Example(key) => {
             let example = example(&key).ok_or_else(|| format!("There is no example '{key}'."))?;
             let mut flow = FlowGraph::from_json(example.json).map_err(|e| e.to_string())?;
-            flow.id = IdGen::from_entropy().next("flow", |_| false);
+            flow.id = crate::canvas::fresh_ids().next("flow", |_| false);
             Ok(Opened { flow, base: None, restored_from: None, read_only: false, access: None })
         }
     }

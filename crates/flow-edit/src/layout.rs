@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use flow_model::{FlowGraph, Position};
 
-use super::geometry::{NODE_HEIGHT, NODE_WIDTH, snap};
+use crate::geometry::{NODE_HEIGHT, NODE_WIDTH, snap};
 
 /// Horizontal distance between layers and vertical gap between cards, in flow units.
 pub const LAYER_GAP: f64 = 112.0;
@@ -264,7 +264,7 @@ mod tests {
     use flow_model::EXAMPLES;
 
     use super::*;
-    use crate::canvas::geometry::{Bounds, card};
+    use crate::geometry::{Bounds, card};
 
     fn positioned(flow: &FlowGraph) -> FlowGraph {
         let mut flow = flow.clone();

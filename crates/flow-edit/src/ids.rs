@@ -1,7 +1,7 @@
 //! Fresh ids for new nodes, edges and flows: a prefix and eight random base-36 characters.
 
 /// A small random generator (xorshift64*), seeded by the caller: from the clock and
-/// `Math.random` in the browser, from a constant in tests.
+/// `Math.random` in the browser (the app's `canvas::fresh_ids`), from a constant in tests.
 #[derive(Debug, Clone)]
 pub struct IdGen {
     state: u64,
@@ -13,24 +13,6 @@ impl IdGen {
     pub fn new(seed: u64) -> IdGen {
         // Zero is xorshift's only fixed point.
         IdGen { state: seed.max(1) }
-    }
-
-    /// Seeded from the browser's randomness and clock (a fixed seed outside the browser).
-    pub fn from_entropy() -> IdGen {
-        #[cfg(target_arch = "wasm32")]
-        {
-            let random = (web_sys::js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
-            let now = web_sys::js_sys::Date::now() as u64;
-            IdGen::new(random ^ now.rotate_left(32))
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1);
-            IdGen::new(nanos)
-        }
     }
 
     fn next_u64(&mut self) -> u64 {

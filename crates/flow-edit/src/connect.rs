@@ -3,7 +3,7 @@
 use flow_model::{Edge, EdgeKind, Endpoint, Node, NodeKind};
 use serde_json::Map;
 
-use super::document::Document;
+use crate::document::Document;
 
 /// The condition a new conditional edge starts with; the editor opens it for editing at once.
 pub const DEFAULT_CONDITION: &str = "true";
@@ -119,7 +119,7 @@ mod tests {
     use flow_model::{FlowGraph, Position};
 
     use super::*;
-    use crate::canvas::document::Command;
+    use crate::document::Command;
 
     fn document() -> Document {
         let mut flow =

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use flow_model::{Edge, FlowGraph, Node, Position, SCHEMA_URL};
 use serde_json::{Map, Value, json};
 
-use super::document::{Command, Document};
-use super::geometry::{Bounds, Point, snap};
-use super::ids::IdGen;
+use crate::document::{Command, Document};
+use crate::geometry::{Bounds, Point, snap};
+use crate::ids::IdGen;
 
 /// How far a paste over its own original, or a duplicate, is shifted so both stay visible.
 pub const PASTE_OFFSET: f64 = 32.0;
@@ -144,7 +144,7 @@ pub fn insert(
 ) -> (Command, Vec<String>) {
     let bounds = nodes
         .iter()
-        .map(super::geometry::card)
+        .map(crate::geometry::card)
         .reduce(Bounds::union)
         .unwrap_or(Bounds { min: Point::new(0.0, 0.0), max: Point::new(0.0, 0.0) });
     let (dx, dy) = match placement {
@@ -159,7 +159,7 @@ pub fn insert(
     let placed: Vec<Bounds> = nodes
         .iter()
         .map(|n| {
-            let b = super::geometry::card(n);
+            let b = crate::geometry::card(n);
             Bounds {
                 min: Point::new(b.min.x + dx, b.min.y + dy),
                 max: Point::new(b.max.x + dx, b.max.y + dy),
@@ -265,7 +265,7 @@ mod tests {
     /// Whether `area` meets any card of `doc`.
     fn overlaps(doc: &Document, area: &Bounds) -> bool {
         doc.flow().nodes.iter().any(|n| {
-            let c = super::super::geometry::card(n);
+            let c = crate::geometry::card(n);
             c.min.x < area.max.x
                 && area.min.x < c.max.x
                 && c.min.y < area.max.y
@@ -282,17 +282,17 @@ mod tests {
         let (command, created) =
             insert(&doc, &mut IdGen::new(4), nodes, edges, Placement::Offset, &occupied);
         doc.apply(&command).unwrap();
-        let pasted = super::super::geometry::card(doc.node(&created[0]).unwrap());
+        let pasted = crate::geometry::card(doc.node(&created[0]).unwrap());
         let others = doc.flow().nodes.iter().filter(|n| n.id != created[0]);
         for other in others {
-            let c = super::super::geometry::card(other);
+            let c = crate::geometry::card(other);
             let apart = pasted.max.x <= c.min.x
                 || c.max.x <= pasted.min.x
                 || pasted.max.y <= c.min.y
                 || c.max.y <= pasted.min.y;
             assert!(apart, "the paste {pasted:?} overlaps {}", other.id);
         }
-        let original = super::super::geometry::card(doc.node("node_kb").unwrap());
+        let original = crate::geometry::card(doc.node("node_kb").unwrap());
         let distance = (pasted.min.x - original.min.x).hypot(pasted.min.y - original.min.y);
         assert!(distance < 400.0, "it stays near the original: {distance}");
     }

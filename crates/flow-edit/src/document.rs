@@ -517,8 +517,8 @@ impl History {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{self, edge};
     use super::*;
+    use crate::fixtures::{self, edge};
 
     fn node(id: &str, x: f64) -> Node {
         fixtures::node(id, x, 0.0)
