@@ -1,25 +1,47 @@
 //! The flow being edited, and the named commands that are the only way to change it.
 //!
 //! Every command applied returns its inverse, which is what undo applies; redo applies the
-//! original again. The same commands will be what collaborative editing replays, so each one
-//! names its targets by id and carries everything it needs (no reference to editor state).
+//! original again. Collaborative editing replays the same commands, so each one names its
+//! targets by id and carries everything it needs (no reference to editor state), and each one
+//! is serialisable (see [`Command`] for its JSON form) to travel over a socket and be applied
+//! by the server with this same code.
 
 use std::collections::HashMap;
 
 use flow_model::{Edge, FlowConfig, FlowGraph, Metadata, Node, Port, Position};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::pairs;
+
 /// A change to the document.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// In JSON a command is `{"op": <name>, "args": {...}}` with the variant's name in snake case
+/// and its fields as the arguments (`{"op": "rename", "args": {"id": "n1", "label": "Triage"}}`;
+/// `flow` and `batch` take the properties object and the list of commands). Nodes and edges
+/// are FlowGraph v2 JSON; an insertion's nodes are `{"index": 3, "node": {...}}` (`index`
+/// left out to append), moves are `{"id": "n1", "position": {"x": 0, "y": 0}}`. Nothing in a
+/// command read from outside is trusted: [`Document::apply`] refuses what would not apply
+/// whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", content = "args", rename_all = "snake_case")]
 pub enum Command {
     /// Adds nodes and edges (palette drops, paste, duplicate, undoing a removal). Each node is
     /// inserted at its index when given (so an undone removal restores document order), else
     /// appended.
-    Insert { nodes: Vec<(Option<usize>, Node)>, edges: Vec<(Option<usize>, Edge)> },
+    Insert {
+        #[serde(with = "pairs::placed_nodes")]
+        nodes: Vec<(Option<usize>, Node)>,
+        #[serde(with = "pairs::placed_edges")]
+        edges: Vec<(Option<usize>, Edge)>,
+    },
     /// Removes nodes (and every edge touching them) and edges.
     Remove { nodes: Vec<String>, edges: Vec<String> },
     /// Moves nodes to new positions.
-    Move { moves: Vec<(String, Position)> },
+    Move {
+        #[serde(with = "pairs::moves")]
+        moves: Vec<(String, Position)>,
+    },
     /// Replaces an edge (reconnecting an end, editing its condition or kind).
     ReplaceEdge { id: String, edge: Box<Edge> },
     /// Renames a node.
@@ -78,11 +100,14 @@ impl Command {
 }
 
 /// The flow-level fields the properties panel edits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowProperties {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaicore_target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<FlowConfig>,
 }
 

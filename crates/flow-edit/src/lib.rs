@@ -13,3 +13,4 @@ pub mod fixtures;
 pub mod geometry;
 pub mod ids;
 pub mod layout;
+mod pairs;
