@@ -25,7 +25,6 @@
 
 mod clock;
 mod envelope;
-mod executor;
 mod frame;
 mod models;
 mod scaibunker;

@@ -1,6 +1,6 @@
 //! The ScaiCore module (platform contract §2), per tenant: Cores created from ScaiFlow's YAML
 //! manifest or ScaiGrid's JSON, published as models, invoked with the stand-in's executor
-//! ([`crate::executor`]), their runtime events and their checkpoints.
+//! ([`executor`]), their runtime events and their checkpoints.
 //!
 //! Where the contract leaves shapes open the stand-in chooses, and says so in the crate README:
 //! a Core's `runtime_mode` is `api` until it is published (`model` after), its `status` is always
@@ -22,8 +22,8 @@ use serde_json::{Map, Value, json};
 
 use crate::clock;
 use crate::envelope::{self, ApiError};
-use crate::executor::Execution;
 use crate::state::Shared;
+use executor::Execution;
 
 pub(crate) use runs::{Checkpoint, Event};
 

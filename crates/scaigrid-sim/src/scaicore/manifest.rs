@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, header};
 use serde_json::{Map, Value};
 
 use crate::envelope::{self, ApiError, FieldError};
-use crate::executor::STEP_KEYWORDS;
+use executor::STEP_KEYWORDS;
 
 const YAML_TYPES: &[&str] = &["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
 pub(crate) const RUNTIME_MODES: &[&str] = &["event_driven", "interactive", "api", "model"];

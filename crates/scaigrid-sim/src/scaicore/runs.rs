@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use super::{Store, limit, page, paged};
 use crate::clock;
 use crate::envelope::{self, ApiError, FieldError};
-use crate::executor::{Emitted, Execution, Outcome, Pending, expr};
 use crate::state::{Inner, Shared};
+use executor::{Emitted, Execution, Outcome, Pending, expr};
 
 pub(crate) const CHECKPOINT_PENDING: &str = "scaicore.checkpoint_pending";
 pub(crate) const CHECKPOINT_RESOLVED: &str = "scaicore.checkpoint_resolved";

@@ -15,7 +15,7 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 
 /// Where names come from: the executor's scope, or a plain map in tests.
-pub(crate) trait Lookup {
+pub trait Lookup {
     /// The value bound to `name`, if any.
     fn lookup(&self, name: &str) -> Option<&Value>;
 }
@@ -28,11 +28,11 @@ impl Lookup for Map<String, Value> {
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Expr(Node);
+pub struct Expr(Node);
 
 /// Why a text is not an expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
+pub struct SyntaxError {
     pub text: String,
     pub column: usize,
     pub message: String,
@@ -47,7 +47,7 @@ impl fmt::Display for SyntaxError {
 impl std::error::Error for SyntaxError {}
 
 /// Parses `text` as one expression.
-pub(crate) fn parse(text: &str) -> Result<Expr, SyntaxError> {
+pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     let tokens = lex(text)?;
     let mut parser = Parser { text, tokens, at: 0 };
     let node = parser.or()?;
@@ -58,7 +58,7 @@ pub(crate) fn parse(text: &str) -> Result<Expr, SyntaxError> {
 }
 
 /// Parses and evaluates `text`.
-pub(crate) fn eval_str(text: &str, scope: &dyn Lookup) -> Result<Value, SyntaxError> {
+pub fn eval_str(text: &str, scope: &dyn Lookup) -> Result<Value, SyntaxError> {
     Ok(parse(text)?.eval(scope))
 }
 
@@ -69,7 +69,7 @@ impl Expr {
 }
 
 /// Whether a value counts as true: `null`, `false`, `0`, `""`, `[]` and `{}` do not.
-pub(crate) fn truthy(value: &Value) -> bool {
+pub fn truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -82,7 +82,7 @@ pub(crate) fn truthy(value: &Value) -> bool {
 
 /// Replaces each `{{expression}}` in `template` by its value: strings as they are, `null` as
 /// nothing, anything else as compact JSON. A placeholder that does not parse is left as written.
-pub(crate) fn render(template: &str, scope: &dyn Lookup) -> String {
+pub fn render(template: &str, scope: &dyn Lookup) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -100,7 +100,7 @@ pub(crate) fn render(template: &str, scope: &dyn Lookup) -> String {
 }
 
 /// A value as template text.
-pub(crate) fn display(value: &Value) -> String {
+pub fn display(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -109,7 +109,7 @@ pub(crate) fn display(value: &Value) -> String {
 }
 
 /// Equality as the language sees it: numbers by value (`1 == 1.0`), the rest as JSON.
-pub(crate) fn equal(a: &Value, b: &Value) -> bool {
+pub fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,

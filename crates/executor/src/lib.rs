@@ -1,4 +1,4 @@
-//! The stand-in's ScaiCore executor: runs one flow of a Core's YAML manifest in-process, with no
+//! A ScaiCore executor: runs one flow of a Core's YAML manifest in-process, with no
 //! model, plugin or network behind it, and reports ScaiCore's runtime events.
 //!
 //! It is a small machine over an explicit stack of frames (a list of steps and the index of the
@@ -26,7 +26,7 @@
 //! object result that has it (so `confidence` finds `node_respond.confidence`), else it is null.
 
 mod control;
-pub(crate) mod expr;
+pub mod expr;
 mod leaf;
 mod stub;
 
@@ -34,18 +34,17 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::clock;
 use expr::{Lookup, render, truthy};
 
-pub(crate) const INVOCATION_STARTED: &str = "scaicore.runtime.invocation.started";
-pub(crate) const INVOCATION_COMPLETED: &str = "scaicore.runtime.invocation.completed";
-pub(crate) const INVOCATION_FAILED: &str = "scaicore.runtime.invocation.failed";
-pub(crate) const BLOCK_ENTERED: &str = "scaicore.runtime.block.entered";
-pub(crate) const BLOCK_EXITED: &str = "scaicore.runtime.block.exited";
-pub(crate) const BLOCK_FAILED: &str = "scaicore.runtime.block.failed";
+pub const INVOCATION_STARTED: &str = "scaicore.runtime.invocation.started";
+pub const INVOCATION_COMPLETED: &str = "scaicore.runtime.invocation.completed";
+pub const INVOCATION_FAILED: &str = "scaicore.runtime.invocation.failed";
+pub const BLOCK_ENTERED: &str = "scaicore.runtime.block.entered";
+pub const BLOCK_EXITED: &str = "scaicore.runtime.block.exited";
+pub const BLOCK_FAILED: &str = "scaicore.runtime.block.failed";
 
 /// The keywords a step may have; exactly one says what the step is.
-pub(crate) const STEP_KEYWORDS: &[&str] = &[
+pub const STEP_KEYWORDS: &[&str] = &[
     "llm_turn",
     "template",
     "plugin_call",
@@ -66,14 +65,14 @@ const DEFAULT_WHILE_MAX: u64 = 100;
 
 /// One runtime event: its type and payload (which starts with `execution_id`).
 #[derive(Debug, Clone)]
-pub(crate) struct Emitted {
+pub struct Emitted {
     pub kind: &'static str,
     pub payload: Value,
 }
 
 /// How a run ended.
 #[derive(Debug)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// The output object.
     Completed(Value),
     Failed(Failure),
@@ -82,14 +81,14 @@ pub(crate) enum Outcome {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Failure {
+pub struct Failure {
     pub message: String,
     pub node_id: Option<String>,
 }
 
 /// The checkpoint a run stopped at, for the checkpoint record.
 #[derive(Debug, Clone)]
-pub(crate) struct Pending {
+pub struct Pending {
     pub flow_name: String,
     /// The index, in the flow's `steps`, of the top-level step the checkpoint is in.
     pub block_index: usize,
@@ -103,7 +102,7 @@ pub(crate) struct Pending {
 }
 
 /// One invocation of a flow: created, started, and possibly suspended and resumed.
-pub(crate) struct Execution {
+pub struct Execution {
     pub id: String,
     pub flow_name: String,
     input: Value,
@@ -286,7 +285,7 @@ impl Execution {
             scope,
             last: Value::Null,
             produced: 0,
-            started_ms: clock::now_ms(),
+            started_ms: now_ms(),
             waiting: None,
         })
     }
@@ -441,7 +440,7 @@ impl Execution {
         self.frames.clear();
         let output = value.unwrap_or_else(|| self.last.clone());
         let output = if output.is_object() { output } else { json!({"response": output}) };
-        let duration_ms = clock::now_ms().saturating_sub(self.started_ms);
+        let duration_ms = now_ms().saturating_sub(self.started_ms);
         out.push(
             self.event(INVOCATION_COMPLETED, json!({"output": output, "duration_ms": duration_ms})),
         );
@@ -542,6 +541,13 @@ fn label(fields: &Map<String, Value>) -> Option<&str> {
         (Some(label), None) if !label.is_empty() => Some(label),
         _ => None,
     }
+}
+
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> u64 {
+    let since =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
