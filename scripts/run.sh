@@ -9,8 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$REPO_ROOT/scripts/setup.sh" run
 cd "$REPO_ROOT"
 
-step "cargo leptos build --release"
-cargo leptos build --release --precompress
+step "cargo leptos build --release (with the ScaiGrid stand-in)"
+cargo leptos build --release --precompress --bin-features stand-in
 
 url="http://${SCAIFLOW_API_HOST:-127.0.0.1}:${SCAIFLOW_API_PORT:-8001}/"
 step "starting ScaiFlow at $url (Ctrl-C stops it)"

@@ -13,6 +13,8 @@ use scaiflow_server::{AppState, Config, config::AuthMode, mirror, router, teleme
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+mod stand_in;
+
 const USAGE: &str = "usage:
   scaiflow-server                                    serve (configured by environment variables)
   scaiflow-server admin grant <email> --role <role>  give a user an admin role by hand
@@ -104,6 +106,10 @@ fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if config.scaigrid_sim && !stand_in::BUILT_IN {
+        eprintln!("error: invalid configuration: {}", stand_in::MISSING);
+        return ExitCode::from(2);
+    }
     telemetry::init(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -217,7 +223,7 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     // Kept for the life of the server: dropping it stops the stand-in.
     let _stand_in = match config.scaigrid_sim {
-        true => Some(start_stand_in(&mut config).await?),
+        true => Some(stand_in::start(&mut config).await?),
         false => None,
     };
     let state = AppState::open(config).await?;
@@ -243,28 +249,6 @@ async fn run(mut config: Config) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Starts the ScaiGrid stand-in on loopback (`SCAIFLOW_SCAIGRID_SIM=true` without
-/// `SCAIGRID_BASE_URL`) and points ScaiGrid calls at it, with its demo key as the server-wide
-/// key and API keys only (the stand-in knows no other credential).
-async fn start_stand_in(config: &mut Config) -> anyhow::Result<scaigrid_sim::Running> {
-    let sim = scaigrid_sim::start(scaigrid_sim::SimConfig::demo())
-        .await
-        .context("cannot start the ScaiGrid stand-in")?;
-    config.scaigrid_url = sim.url.clone();
-    config.scaigrid = Some(scaiflow_server::config::ScaiGridCredential {
-        base_url: sim.url.clone(),
-        api_key: scaigrid_sim::DEMO_KEY.to_owned(),
-    });
-    // Signed-in users' ScaiKey tokens mean nothing to the stand-in: keys only.
-    config.deploy_auth = scaiflow_server::config::DeployAuth::ApiKey;
-    tracing::warn!(
-        url = %sim.url,
-        "SCAIFLOW_SCAIGRID_SIM: deploys go to the in-process ScaiGrid stand-in (a test and demo \
-         tool, not ScaiGrid); set SCAIGRID_BASE_URL to use a real ScaiGrid"
-    );
-    Ok(sim)
 }
 
 /// Once an hour (the first at start), removes flow objects that interrupted saves left behind

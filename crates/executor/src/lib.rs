@@ -21,6 +21,10 @@
 //!   `max_iterations`, 100 by default), `parallel` (branches one after another), `continue`
 //!   (ends the iteration), `return` (ends the flow; a non-null value is the output).
 //!
+//! Time comes from the caller (a [`Clock`]), so the executor runs wherever its caller does: the
+//! stand-in passes the wall clock, the browser its own, and a test a fixed one for repeatable
+//! durations.
+//!
 //! A step's value is bound under its `result` and, when its `meta.node_outputs` has exactly one
 //! labelled port, under that label. A name not bound is looked up as a field of the most recent
 //! object result that has it (so `confidence` finds `node_respond.confidence`), else it is null.
@@ -62,6 +66,9 @@ pub const STEP_KEYWORDS: &[&str] = &[
 /// A `result_binding_value` larger than this (as JSON) is left out of `block.exited`.
 const MAX_BINDING_VALUE: usize = 4 * 1024;
 const DEFAULT_WHILE_MAX: u64 = 100;
+
+/// Milliseconds since the Unix epoch, as the caller keeps them.
+pub type Clock = fn() -> u64;
 
 /// One runtime event: its type and payload (which starts with `execution_id`).
 #[derive(Debug, Clone)]
@@ -115,6 +122,7 @@ pub struct Execution {
     last: Value,
     /// How many blocks produced a value (tells a parallel branch that ran nothing).
     produced: u64,
+    clock: Clock,
     started_ms: u64,
     waiting: Option<Waiting>,
 }
@@ -228,12 +236,14 @@ impl Lookup for Scope {
 impl Execution {
     /// Prepares a run of the flow named `flow` (or the first) of `manifest` (the whole document,
     /// with `core`). Fails only when `flow` names no flow of a runnable manifest; a missing
-    /// manifest is reported by [`Execution::start`] as a failed invocation.
+    /// manifest is reported by [`Execution::start`] as a failed invocation. `clock` times the run
+    /// (`duration_ms` of `invocation.completed`).
     pub fn new(
         manifest: Option<&Value>,
         flow: Option<&str>,
         input: Value,
         id: String,
+        clock: Clock,
     ) -> Result<Execution, String> {
         let flows = manifest.and_then(|m| m["core"]["flows"].as_array());
         let (chosen, broken) = match (flows, flow) {
@@ -285,7 +295,8 @@ impl Execution {
             scope,
             last: Value::Null,
             produced: 0,
-            started_ms: now_ms(),
+            clock,
+            started_ms: clock(),
             waiting: None,
         })
     }
@@ -440,7 +451,7 @@ impl Execution {
         self.frames.clear();
         let output = value.unwrap_or_else(|| self.last.clone());
         let output = if output.is_object() { output } else { json!({"response": output}) };
-        let duration_ms = now_ms().saturating_sub(self.started_ms);
+        let duration_ms = (self.clock)().saturating_sub(self.started_ms);
         out.push(
             self.event(INVOCATION_COMPLETED, json!({"output": output, "duration_ms": duration_ms})),
         );
@@ -541,13 +552,6 @@ fn label(fields: &Map<String, Value>) -> Option<&str> {
         (Some(label), None) if !label.is_empty() => Some(label),
         _ => None,
     }
-}
-
-/// Milliseconds since the Unix epoch.
-fn now_ms() -> u64 {
-    let since =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -6,7 +6,12 @@ use super::{Emitted, Execution, Outcome};
 
 fn execution(yaml: &str, input: Value) -> Execution {
     let doc: Value = serde_yaml::from_str(yaml).unwrap();
-    Execution::new(Some(&doc), None, input, "exec_test".to_owned()).unwrap()
+    Execution::new(Some(&doc), None, input, "exec_test".to_owned(), fixed_clock).unwrap()
+}
+
+/// A clock that stands still, so durations are repeatable.
+fn fixed_clock() -> u64 {
+    1_000
 }
 
 fn run(yaml: &str, input: Value) -> (Execution, Outcome, Vec<Emitted>) {
@@ -254,12 +259,34 @@ core:
 #[test]
 fn an_unknown_flow_is_an_error_and_no_manifest_fails_the_run() {
     let doc: Value = serde_yaml::from_str(CONTROL).unwrap();
-    let error = Execution::new(Some(&doc), Some("other"), json!({}), "e".into()).err().unwrap();
+    let error = Execution::new(Some(&doc), Some("other"), json!({}), "e".into(), fixed_clock)
+        .err()
+        .unwrap();
     assert_eq!(error, "no flow named 'other'; the Core's flows: main");
 
-    let mut execution = Execution::new(None, None, json!({}), "e".into()).unwrap();
+    let mut execution = Execution::new(None, None, json!({}), "e".into(), fixed_clock).unwrap();
     let mut events = Vec::new();
     let Outcome::Failed(failure) = execution.start(&mut events) else { panic!() };
     assert_eq!(failure.message, "no runnable manifest");
     assert_eq!(trace(&events), ["invocation.started", "invocation.failed"]);
+}
+
+#[test]
+fn the_duration_comes_from_the_callers_clock() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NOW: AtomicU64 = AtomicU64::new(5_000);
+    fn ticking() -> u64 {
+        NOW.fetch_add(250, Ordering::Relaxed)
+    }
+    let doc: Value = serde_yaml::from_str(CONTROL).unwrap();
+    let mut execution = Execution::new(Some(&doc), None, json!({}), "e".into(), ticking).unwrap();
+    let mut events = Vec::new();
+    let outcome = execution.start(&mut events);
+    assert!(matches!(outcome, Outcome::Completed(_)), "{outcome:?}");
+    let completed = events.iter().find(|e| e.kind.ends_with("invocation.completed")).unwrap();
+    assert_eq!(completed.payload["duration_ms"], 250);
+
+    let (_, _, events) = run(CONTROL, json!({}));
+    let completed = events.iter().find(|e| e.kind.ends_with("invocation.completed")).unwrap();
+    assert_eq!(completed.payload["duration_ms"], 0);
 }

@@ -183,8 +183,9 @@ pub(super) async fn invoke(
     let mut inner = shared.lock();
     let manifest = inner.scaicore.core(&caller.tenant_id, &core_id)?.manifest.clone();
     let id = inner.new_id("exec");
-    let mut execution = Execution::new(manifest.as_ref(), flow.as_deref(), input, id)
-        .map_err(|message| ApiError::field("flow", message))?;
+    let mut execution =
+        Execution::new(manifest.as_ref(), flow.as_deref(), input, id, clock::now_ms)
+            .map_err(|message| ApiError::field("flow", message))?;
     let mut emitted = Vec::new();
     let outcome = execution.start(&mut emitted);
     let answer = settle(&mut inner, &caller.tenant_id, &core_id, execution, outcome, emitted);
