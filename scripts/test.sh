@@ -13,7 +13,7 @@ step "cargo fmt --check"
 cargo fmt --all --check
 
 # The pure crates: no IO frameworks, and they build for the browser.
-pure_crates=(flow-model compiler flow-edit executor)
+pure_crates=(flow-model compiler flow-edit executor wire)
 
 step "the pure crates stay pure: ${pure_crates[*]}"
 forbidden='^(tokio|sqlx|axum|leptos|object_store|reqwest)([-_][a-z0-9_-]+)?$'

@@ -8,8 +8,6 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::config::AuthMode;
 use crate::error::ApiError;
@@ -74,40 +72,7 @@ impl Principal {
     }
 }
 
-/// ScaiFlow-local administrator roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AdminRole {
-    TenantAdmin,
-    SuperAdmin,
-}
-
-/// What a principal may do with one flow; each level includes the ones below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    View,
-    Edit,
-    Deploy,
-    Admin,
-}
-
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::View => "view",
-            Access::Edit => "edit",
-            Access::Deploy => "deploy",
-            Access::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Access> {
-        [Access::View, Access::Edit, Access::Deploy, Access::Admin]
-            .into_iter()
-            .find(|a| a.as_str() == text)
-    }
-}
+pub use wire::{Access, AdminRole};
 
 impl<S> FromRequestParts<S> for Principal
 where

@@ -5,10 +5,8 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use utoipa::ToSchema;
 
 /// Everything an API handler can answer besides success.
 #[derive(Debug, thiserror::Error)]
@@ -203,19 +201,7 @@ impl IntoResponse for ApiError {
 }
 
 /// The error body, for the OpenAPI document.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub detail: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable code: `not_found`, `version_conflict`, `invalid_request`, `payload_too_large`, ...
-    pub error: String,
-    pub message: String,
-    /// What to do about it, when there is something.
-    pub fix: Option<String>,
-}
+pub use wire::{ErrorBody, ErrorDetail};
 
 /// A JSON request body. Rejections are API errors: no JSON content type → 415, over the size
 /// limit → 413, anything that does not deserialise → 422 with the JSON pointer (and line and

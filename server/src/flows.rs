@@ -17,14 +17,15 @@ use std::sync::Arc;
 use bytes::Bytes;
 use flow_model::FlowGraph;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
-use utoipa::ToSchema;
+pub use wire::deploy::{Deployment, DeploymentList};
+pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo, VersionList};
 
 use crate::auth::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
 use crate::state::AppState;
 use repo::{FlowRow, ListFilter, VersionRow};
+use wire::{DeployStage, DeployStatus};
 
 /// How many version numbers a save tries past objects left by interrupted saves.
 const VERSION_ATTEMPTS: usize = 20;
@@ -33,86 +34,30 @@ const UNCONDITIONAL_ATTEMPTS: usize = 32;
 /// The longest name a flow may have.
 const NAME_LIMIT: usize = 255;
 
-/// A flow in listings.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FlowSummary {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub owner_id: String,
-    pub tenant_id: String,
-    /// The current version (semver).
-    pub version: String,
-    /// RFC 3339.
-    pub created_at: String,
-    pub updated_at: String,
-    /// Set for flows in the trash.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
-    /// What the caller may do with the flow.
-    pub access: Access,
-}
-
-/// A flow with its current content.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FlowDetail {
-    #[serde(flatten)]
+/// A flow with its current content as stored: the writer of [`wire::flows::StoredFlow`], which
+/// splices the stored document in as it is (it is never parsed again on the way out).
+#[derive(Debug)]
+pub struct StoredFlow {
     pub summary: FlowSummary,
-    /// The FlowGraph document of the current version.
-    #[schema(value_type = Object)]
-    #[serde(serialize_with = "stored_json")]
+    /// The FlowGraph document of the current version, as stored.
     pub content: Bytes,
 }
 
-impl FlowDetail {
-    /// The response body, with the stored document spliced in as it is (it is never parsed
-    /// again on the way out).
+impl StoredFlow {
+    /// The response body.
     pub fn to_json(&self) -> Vec<u8> {
         splice(&self.summary, &self.content)
     }
 }
 
-/// A page of flows.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FlowPage {
-    pub items: Vec<FlowSummary>,
-    /// How many flows match in all.
-    pub total: i64,
-    /// Pass as `cursor` for the next page; absent on the last one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-/// One saved version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionInfo {
-    pub version: String,
-    pub created_at: String,
-    /// Who saved it.
-    pub author_id: String,
-    /// Bytes of the stored document.
-    pub size: i64,
-    /// SHA-256 of the stored document, hex.
-    pub sha256: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionList {
-    pub items: Vec<VersionInfo>,
-    pub total: usize,
-}
-
-/// A version with its content.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionDetail {
-    #[serde(flatten)]
+/// A version with its content as stored: the writer of [`wire::flows::StoredVersion`].
+#[derive(Debug)]
+pub struct StoredVersion {
     pub info: VersionInfo,
-    #[schema(value_type = Object)]
-    #[serde(serialize_with = "stored_json")]
     pub content: Bytes,
 }
 
-impl VersionDetail {
+impl StoredVersion {
     pub fn to_json(&self) -> Vec<u8> {
         splice(&self.info, &self.content)
     }
@@ -129,61 +74,6 @@ fn splice<T: Serialize>(head: &T, content: &[u8]) -> Vec<u8> {
     out.extend_from_slice(content);
     out.push(b'}');
     out
-}
-
-/// Serialises stored JSON as the value it is.
-fn stored_json<S: serde::Serializer>(bytes: &Bytes, serializer: S) -> Result<S::Ok, S::Error> {
-    let raw: &RawValue = serde_json::from_slice(bytes).map_err(serde::ser::Error::custom)?;
-    raw.serialize(serializer)
-}
-
-/// One deployment of a flow version to ScaiGrid.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Deployment {
-    pub id: String,
-    pub flow_id: String,
-    pub version: String,
-    /// `running`, `succeeded` or `failed`.
-    pub status: String,
-    pub core_id: Option<String>,
-    pub published_slug: Option<String>,
-    /// The error code of a failed deployment (`scaicore_create_failed`, ...).
-    pub error: Option<String>,
-    pub message: Option<String>,
-    pub deployed_by: String,
-    pub created_at: String,
-    /// The stage a running deployment is in (`compiling`, `provisioning`, `creating`,
-    /// `publishing`), or the one a failed deployment failed in.
-    pub stage: Option<String>,
-    pub finished_at: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeploymentList {
-    pub items: Vec<Deployment>,
-    pub total: usize,
-}
-
-/// `POST /flows`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateFlow {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The FlowGraph document.
-    #[schema(value_type = Object)]
-    pub content: FlowGraph,
-}
-
-/// `PUT /flows/{id}`: any subset of the fields.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateFlow {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub content: Option<FlowGraph>,
 }
 
 /// Listing parameters.
@@ -310,14 +200,14 @@ impl<'s> Flows<'s> {
             let access = self.access(principal, &row).await?.unwrap_or(Access::View);
             items.push(summary(row, access));
         }
-        Ok(FlowPage { items, total, next_cursor })
+        Ok(FlowPage { items, total: u64::try_from(total).unwrap_or(0), next_cursor })
     }
 
     pub async fn create(
         &self,
         principal: &Principal,
         request: CreateFlow,
-    ) -> Result<FlowDetail, ApiError> {
+    ) -> Result<StoredFlow, ApiError> {
         let name = checked_name(&request.name)?;
         let description = request.description.unwrap_or_default();
         let mut content = request.content;
@@ -360,16 +250,16 @@ impl<'s> Flows<'s> {
         }
         self.state.content.insert(key.as_ref(), bytes.clone());
         self.state.rows.put(&row);
-        Ok(FlowDetail { summary: summary(row, Access::Admin), content: bytes })
+        Ok(StoredFlow { summary: summary(row, Access::Admin), content: bytes })
     }
 
-    pub async fn get(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
+    pub async fn get(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
         let (row, access) = self.authorized(principal, id, Access::View).await?;
         let key = content::key(&row.tenant_id, &row.id, &row.current_version);
         let bytes = content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
             .await
             .map_err(ApiError::internal)?;
-        Ok(FlowDetail { summary: summary(row, access), content: bytes })
+        Ok(StoredFlow { summary: summary(row, access), content: bytes })
     }
 
     /// Applies a partial update. New content becomes a new version (patch-bumped); name and
@@ -381,7 +271,7 @@ impl<'s> Flows<'s> {
         id: &str,
         request: UpdateFlow,
         if_match: Option<&str>,
-    ) -> Result<FlowDetail, ApiError> {
+    ) -> Result<StoredFlow, ApiError> {
         // Without If-Match the caller accepts whatever version is current: a save that loses a
         // race is applied again to the new current version, after a short randomised pause so
         // busy writers spread out.
@@ -412,7 +302,7 @@ impl<'s> Flows<'s> {
         id: &str,
         request: &UpdateFlow,
         if_match: Option<&str>,
-    ) -> Result<FlowDetail, ApiError> {
+    ) -> Result<StoredFlow, ApiError> {
         let (row, access) = self.authorized(principal, id, Access::Edit).await?;
         if let Some(expected) = if_match
             && expected != row.current_version
@@ -499,7 +389,7 @@ impl<'s> Flows<'s> {
         access: Access,
         update: &repo::Update<'_>,
         new_content: Option<&Bytes>,
-    ) -> Result<FlowDetail, ApiError> {
+    ) -> Result<StoredFlow, ApiError> {
         let moved =
             repo::update(&self.state.db, &row.tenant_id, &row.id, &row.current_version, update)
                 .await
@@ -536,7 +426,7 @@ impl<'s> Flows<'s> {
                     .map_err(ApiError::internal)?
             }
         };
-        Ok(FlowDetail { summary: summary(saved, access), content: bytes })
+        Ok(StoredFlow { summary: summary(saved, access), content: bytes })
     }
 
     /// Moves a flow to the trash (its versions are kept).
@@ -556,7 +446,7 @@ impl<'s> Flows<'s> {
     }
 
     /// Takes a flow out of the trash.
-    pub async fn restore(&self, principal: &Principal, id: &str) -> Result<FlowDetail, ApiError> {
+    pub async fn restore(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
         let row = repo::flow(&self.state.db, principal.tenant_scope(), id)
             .await
             .map_err(ApiError::internal)?
@@ -583,7 +473,7 @@ impl<'s> Flows<'s> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
         let rows = repo::versions(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
         let items: Vec<VersionInfo> = rows.into_iter().map(version_info).collect();
-        Ok(VersionList { total: items.len(), items })
+        Ok(VersionList { total: items.len() as u64, items })
     }
 
     pub async fn version(
@@ -591,7 +481,7 @@ impl<'s> Flows<'s> {
         principal: &Principal,
         id: &str,
         version: &str,
-    ) -> Result<VersionDetail, ApiError> {
+    ) -> Result<StoredVersion, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
         let found = repo::version(&self.state.db, &row.id, version)
             .await
@@ -601,7 +491,7 @@ impl<'s> Flows<'s> {
             content::read(self.state.objects.as_ref(), &self.state.content, &found.object_key)
                 .await
                 .map_err(ApiError::internal)?;
-        Ok(VersionDetail { info: version_info(found), content: bytes })
+        Ok(StoredVersion { info: version_info(found), content: bytes })
     }
 
     pub async fn deployments(
@@ -611,24 +501,8 @@ impl<'s> Flows<'s> {
     ) -> Result<DeploymentList, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
         let rows = repo::deployments(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
-        let items: Vec<Deployment> = rows
-            .into_iter()
-            .map(|d| Deployment {
-                id: d.id,
-                flow_id: d.flow_id,
-                version: d.version,
-                status: d.status,
-                core_id: d.core_id,
-                published_slug: d.published_slug,
-                error: d.error_code,
-                message: d.error_message,
-                deployed_by: d.deployed_by,
-                created_at: rfc3339(d.created_at),
-                stage: d.stage,
-                finished_at: d.finished_at.map(rfc3339),
-            })
-            .collect();
-        Ok(DeploymentList { total: items.len(), items })
+        let items = rows.into_iter().map(deployment).collect::<Result<Vec<_>, _>>()?;
+        Ok(DeploymentList { total: items.len() as u64, items })
     }
 
     /// The live flow `id` if the caller has at least `needed` access. A flow they cannot see at
@@ -745,12 +619,40 @@ fn version_row(
     }
 }
 
+/// A deployment record as the API shows it; a status or stage this server never writes is an
+/// internal error, not a guess.
+fn deployment(d: repo::DeploymentRow) -> Result<Deployment, ApiError> {
+    let status = DeployStatus::parse(&d.status).ok_or_else(|| {
+        ApiError::internal(format!("deployment '{}' has the unknown status '{}'", d.id, d.status))
+    })?;
+    let stage = match d.stage.as_deref() {
+        None => None,
+        Some(name) => Some(DeployStage::parse(name).ok_or_else(|| {
+            ApiError::internal(format!("deployment '{}' has the unknown stage '{name}'", d.id))
+        })?),
+    };
+    Ok(Deployment {
+        id: d.id,
+        flow_id: d.flow_id,
+        version: d.version,
+        status,
+        core_id: d.core_id,
+        published_slug: d.published_slug,
+        error: d.error_code,
+        message: d.error_message,
+        deployed_by: d.deployed_by,
+        created_at: rfc3339(d.created_at),
+        stage,
+        finished_at: d.finished_at.map(rfc3339),
+    })
+}
+
 fn version_info(row: VersionRow) -> VersionInfo {
     VersionInfo {
         version: row.version,
         created_at: rfc3339(row.created_at),
         author_id: row.author_id,
-        size: row.size,
+        size: u64::try_from(row.size).unwrap_or(0),
         sha256: row.sha256,
     }
 }

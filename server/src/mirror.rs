@@ -7,6 +7,7 @@
 //! role; the group reconcile leaves them alone.
 
 use std::collections::HashSet;
+use wire::sharing::PrincipalKind;
 
 use crate::db::Database;
 use crate::flows::repo;
@@ -385,7 +386,7 @@ async fn execute(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// `user` or `group`.
-    pub kind: &'static str,
+    pub kind: PrincipalKind,
     pub id: String,
     /// The user's display name, or the group's name.
     pub name: Option<String>,
@@ -426,10 +427,10 @@ pub async fn search(
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?;
-        let users = users.into_iter().map(|(id, name, email)| Found { kind: "user", id, name, email });
+        let users = users.into_iter().map(|(id, name, email)| Found { kind: PrincipalKind::User, id, name, email });
         // A group ScaiKey has not named yet carries its id as its name.
         let groups = groups.into_iter().map(|(id, name)| Found {
-            kind: "group",
+            kind: PrincipalKind::Group,
             name: (!name.trim().is_empty() && name != id).then_some(name),
             id,
             email: None,

@@ -27,7 +27,6 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
-use utoipa::ToSchema;
 
 use crate::config::ScaiKeySettings;
 
@@ -109,17 +108,7 @@ pub enum ProviderError {
     Unavailable(String),
 }
 
-/// The tokens the browser receives from an exchange or a refresh.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Tokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
-    pub id_token: Option<String>,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Seconds the access token is valid for.
-    pub expires_in: Option<u64>,
-}
+pub use wire::account::Tokens;
 
 /// Identity claims of the ID token returned by an exchange.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -13,9 +13,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use serde::Serialize;
 use tokio::sync::Mutex;
-use utoipa::ToSchema;
 
 use crate::clock::now_millis;
 use crate::db::Database;
@@ -32,32 +30,7 @@ pub const GROUPS_SCOPE: &str = "groups:read";
 /// Holds one sync at a time.
 pub type SyncLock = Mutex<()>;
 
-/// What a run did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
-pub struct SyncStats {
-    /// Why nothing was done: `credentials_missing` without ScaiKey (local mode); else null.
-    pub skipped_reason: Option<String>,
-    /// `effective_users`, or `member_walk` when a tenant's users had to come from its groups;
-    /// null when there was nothing to sync.
-    pub users_method: Option<String>,
-    pub users_seen: u64,
-    pub users_added: u64,
-    pub users_undeleted: u64,
-    pub users_soft_deleted: u64,
-    pub groups_seen: u64,
-    pub groups_added: u64,
-    pub groups_undeleted: u64,
-    pub groups_soft_deleted: u64,
-    pub memberships_seen: u64,
-    /// New memberships and memberships that came back.
-    pub memberships_added: u64,
-    pub memberships_soft_deleted: u64,
-    /// Live super admins after the run.
-    pub super_admin_count: u64,
-    pub super_admins_group_promoted: u64,
-    pub super_admins_group_demoted: u64,
-    pub duration_seconds: f64,
-}
+pub use wire::admin::SyncStats;
 
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]

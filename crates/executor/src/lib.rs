@@ -40,12 +40,10 @@ use serde_json::{Map, Value, json};
 
 use expr::{Lookup, render, truthy};
 
-pub const INVOCATION_STARTED: &str = "scaicore.runtime.invocation.started";
-pub const INVOCATION_COMPLETED: &str = "scaicore.runtime.invocation.completed";
-pub const INVOCATION_FAILED: &str = "scaicore.runtime.invocation.failed";
-pub const BLOCK_ENTERED: &str = "scaicore.runtime.block.entered";
-pub const BLOCK_EXITED: &str = "scaicore.runtime.block.exited";
-pub const BLOCK_FAILED: &str = "scaicore.runtime.block.failed";
+pub use wire::runtime::{
+    BLOCK_ENTERED, BLOCK_EXITED, BLOCK_FAILED, INVOCATION_COMPLETED, INVOCATION_FAILED,
+    INVOCATION_STARTED,
+};
 
 /// The keywords a step may have; exactly one says what the step is.
 pub const STEP_KEYWORDS: &[&str] = &[

@@ -78,11 +78,18 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage's name on the wire (`provisioning`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Provisioning => "provisioning",
-            Stage::Creating => "creating",
-            Stage::Publishing => "publishing",
+        wire::DeployStage::from(self).as_str()
+    }
+}
+
+impl From<Stage> for wire::DeployStage {
+    fn from(stage: Stage) -> wire::DeployStage {
+        match stage {
+            Stage::Provisioning => wire::DeployStage::Provisioning,
+            Stage::Creating => wire::DeployStage::Creating,
+            Stage::Publishing => wire::DeployStage::Publishing,
         }
     }
 }

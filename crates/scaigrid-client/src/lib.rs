@@ -22,6 +22,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use wire::path::encode as segment;
 
 /// Every call gives up after this long.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -76,49 +77,7 @@ impl Error {
     }
 }
 
-/// A model of the tenant's catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Model {
-    pub slug: String,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub modality: Option<String>,
-    #[serde(default)]
-    pub context_window: Option<u64>,
-    #[serde(default)]
-    pub max_output_tokens: Option<u64>,
-}
-
-/// A ScaiQueue scope.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scope {
-    pub id: String,
-    pub slug: String,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// A queue of a scope. ScaiQueue describes delivery with `ordering` (`fifo`, `priority`,
-/// `deadline`) and `consumer_mode` (`competing`, `broadcast`); [`Client::queues`] folds them
-/// into ScaiFlow's one `consumer_mode` (`fifo`, `priority`, `deadline`, `broadcast`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Queue {
-    pub id: String,
-    #[serde(default)]
-    pub scope_id: Option<String>,
-    pub slug: String,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing)]
-    pub ordering: Option<String>,
-    #[serde(default)]
-    pub consumer_mode: Option<String>,
-    #[serde(default)]
-    pub max_retries: Option<u32>,
-}
+pub use wire::lookups::{Model, Queue, Scope};
 
 /// What a new queue is created with, in ScaiQueue's terms (see [`NewQueue::delivery`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -151,15 +110,13 @@ impl NewQueue {
     }
 }
 
-impl Queue {
-    /// ScaiFlow's consumer mode from ScaiQueue's two fields.
-    fn fold_delivery(mut self) -> Queue {
-        let broadcast = self.consumer_mode.as_deref() == Some("broadcast");
-        if !broadcast && let Some(ordering) = self.ordering.clone() {
-            self.consumer_mode = Some(ordering);
-        }
-        self
+/// ScaiFlow's consumer mode from ScaiQueue's two fields.
+fn fold_delivery(mut queue: Queue) -> Queue {
+    let broadcast = queue.consumer_mode.as_deref() == Some("broadcast");
+    if !broadcast && let Some(ordering) = queue.ordering.clone() {
+        queue.consumer_mode = Some(ordering);
     }
+    queue
 }
 
 /// A client for one ScaiGrid with one credential.
@@ -207,7 +164,7 @@ impl Client {
     pub async fn queues(&self, scope_id: &str) -> Result<Vec<Queue>, Error> {
         let path = format!("/v1/modules/scaiqueue/scopes/{}/queues", segment(scope_id));
         let queues: Vec<Queue> = decode_all(self.list(&path).await?)?;
-        Ok(queues.into_iter().map(Queue::fold_delivery).collect())
+        Ok(queues.into_iter().map(fold_delivery).collect())
     }
 
     /// `POST /v1/modules/scaiqueue/scopes/{scope_id}/queues` (409 when the slug is taken).
@@ -215,7 +172,7 @@ impl Client {
         let path = format!("/v1/modules/scaiqueue/scopes/{}/queues", segment(scope_id));
         let body = serde_json::to_value(queue).map_err(|e| Error::Decode(e.to_string()))?;
         let created: Queue = self.call(Method::POST, &path, &[], Some(&body)).await?;
-        Ok(created.fold_delivery())
+        Ok(fold_delivery(created))
     }
 
     /// The scope with `slug`, created when missing: list, create, and on a 409 (someone created
@@ -361,20 +318,6 @@ enum Body<'a> {
     Json(&'a Value),
     /// A ScaiCore YAML manifest, sent as `application/yaml`.
     Yaml(&'a str),
-}
-
-/// A path segment, percent-encoded.
-fn segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 fn transport(error: &reqwest::Error, url: &str) -> String {

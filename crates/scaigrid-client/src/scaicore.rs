@@ -11,6 +11,8 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use wire::runtime::EventPage;
+
 use crate::{Body, Client, Error, data, segment};
 
 const CORES: &str = "/v1/modules/scaicore/cores";
@@ -116,14 +118,13 @@ impl Client {
         self.call(Method::POST, &path, &[], Some(body)).await
     }
 
-    /// `GET /v1/modules/scaicore/events`: one page, `{"events": [...], "next_cursor": …}` as
-    /// ScaiGrid wrote it.
+    /// `GET /v1/modules/scaicore/events`: one page of runtime events, oldest first.
     pub async fn events(
         &self,
         core_id: Option<&str>,
         limit: u32,
         cursor: Option<&str>,
-    ) -> Result<Value, Error> {
+    ) -> Result<EventPage, Error> {
         let mut query = vec![("limit", limit.to_string())];
         if let Some(core_id) = core_id {
             query.push(("core_id", core_id.to_owned()));
@@ -131,7 +132,9 @@ impl Client {
         if let Some(cursor) = cursor {
             query.push(("cursor", cursor.to_owned()));
         }
-        self.call(Method::GET, "/v1/modules/scaicore/events", &query, None).await
+        let page = self.call(Method::GET, "/v1/modules/scaicore/events", &query, None).await?;
+        serde_json::from_value(page)
+            .map_err(|e| Error::Decode(format!("GET /v1/modules/scaicore/events: {e}")))
     }
 
     /// `GET /v1/modules/scaicore/checkpoints`, as ScaiGrid wrote the page.

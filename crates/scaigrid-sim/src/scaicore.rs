@@ -101,7 +101,7 @@ impl Store {
 
     /// The tenant's events, oldest first.
     pub fn events_json(&self, tenant_id: &str) -> Vec<Value> {
-        self.events.iter().filter(|e| e.tenant_id == tenant_id).map(|e| e.value.clone()).collect()
+        self.events.iter().filter(|e| e.tenant_id == tenant_id).map(|e| json!(e.event)).collect()
     }
 
     /// The tenant's checkpoints, oldest first.

@@ -6,8 +6,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::{AdminRole, Principal};
 use crate::clock::rfc3339;
@@ -17,27 +15,7 @@ use crate::state::AppState;
 use crate::sync::{SyncError, SyncStats};
 use crate::with_pool;
 
-/// A user of the mirror.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminUser {
-    pub id: String,
-    pub tenant_id: String,
-    pub email: Option<String>,
-    pub display_name: Option<String>,
-    /// `ACTIVE`, or `DELETED` once ScaiKey removed the user.
-    pub status: String,
-    /// null, `tenant_admin` or `super_admin`.
-    pub admin_role: Option<String>,
-    /// null, `manual`, `group` or `bootstrap`.
-    pub admin_role_source: Option<String>,
-    pub deleted_at: Option<String>,
-    pub last_synced_at: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminUsers {
-    pub users: Vec<AdminUser>,
-}
+pub use wire::admin::{AdminFlow, AdminFlows, AdminUser, AdminUsers, RoleRequest};
 
 type UserRow = (
     String,
@@ -116,23 +94,6 @@ pub async fn tenant_users(
     Ok(Json(AdminUsers { users: users(&state, Some(&principal.tenant_id)).await? }))
 }
 
-/// A flow of the tenant, as the admin overview lists it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminFlow {
-    pub id: String,
-    pub name: String,
-    pub owner_id: String,
-    pub version: String,
-    pub updated_at: String,
-    pub deleted_at: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminFlows {
-    pub items: Vec<AdminFlow>,
-    pub total: usize,
-}
-
 /// Every flow of the caller's tenant, whoever owns it, the trash included (tenant and super
 /// admins).
 #[utoipa::path(get, path = "/admin/tenant/flows", tag = "admin",
@@ -164,14 +125,7 @@ pub async fn tenant_flows(
             deleted_at: deleted.map(rfc3339),
         })
         .collect();
-    Ok(Json(AdminFlows { total: items.len(), items }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RoleRequest {
-    /// `tenant_admin` or `super_admin`.
-    pub role: String,
+    Ok(Json(AdminFlows { total: items.len() as u64, items }))
 }
 
 /// The user's tenant and current role, if the caller may manage roles of that user at all.

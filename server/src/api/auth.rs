@@ -5,33 +5,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::config::AuthMode;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::oidc::{ProviderError, ScaiKey, Tokens};
 use crate::state::AppState;
 
-/// What the browser needs to sign in. Never the client secret.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthConfig {
-    /// `scaikey`, or `local` for the single local user (also with `SCAIFLOW_AUTH_DISABLED`).
-    pub auth_mode: String,
-    pub scaikey_base_url: Option<String>,
-    pub client_id: Option<String>,
-    pub audience: Option<String>,
-    /// `{public URL}/auth/callback`.
-    pub redirect_uri: Option<String>,
-    /// The provider's authorization endpoint, from its discovery document.
-    pub authorization_endpoint: Option<String>,
-    /// Where to end the provider's session at sign-out, when it has such an endpoint.
-    pub end_session_endpoint: Option<String>,
-    /// The scopes to request (space-separated).
-    pub scopes: Option<String>,
-    /// Why the provider's endpoints are missing (its discovery document could not be read).
-    pub error: Option<String>,
-}
+pub use wire::account::{AuthConfig, ExchangeRequest, RefreshRequest};
 
 /// How this server signs people in (public).
 #[utoipa::path(get, path = "/auth/config", tag = "auth", responses((status = 200, body = AuthConfig)))]
@@ -72,14 +52,6 @@ pub async fn config(State(state): State<AppState>, headers: HeaderMap) -> Json<A
         scopes: Some(settings.scopes.clone()),
         error,
     })
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ExchangeRequest {
-    pub code: String,
-    pub code_verifier: String,
-    /// Exactly the one the authorization request used.
-    pub redirect_uri: String,
 }
 
 /// Trades the browser's authorization code (and PKCE verifier) for tokens.
@@ -127,11 +99,6 @@ pub async fn exchange(
         }
     }
     Ok(Json(tokens))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
 }
 
 /// Trades a refresh token for new tokens (ScaiKey rotates the refresh token).

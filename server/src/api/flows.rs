@@ -11,13 +11,14 @@ use crate::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
 use crate::flows::deploy::{DeployRequest, DeployResponse};
 use crate::flows::{
-    CreateFlow, DeploymentList, FlowDetail, FlowPage, Flows, ListQuery, UpdateFlow, VersionDetail,
-    VersionList,
+    CreateFlow, DeploymentList, FlowPage, Flows, ListQuery, StoredFlow, UpdateFlow, VersionList,
 };
+// The bodies the stored forms write, for the OpenAPI document.
 use crate::state::AppState;
+use wire::flows::{FlowDetail, VersionDetail};
 
 /// A flow with its version as the `ETag`.
-fn detail(status: StatusCode, flow: FlowDetail) -> Response {
+fn detail(status: StatusCode, flow: StoredFlow) -> Response {
     let etag = HeaderValue::from_str(&format!("\"{}\"", flow.summary.version)).ok();
     let location = (status == StatusCode::CREATED)
         .then(|| HeaderValue::from_str(&format!("/api/v1/flows/{}", flow.summary.id)).ok())

@@ -7,9 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use scaigrid_client::{Model, Queue, Scope};
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
@@ -17,14 +15,11 @@ use crate::grid::{self, Purpose, failure as grid_failure};
 use crate::state::AppState;
 
 /// The `{"data": [...]}` answer of every lookup.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Data<T> {
-    pub data: Vec<T>,
-}
+pub use wire::lookups::Data;
 
 /// The tenant's model catalogue (the Model Picker).
 #[utoipa::path(get, path = "/scaigrid/models", tag = "lookups",
-    responses((status = 200, body = Data<Value>, description = "{data: [{slug, display_name, modality, context_window, max_output_tokens}]}"), (status = 412, body = ErrorBody), (status = 502, body = ErrorBody)))]
+    responses((status = 200, body = Data<Model>, description = "The tenant's models"), (status = 412, body = ErrorBody), (status = 502, body = ErrorBody)))]
 pub async fn models(
     principal: Principal,
     State(state): State<AppState>,
@@ -37,7 +32,7 @@ pub async fn models(
 
 /// The tenant's ScaiQueue scopes.
 #[utoipa::path(get, path = "/scaiqueue/scopes", tag = "lookups",
-    responses((status = 200, body = Data<Value>, description = "{data: [{id, slug, display_name, description}]}"), (status = 412, body = ErrorBody), (status = 502, body = ErrorBody)))]
+    responses((status = 200, body = Data<Scope>, description = "The tenant's ScaiQueue scopes"), (status = 412, body = ErrorBody), (status = 502, body = ErrorBody)))]
 pub async fn scopes(
     principal: Principal,
     State(state): State<AppState>,
@@ -51,7 +46,7 @@ pub async fn scopes(
 /// The queues of one scope.
 #[utoipa::path(get, path = "/scaiqueue/scopes/{scope_id}/queues", tag = "lookups",
     params(("scope_id" = String, Path)),
-    responses((status = 200, body = Data<Value>, description = "{data: [{id, scope_id, slug, display_name, consumer_mode, max_retries}]}"), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody),
+    responses((status = 200, body = Data<Queue>, description = "The scope's queues, with ScaiFlow's consumer_mode"), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody),
         (status = 502, body = ErrorBody)))]
 pub async fn queues(
     principal: Principal,

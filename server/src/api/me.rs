@@ -4,32 +4,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 
 use crate::api::ApiQuery;
-use crate::auth::{AdminRole, MANAGE_SCOPE, Principal, VIEW_SCOPE};
+use crate::auth::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::secrets::{self, SecretError};
 use crate::state::AppState;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeResponse {
-    /// The user id.
-    pub sub: String,
-    pub tenant_id: String,
-    /// The tenant's slug, as in `core://{tenant_slug}/...` addresses.
-    pub tenant_slug: String,
-    /// ScaiFlow-local administrator role, if any.
-    pub admin_role: Option<AdminRole>,
-    /// ScaiKey groups the user belongs to.
-    pub groups: Vec<String>,
-    pub email: Option<String>,
-    pub display_name: Option<String>,
-    /// The token's ScaiFlow scopes: `scaicore:view` (read), `scaicore:manage` (write).
-    pub permissions: Vec<String>,
-}
+pub use wire::account::{Credentials as CredentialsResponse, CredentialsRequest, Me as MeResponse};
 
 /// The caller's principal, merged with the local admin role and what the mirror knows of them.
 #[utoipa::path(get, path = "/me", tag = "auth",
@@ -57,17 +41,6 @@ pub async fn me(
         display_name,
         permissions,
     }))
-}
-
-/// Whether this server can call ScaiGrid for the caller's tenant.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CredentialsResponse {
-    pub configured: bool,
-    /// Calls carry the signed-in user's ScaiKey token (the key, if any, is the fallback).
-    pub user_token: bool,
-    pub base_url: Option<String>,
-    /// The key's first and last four characters.
-    pub masked_key: Option<String>,
 }
 
 /// The ScaiGrid credential the tenant's calls use: the tenant's own, else the server-wide
@@ -100,16 +73,6 @@ pub async fn scaigrid_credentials(
         },
         masked_key: grid.as_ref().map(ScaiGridCredential::masked_key),
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CredentialsRequest {
-    /// The tenant's ScaiGrid API key (`sgk_...`).
-    pub api_key: String,
-    /// Where the tenant's ScaiGrid is; the public endpoint when left out.
-    #[serde(default)]
-    pub base_url: Option<String>,
 }
 
 /// Stores the tenant's ScaiGrid credential in the secret store (tenant or super admins only).
@@ -173,22 +136,7 @@ pub struct PrincipalQuery {
     pub limit: Option<u32>,
 }
 
-/// A user or group of the caller's tenant.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FoundPrincipal {
-    /// `user` or `group`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub id: String,
-    /// The user's display name, or the group's name; null when the mirror has none yet.
-    pub name: Option<String>,
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PrincipalList {
-    pub items: Vec<FoundPrincipal>,
-}
+pub use wire::sharing::{FoundPrincipal, PrincipalList};
 
 /// The users and groups of the caller's tenant that match `search`, from the mirror of
 /// ScaiKey: whom a flow can be shared with (any member may ask).

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use wire::runtime::{CheckpointStatus, EventsAnswer};
+
 use crate::api::ApiQuery;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
@@ -46,33 +48,7 @@ pub struct CheckpointsQuery {
     pub limit: Option<u32>,
 }
 
-/// `POST /scaicore/checkpoints/{id}/resolve`.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResolveRequest {
-    /// The answer: for a review, the id of the decision button (`approve`, `reject`).
-    #[schema(value_type = Object)]
-    pub resolution: Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-}
-
-/// `POST /scaicore/cores/{core_id}/invoke`.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InvokeRequest {
-    /// The trigger's input (for an API entry, the request payload).
-    #[serde(default = "empty_object")]
-    #[schema(value_type = Object)]
-    pub input: Value,
-    /// Which flow of the Core; default its first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow: Option<String>,
-}
-
-fn empty_object() -> Value {
-    Value::Object(serde_json::Map::new())
-}
+pub use wire::runtime::{InvokeRequest, ResolveRequest};
 
 fn limit(value: Option<u32>) -> Result<u32, ApiError> {
     match value {
@@ -87,21 +63,21 @@ fn limit(value: Option<u32>) -> Result<u32, ApiError> {
 /// Runtime events (the six built-in `scaicore.runtime.*` events with `node_id`, `@emit` events,
 /// ScaiQueue completions), oldest first from `cursor`.
 #[utoipa::path(get, path = "/scaicore/events", tag = "scaicore", params(EventsQuery),
-    responses((status = 200, body = Passed, description = "{data: {events: [{type, core_id, timestamp, payload}], next_cursor}}"),
+    responses((status = 200, body = EventsAnswer),
         (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
 pub async fn events(
     principal: Principal,
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<EventsQuery>,
-) -> Result<Json<Passed>, ApiError> {
+) -> Result<Json<EventsAnswer>, ApiError> {
     let limit = limit(query.limit)?;
     let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
     let data = grid
         .events(query.core_id.as_deref(), limit, query.cursor.as_deref())
         .await
         .map_err(|e| proxy_failure(e, "core"))?;
-    Ok(Json(Passed { data }))
+    Ok(Json(EventsAnswer { data }))
 }
 
 /// Checkpoints (HITL reviews, approvals, debug breakpoints) by status.
@@ -115,8 +91,8 @@ pub async fn checkpoints(
     ApiQuery(query): ApiQuery<CheckpointsQuery>,
 ) -> Result<Json<Passed>, ApiError> {
     let limit = limit(query.limit)?;
-    let status = query.status.unwrap_or_else(|| "pending".to_owned());
-    if !["pending", "resolved", "failed", "expired", "cancelled"].contains(&status.as_str()) {
+    let status = query.status.unwrap_or_else(|| CheckpointStatus::Pending.as_str().to_owned());
+    if CheckpointStatus::parse(&status).is_none() {
         return Err(ApiError::invalid(
             format!(
                 "status must be pending, resolved, failed, expired or cancelled, not '{status}'"

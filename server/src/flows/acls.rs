@@ -2,78 +2,38 @@
 //! whoever administers the flow. The owner, tenant admins and super admins hold `admin`
 //! implicitly; that access is not a row and cannot be revoked here.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use super::Flows;
 use super::repo::{self, AclRow};
 use crate::auth::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
 
-/// One explicit grant.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FlowAcl {
-    pub id: String,
-    pub flow_id: String,
-    /// `user` or `group`.
-    pub principal_type: String,
-    pub principal_id: String,
-    /// `view`, `edit`, `deploy` or `admin`.
-    pub level: String,
-    pub granted_by: String,
-    pub granted_at: String,
-    /// The user's display name or the group's name, as the mirror knows it (null when unknown).
-    pub principal_name: Option<String>,
-    /// The user's e-mail (null for groups).
-    pub principal_email: Option<String>,
-}
+use wire::sharing::PrincipalKind;
+pub use wire::sharing::{ChangeAcl, FlowAcl, GrantAcl};
 
-impl From<AclRow> for FlowAcl {
-    fn from(row: AclRow) -> Self {
-        FlowAcl {
-            id: row.id,
-            flow_id: row.flow_id,
-            principal_type: row.principal_type,
-            principal_id: row.principal_id,
-            level: row.level,
-            granted_by: row.granted_by,
-            granted_at: rfc3339(row.granted_at),
-            principal_name: None,
-            principal_email: None,
-        }
-    }
-}
-
-impl FlowAcl {
-    /// The grant with its principal's name and e-mail from the mirror.
-    async fn named(mut self, db: &crate::db::Database) -> Result<FlowAcl, ApiError> {
-        let (name, email) =
-            crate::mirror::principal_names(db, &self.principal_type, &self.principal_id)
-                .await
-                .map_err(ApiError::internal)?;
-        self.principal_name = name;
-        self.principal_email = email;
-        Ok(self)
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GrantAcl {
-    /// `user` or `group`.
-    pub principal_type: String,
-    /// A user or group of the tenant, as the local mirror knows it.
-    pub principal_id: String,
-    /// `view`, `edit`, `deploy` or `admin`.
-    pub level: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangeAcl {
-    /// `view`, `edit`, `deploy` or `admin`.
-    pub level: String,
+/// A stored grant as the API shows it, with its principal's name and e-mail from the mirror. A
+/// level or principal type this server never writes is an internal error, not a guess.
+async fn shown(row: AclRow, db: &crate::db::Database) -> Result<FlowAcl, ApiError> {
+    let unknown = |what: &str, value: &str| {
+        ApiError::internal(format!("grant '{}' has the unknown {what} '{value}'", row.id))
+    };
+    let level = Access::parse(&row.level).ok_or_else(|| unknown("level", &row.level))?;
+    let kind = PrincipalKind::parse(&row.principal_type)
+        .ok_or_else(|| unknown("principal type", &row.principal_type))?;
+    let (name, email) = crate::mirror::principal_names(db, &row.principal_type, &row.principal_id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(FlowAcl {
+        id: row.id,
+        flow_id: row.flow_id,
+        principal_type: kind,
+        principal_id: row.principal_id,
+        level,
+        granted_by: row.granted_by,
+        granted_at: rfc3339(row.granted_at),
+        principal_name: name,
+        principal_email: email,
+    })
 }
 
 /// The level named by `text`, or a 400 naming the field.
@@ -91,7 +51,7 @@ impl Flows<'_> {
         let rows = repo::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
         let mut named = Vec::with_capacity(rows.len());
         for row in rows {
-            named.push(FlowAcl::from(row).named(&self.state.db).await?);
+            named.push(shown(row, &self.state.db).await?);
         }
         Ok(named)
     }
@@ -104,7 +64,7 @@ impl Flows<'_> {
         request: GrantAcl,
     ) -> Result<FlowAcl, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
-        if !matches!(request.principal_type.as_str(), "user" | "group") {
+        if PrincipalKind::parse(&request.principal_type).is_none() {
             return Err(ApiError::BadRequest {
                 message: format!(
                     "unknown principal_type '{}': use user or group",
@@ -146,7 +106,7 @@ impl Flows<'_> {
                 fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
             });
         }
-        FlowAcl::from(acl).named(&self.state.db).await
+        shown(acl, &self.state.db).await
     }
 
     /// Changes the level of a grant.
@@ -166,10 +126,9 @@ impl Flows<'_> {
             return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
         }
         let acl = repo::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
-        let acl = acl
-            .map(FlowAcl::from)
-            .ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
-        acl.named(&self.state.db).await
+        let acl =
+            acl.ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
+        shown(acl, &self.state.db).await
     }
 
     /// Revokes a grant. The owner's access is implicit and not a grant, so it cannot be

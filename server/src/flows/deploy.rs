@@ -10,42 +10,15 @@
 use axum::http::{HeaderMap, StatusCode};
 use flow_model::FlowGraph;
 use scaigrid_client::deploy::{Failure, Plan, Stage};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use utoipa::ToSchema;
+pub use wire::deploy::{DeployRequest, Deployed as DeployResponse};
+use wire::{DeployAction, DeployStage, DeployStatus};
 
 use super::{Flows, content, repo};
 use crate::auth::{Access, Principal};
 use crate::clock::now_millis;
 use crate::error::ApiError;
 use crate::grid::{self, Purpose};
-
-/// `POST /flows/{id}/deploy`; every field optional.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeployRequest {
-    /// Overrides `config.publish_as_model`.
-    #[serde(default)]
-    pub publish_as_model: Option<bool>,
-    /// Overrides `config.model_visibility_group_ids`.
-    #[serde(default)]
-    pub model_visibility_group_ids: Option<Vec<String>>,
-    /// The stored version to deploy; default the current one.
-    #[serde(default)]
-    pub version: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeployResponse {
-    pub core_id: String,
-    /// `scaicore/{tenant}/{slug}` when the Core was published by this deploy.
-    pub published_slug: Option<String>,
-    pub deployment_id: String,
-    /// The flow version deployed.
-    pub version: String,
-    /// `created` (a new Core) or `updated` (the Core of the previous deployment).
-    pub action: String,
-}
 
 /// A deployment left `running` this long is taken to have been interrupted (the server
 /// stopped during it): longer than the slowest deploy the client's retries and timeouts allow.
@@ -93,14 +66,14 @@ impl Flows<'_> {
             id: format!("dep_{}", uuid::Uuid::new_v4().simple()),
             flow_id: row.id.clone(),
             version: version.clone(),
-            status: "running".into(),
+            status: DeployStatus::Running.as_str().into(),
             core_id: None,
             published_slug: None,
             error_code: None,
             error_message: None,
             deployed_by: principal.user_id.clone(),
             created_at: now_millis(),
-            stage: Some("compiling".into()),
+            stage: Some(DeployStage::Compiling.as_str().into()),
             finished_at: None,
         };
         repo::insert_deployment(db, &record, &row.tenant_id).await.map_err(ApiError::internal)?;
@@ -109,14 +82,14 @@ impl Flows<'_> {
         record.finished_at = Some(now_millis());
         match &result {
             Ok(outcome) => {
-                record.status = "succeeded".into();
+                record.status = DeployStatus::Succeeded.as_str().into();
                 record.stage = None;
                 record.core_id = Some(outcome.core_id.clone());
                 record.published_slug = outcome.published_slug.clone();
             }
             Err((stage, core_id, error)) => {
-                record.status = "failed".into();
-                record.stage = Some(stage.to_string());
+                record.status = DeployStatus::Failed.as_str().into();
+                record.stage = Some(stage.as_str().to_owned());
                 record.core_id = core_id.clone();
                 let detail = error.detail();
                 record.error_code = detail.get("error").and_then(Value::as_str).map(str::to_owned);
@@ -126,14 +99,14 @@ impl Flows<'_> {
         }
         repo::finish_deployment(db, &record).await.map_err(ApiError::internal)?;
         let outcome = result.map_err(|(_, _, error)| error)?;
-        tracing::info!(flow_id = %row.id, version, core_id = %outcome.core_id, action = outcome.action,
+        tracing::info!(flow_id = %row.id, version, core_id = %outcome.core_id, action = outcome.action.as_str(),
             "flow deployed");
         Ok(DeployResponse {
             core_id: outcome.core_id,
             published_slug: outcome.published_slug,
             deployment_id: record.id,
             version,
-            action: outcome.action.into(),
+            action: outcome.action,
         })
     }
 
@@ -146,19 +119,20 @@ impl Flows<'_> {
         bytes: &[u8],
         request: &DeployRequest,
         deployment_id: &str,
-    ) -> Result<Deployed, (&'static str, Option<String>, ApiError)> {
-        let flow = FlowGraph::from_json(&String::from_utf8_lossy(bytes))
-            .map_err(|e| ("compiling", None, ApiError::internal(format!("stored flow: {e}"))))?;
+    ) -> Result<Deployed, (DeployStage, Option<String>, ApiError)> {
+        let flow = FlowGraph::from_json(&String::from_utf8_lossy(bytes)).map_err(|e| {
+            (DeployStage::Compiling, None, ApiError::internal(format!("stored flow: {e}")))
+        })?;
         let mut plan =
             plan(flow, request.publish_as_model, request.model_visibility_group_ids.clone())
                 .await
-                .map_err(|e| ("compiling", None, e))?;
+                .map_err(|e| (DeployStage::Compiling, None, e))?;
         let grid = grid::client(self.state, principal, headers, Purpose::Deploy)
             .await
-            .map_err(|e| ("credentials", None, e))?;
+            .map_err(|e| (DeployStage::Credentials, None, e))?;
         plan.existing_core = repo::deployed_core(&self.state.db, flow_id)
             .await
-            .map_err(|e| ("creating", None, ApiError::internal(e)))?;
+            .map_err(|e| (DeployStage::Creating, None, ApiError::internal(e)))?;
 
         // Stages are written in order by one task while the deploy goes on.
         let (stages, mut heard) = tokio::sync::mpsc::unbounded_channel::<Stage>();
@@ -166,7 +140,9 @@ impl Flows<'_> {
         let id = deployment_id.to_owned();
         let writer = tokio::spawn(async move {
             while let Some(stage) = heard.recv().await {
-                if let Err(error) = repo::set_deployment_stage(&db, &id, stage.as_str()).await {
+                if let Err(error) =
+                    repo::set_deployment_stage(&db, &id, DeployStage::from(stage).as_str()).await
+                {
                     tracing::warn!(error = %error, "deployment stage not recorded");
                 }
             }
@@ -182,11 +158,11 @@ impl Flows<'_> {
             Ok(outcome) => Ok(Deployed {
                 core_id: outcome.core.id,
                 published_slug: outcome.published_slug,
-                action: if outcome.created { "created" } else { "updated" },
+                action: if outcome.created { DeployAction::Created } else { DeployAction::Updated },
             }),
             Err(failure) => {
                 let core_id = failure.core_id.clone();
-                Err((failure.stage.as_str(), core_id, deploy_failure(failure)))
+                Err((failure.stage.into(), core_id, deploy_failure(failure)))
             }
         }
     }
@@ -195,7 +171,7 @@ impl Flows<'_> {
 struct Deployed {
     core_id: String,
     published_slug: Option<String>,
-    action: &'static str,
+    action: DeployAction,
 }
 
 /// The deploy plan of `flow`: its compiled manifest, the ScaiQueue topology to provision and
@@ -243,7 +219,7 @@ pub fn deploy_failure(failure: Failure) -> ApiError {
         scaigrid_client::Error::Api(api) if !api.message.is_empty() => api.message.clone(),
         other => other.to_string(),
     };
-    tracing::warn!(stage = failure.stage.as_str(), error = %failure.error, "deploy failed");
+    tracing::warn!(stage = DeployStage::from(failure.stage).as_str(), error = %failure.error, "deploy failed");
     let mut extra = Map::new();
     let bad_gateway = |code, message, fix, extra| ApiError::Detailed {
         status: StatusCode::BAD_GATEWAY,

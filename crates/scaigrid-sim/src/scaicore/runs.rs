@@ -15,18 +15,17 @@ use crate::clock;
 use crate::envelope::{self, ApiError, FieldError};
 use crate::state::{Inner, Shared};
 use executor::{Emitted, Execution, Outcome, Pending, expr};
+use wire::runtime::{CheckpointStatus, EventKind, EventPage, RuntimeEvent};
 
 pub(crate) const CHECKPOINT_PENDING: &str = "scaicore.checkpoint_pending";
 pub(crate) const CHECKPOINT_RESOLVED: &str = "scaicore.checkpoint_resolved";
-const STATUSES: &[&str] = &["pending", "resolved", "failed", "expired", "cancelled"];
 const CURSOR_PREFIX: &str = "evc_";
 
-/// One event as stored: its position, owner and the object the API shows.
+/// One event as stored: its position, owner and the event the API shows.
 pub(crate) struct Event {
     seq: u64,
     pub tenant_id: String,
-    core_id: String,
-    pub value: Value,
+    pub event: RuntimeEvent,
 }
 
 /// A checkpoint row (platform contract §2.4).
@@ -36,7 +35,7 @@ pub(crate) struct Checkpoint {
     pub tenant_id: String,
     execution_id: String,
     pending: Pending,
-    status: &'static str,
+    status: CheckpointStatus,
     created_at: String,
     resolution: Value,
     resolved_by: Option<String>,
@@ -84,16 +83,20 @@ impl Store {
         let timestamp = clock::now();
         for Emitted { kind, payload } in emitted {
             let seq = self.events.last().map_or(1, |e| e.seq + 1);
+            let payload = match payload {
+                Value::Object(fields) => fields,
+                other => serde_json::Map::from_iter([("value".to_owned(), other)]),
+            };
             self.events.push(Event {
                 seq,
                 tenant_id: tenant_id.to_owned(),
-                core_id: core_id.to_owned(),
-                value: json!({
-                    "type": kind,
-                    "core_id": core_id,
-                    "timestamp": timestamp,
-                    "payload": payload,
-                }),
+                event: RuntimeEvent {
+                    kind: EventKind::parse(kind),
+                    core_id: core_id.to_owned(),
+                    timestamp: timestamp.clone(),
+                    payload,
+                    extra: serde_json::Map::new(),
+                },
             });
         }
     }
@@ -142,7 +145,7 @@ fn settle(
                 tenant_id: tenant_id.to_owned(),
                 execution_id: execution.id.clone(),
                 pending,
-                status: "pending",
+                status: CheckpointStatus::Pending,
                 created_at: clock::now(),
                 resolution: Value::Null,
                 resolved_by: None,
@@ -216,14 +219,15 @@ pub(super) async fn list_events(
         .events
         .iter()
         .filter(|e| e.seq > after && e.tenant_id == caller.tenant_id)
-        .filter(|e| core_id.is_none_or(|id| e.core_id == *id))
+        .filter(|e| core_id.is_none_or(|id| e.event.core_id == *id))
         .take(limit)
         .collect();
     let position = events.last().map_or(after, |e| e.seq);
-    let values: Vec<&Value> = events.iter().map(|e| &e.value).collect();
-    Ok(envelope::data(
-        json!({"events": values, "next_cursor": format!("{CURSOR_PREFIX}{position}")}),
-    ))
+    let page = EventPage {
+        events: events.into_iter().map(|e| e.event.clone()).collect(),
+        next_cursor: Some(format!("{CURSOR_PREFIX}{position}")),
+    };
+    Ok(envelope::data(json!(page)))
 }
 
 pub(super) async fn list_checkpoints(
@@ -234,9 +238,10 @@ pub(super) async fn list_checkpoints(
     let caller = shared.authorize(&headers, "scaicore:view")?;
     let (limit, offset) = page(&params)?;
     let status = params.get("status").map_or("pending", String::as_str);
-    if !STATUSES.contains(&status) {
-        return Err(ApiError::field("status", format!("must be one of {}", STATUSES.join(", "))));
-    }
+    let Some(status) = CheckpointStatus::parse(status) else {
+        let names: Vec<&str> = CheckpointStatus::ALL.iter().map(|s| s.as_str()).collect();
+        return Err(ApiError::field("status", format!("must be one of {}", names.join(", "))));
+    };
     let inner = shared.lock();
     let store = &inner.scaicore;
     let core_id = params.get("core_id");
@@ -290,11 +295,11 @@ pub(super) async fn resolve(
         .ok_or_else(|| {
             ApiError::not_found(format!("no checkpoint '{checkpoint_id}' in this tenant"))
         })?;
-    if checkpoint.status != "pending" {
+    if checkpoint.status != CheckpointStatus::Pending {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "CHECKPOINT_NOT_PENDING",
-            format!("checkpoint '{checkpoint_id}' is {}, not pending", checkpoint.status),
+            format!("checkpoint '{checkpoint_id}' is {}, not pending", checkpoint.status.as_str()),
         ));
     }
     if !checkpoint.accepts(&resolution) {
@@ -304,7 +309,7 @@ pub(super) async fn resolve(
         let detail = FieldError { field: "resolution".to_owned(), message: message.clone() };
         return Err(ApiError::invalid(message, vec![detail]));
     }
-    checkpoint.status = "resolved";
+    checkpoint.status = CheckpointStatus::Resolved;
     checkpoint.resolution = resolution.clone();
     checkpoint.resolved_by = Some(resolved_by.unwrap_or_else(|| "api_key".to_owned()));
     checkpoint.resolved_at = Some(clock::now());
