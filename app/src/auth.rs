@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
+use wire::path::encode;
+
 use crate::api::{self, AuthConfig, Me, Tokens};
 
 /// This tab's tokens.
@@ -126,12 +128,12 @@ pub fn sign_in(config: &AuthConfig, return_to: &str) -> Result<(), String> {
     let url = format!(
         "{authorize}{separator}response_type=code&client_id={}&redirect_uri={}&scope={}&state={}\
          &nonce={}&code_challenge={}&code_challenge_method=S256",
-        api::encode(client_id),
-        api::encode(redirect_uri),
-        api::encode(&scopes),
-        api::encode(&pending.state),
-        api::encode(&nonce),
-        api::encode(&challenge(&pending.verifier)),
+        encode(client_id),
+        encode(redirect_uri),
+        encode(&scopes),
+        encode(&pending.state),
+        encode(&nonce),
+        encode(&challenge(&pending.verifier)),
     );
     save(PKCE_KEY, &pending);
     let window = web_sys::window().ok_or("no browser window")?;
@@ -244,11 +246,11 @@ pub fn sign_out(config: &AuthConfig) {
             let separator = if end.contains('?') { '&' } else { '?' };
             let mut url = format!(
                 "{end}{separator}client_id={}&post_logout_redirect_uri={}",
-                api::encode(client_id),
-                api::encode(&format!("{origin}/"))
+                encode(client_id),
+                encode(&format!("{origin}/"))
             );
             if let Some(hint) = id_token {
-                url.push_str(&format!("&id_token_hint={}", api::encode(&hint)));
+                url.push_str(&format!("&id_token_hint={}", encode(&hint)));
             }
             url
         }

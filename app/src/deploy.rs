@@ -10,7 +10,8 @@ use leptos::task::spawn_local;
 
 use compiler::Diagnostic;
 
-use crate::api::{self, ApiError, Deployed, Deployment};
+use crate::api::{self, ApiError, DeployStage, DeployStatus, Deployed, Deployment};
+use wire::DeployAction;
 use crate::canvas::CanvasStore;
 use crate::diagnostics::diagnostic_row;
 use crate::dialog::Dialog;
@@ -27,28 +28,18 @@ pub struct DeployState {
 /// How often the dialog asks for the running deployment's stage.
 const POLL_MS: u64 = 300;
 
-/// The stages the dialog lists: (server name, label).
-fn stages(topology: bool, publish: bool) -> Vec<(&'static str, &'static str)> {
-    let mut list = vec![("compiling", "Compiling the manifest")];
+/// The stages the dialog lists, with their labels. Choosing the credential is not listed: it
+/// takes no time, and a deploy that fails there marks no step.
+fn stages(topology: bool, publish: bool) -> Vec<(DeployStage, &'static str)> {
+    let mut list = vec![(DeployStage::Compiling, "Compiling the manifest")];
     if topology {
-        list.push(("provisioning", "Provisioning ScaiQueue scope and queues"));
+        list.push((DeployStage::Provisioning, "Provisioning ScaiQueue scope and queues"));
     }
-    list.push(("creating", "Creating the Core on ScaiGrid"));
+    list.push((DeployStage::Creating, "Creating the Core on ScaiGrid"));
     if publish {
-        list.push(("publishing", "Publishing as a chat model"));
+        list.push((DeployStage::Publishing, "Publishing as a chat model"));
     }
     list
-}
-
-/// The stage a documented deploy error belongs to.
-fn failed_stage(error: &str) -> Option<&'static str> {
-    Some(match error {
-        "compile_error" => "compiling",
-        "scaiqueue_auth" | "scaiqueue_provision_failed" => "provisioning",
-        "scaicore_create_failed" => "creating",
-        "scaicore_publish_failed" => "publishing",
-        _ => return None,
-    })
 }
 
 /// The toast after a deploy (spec §10): the suffix only when the Core was published.
@@ -63,14 +54,14 @@ pub fn deployed_message(deployed: &Deployed) -> String {
 enum Phase {
     Ready,
     Running {
-        stage: String,
+        stage: DeployStage,
     },
     /// Deployed: every stage done, the result shown until the dialog is closed.
     Done {
         deployed: Deployed,
     },
     Failed {
-        stage: Option<String>,
+        stage: Option<DeployStage>,
         message: String,
     },
 }
@@ -150,7 +141,7 @@ pub fn DeployDialog(
         if matches!(phase.get_untracked(), Phase::Running { .. }) || blocked() {
             return;
         }
-        phase.set(Phase::Running { stage: "compiling".into() });
+        phase.set(Phase::Running { stage: DeployStage::Compiling });
         let (id, version) = target.get_value();
         // Follows the stage the server records while the deploy runs.
         let poll_id = id.clone();
@@ -160,7 +151,7 @@ pub fn DeployDialog(
             while running() {
                 pause(POLL_MS).await;
                 let Ok(list) = api::deployments(&poll_id).await else { continue };
-                let current = list.into_iter().find(|d: &Deployment| d.status == "running");
+                let current = list.into_iter().find(|d: &Deployment| d.status == DeployStatus::Running);
                 if let Some(stage) = current.and_then(|d| d.stage)
                     && running()
                 {
@@ -185,10 +176,10 @@ pub fn DeployDialog(
                     });
                 }
                 Err(error) => {
-                    // A documented error names its stage; one that names none (no
-                    // credentials) marks none; no answer at all marks where it was.
+                    // A documented error names its stage (no credentials: one the dialog does
+                    // not list, so it marks none); no answer at all marks where it was.
                     let stage = match &error {
-                        ApiError::Failed { error, .. } => failed_stage(error).map(str::to_owned),
+                        ApiError::Failed { error, .. } => DeployStage::of_error(error),
                         _ => match phase.try_get_untracked() {
                             Some(Phase::Running { stage }) => Some(stage),
                             _ => None,
@@ -203,12 +194,12 @@ pub fn DeployDialog(
     let steps = move || {
         let list = stages(has_topology, publish.get());
         let current = phase.get();
-        let position = |name: &str| list.iter().position(|(n, _)| *n == name);
+        let position = |stage: DeployStage| list.iter().position(|(s, _)| *s == stage);
         let (at, failed) = match &current {
             Phase::Ready => (None, false),
-            Phase::Running { stage } => (position(stage), false),
+            Phase::Running { stage } => (position(*stage), false),
             Phase::Done { .. } => (Some(list.len()), false),
-            Phase::Failed { stage, .. } => (stage.as_deref().and_then(position), true),
+            Phase::Failed { stage, .. } => (stage.and_then(position), true),
         };
         list.iter()
             .enumerate()
@@ -226,7 +217,7 @@ pub fn DeployDialog(
                     _ => "·",
                 };
                 view! {
-                    <li class=format!("deploy-step {state}") data-stage=*name data-state=state>
+                    <li class=format!("deploy-step {state}") data-stage=name.as_str() data-state=state>
                         <span class="deploy-mark" aria-hidden="true">{mark}</span>" "{*label}
                     </li>
                 }
@@ -268,7 +259,7 @@ pub fn DeployDialog(
             Some(view! { <p id="deploy-error" class="error" role="alert">{message}</p> }.into_any())
         }
         Phase::Done { deployed } => {
-            let again = if deployed.action == "updated" {
+            let again = if deployed.action == DeployAction::Updated {
                 format!("Redeployed version {}: the flow's Core was updated.", deployed.version)
             } else {
                 format!("Deployed version {} as a new Core.", deployed.version)
@@ -372,10 +363,10 @@ pub fn DeploymentHistory() -> impl IntoView {
 fn redeploys(list: &[Deployment]) -> Vec<bool> {
     (0..list.len())
         .map(|i| {
-            list[i].status == "succeeded"
-                && list[i + 1..]
-                    .iter()
-                    .any(|older| older.status == "succeeded" && older.version == list[i].version)
+            list[i].status == DeployStatus::Succeeded
+                && list[i + 1..].iter().any(|older| {
+                    older.status == DeployStatus::Succeeded && older.version == list[i].version
+                })
         })
         .collect()
 }
@@ -388,10 +379,10 @@ fn when(rfc3339: &str) -> String {
 fn history_row(d: Deployment, redeployed: bool) -> impl IntoView {
     let when = when(&d.created_at);
     let verb = if redeployed { "redeployed " } else { "" };
-    let headline = match d.status.as_str() {
-        "succeeded" => format!("✓ {verb}v{} · {when}", d.version),
-        "failed" => format!("✗ v{} · {when}", d.version),
-        _ => format!("… v{} · {when}", d.version),
+    let headline = match d.status {
+        DeployStatus::Succeeded => format!("✓ {verb}v{} · {when}", d.version),
+        DeployStatus::Failed => format!("✗ v{} · {when}", d.version),
+        DeployStatus::Running => format!("… v{} · {when}", d.version),
     };
     let core =
         d.core_id.clone().map(|c| view! { <div class="deployment-core">"core_id="{c}</div> });
@@ -399,19 +390,19 @@ fn history_row(d: Deployment, redeployed: bool) -> impl IntoView {
         .published_slug
         .clone()
         .map(|s| view! { <div class="deployment-slug">"published as "{s}</div> });
-    let failure = (d.status == "failed").then(|| {
+    let failure = (d.status == DeployStatus::Failed).then(|| {
         let code = d.error.clone().unwrap_or_default();
-        let stage = match d.stage.as_deref() {
-            Some("credentials") | None => String::new(),
-            Some("creating") => " while creating the Core".to_owned(),
-            Some(other) => format!(" while {other}"),
+        let stage = match d.stage {
+            Some(DeployStage::Credentials) | None => String::new(),
+            Some(DeployStage::Creating) => " while creating the Core".to_owned(),
+            Some(other) => format!(" while {}", other.as_str()),
         };
         let message = d.message.clone().unwrap_or_default();
         view! { <div class="deployment-error">{code}{stage}": "{message}</div> }
     });
     view! {
-        <li id=format!("deployment-{}", d.id) class=format!("deployment {}", d.status) class:redeployed=redeployed
-            data-status=d.status.clone() data-deployment=d.id.clone()
+        <li id=format!("deployment-{}", d.id) class=format!("deployment {}", d.status.as_str()) class:redeployed=redeployed
+            data-status=d.status.as_str() data-deployment=d.id.clone()
             title=format!("by {}", d.deployed_by)>
             <div class="deployment-head">{headline}</div>
             {core}
@@ -461,19 +452,25 @@ mod tests {
 
     #[test]
     fn stages_follow_the_flow() {
-        let names = |t, p| stages(t, p).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let names = |t, p| stages(t, p).into_iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>();
         assert_eq!(names(false, false), ["compiling", "creating"]);
         assert_eq!(names(true, true), ["compiling", "provisioning", "creating", "publishing"]);
-        assert_eq!(failed_stage("scaiqueue_auth"), Some("provisioning"));
-        assert_eq!(failed_stage("missing_scaigrid_credentials"), None);
+        let listed = |code| {
+            DeployStage::of_error(code)
+                .filter(|stage| stages(true, true).iter().any(|(s, _)| s == stage))
+                .map(DeployStage::as_str)
+        };
+        assert_eq!(listed("scaiqueue_auth"), Some("provisioning"));
+        assert_eq!(listed("missing_scaigrid_credentials"), None);
     }
 
     #[test]
     fn a_second_deploy_of_a_version_is_a_redeploy() {
-        let d = |version: &str, status: &str| Deployment {
-            id: format!("dep_{version}_{status}"),
+        let d = |version: &str, status: DeployStatus| Deployment {
+            id: format!("dep_{version}_{}", status.as_str()),
+            flow_id: "flow_1".into(),
             version: version.into(),
-            status: status.into(),
+            status,
             core_id: None,
             published_slug: None,
             error: None,
@@ -481,13 +478,14 @@ mod tests {
             deployed_by: "usr_local".into(),
             created_at: "2026-12-02T10:04:05.123Z".into(),
             stage: None,
+            finished_at: None,
         };
         // Newest first.
         let list = [
-            d("1.0.1", "succeeded"),
-            d("1.0.1", "failed"),
-            d("1.0.1", "succeeded"),
-            d("1.0.0", "succeeded"),
+            d("1.0.1", DeployStatus::Succeeded),
+            d("1.0.1", DeployStatus::Failed),
+            d("1.0.1", DeployStatus::Succeeded),
+            d("1.0.0", DeployStatus::Succeeded),
         ];
         assert_eq!(redeploys(&list), [true, false, false, false]);
         assert_eq!(when("2026-12-02T10:04:05.123Z"), "2026-12-02 10:04:05");
@@ -500,7 +498,7 @@ mod tests {
             published_slug: None,
             deployment_id: "dep_1".into(),
             version: "1.0.0".into(),
-            action: "created".into(),
+            action: DeployAction::Created,
         };
         assert_eq!(deployed_message(&deployed), "Deployed core_id=core_abc123");
         deployed.published_slug = Some("scaicore/acme/echo-agent".into());

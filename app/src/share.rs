@@ -7,10 +7,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Grant, Principal};
-use crate::dialog::Dialog;
+use wire::sharing::PrincipalKind;
 
-const LEVELS: [&str; 4] = ["view", "edit", "deploy", "admin"];
+use crate::api::{self, Access, FlowAcl, FoundPrincipal};
+use crate::dialog::Dialog;
 
 /// How long typing waits before the directory is asked.
 const SEARCH_DEBOUNCE_MS: u64 = 200;
@@ -28,12 +28,12 @@ fn shown(name: Option<&str>, email: Option<&str>, id: &str) -> (String, String) 
 
 /// What typed text stands for when nothing was picked from the list: a raw id (`usr_…` for a
 /// user, anything else without spaces for a group ScaiKey has not named), or nothing.
-fn typed_principal(text: &str) -> Option<(&'static str, String)> {
+fn typed_principal(text: &str) -> Option<(PrincipalKind, String)> {
     let text = text.trim();
     if text.is_empty() || text.contains(char::is_whitespace) || text.contains('@') {
         return None;
     }
-    let kind = if text.starts_with("usr_") { "user" } else { "group" };
+    let kind = if text.starts_with("usr_") { PrincipalKind::User } else { PrincipalKind::Group };
     Some((kind, text.to_owned()))
 }
 
@@ -41,7 +41,7 @@ fn typed_principal(text: &str) -> Option<(&'static str, String)> {
 #[component]
 pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
     let flow_id = StoredValue::new(flow_id);
-    let grants = RwSignal::new(None::<Result<Vec<Grant>, String>>);
+    let grants = RwSignal::new(None::<Result<Vec<FlowAcl>, String>>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let reload = move || {
@@ -66,11 +66,11 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
 
     // The picker: what is typed, what the directory found for it, the one picked.
     let text = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<Principal>::new());
+    let found = RwSignal::new(Vec::<FoundPrincipal>::new());
     let listing = RwSignal::new(false);
     let highlighted = RwSignal::new(0_usize);
-    let picked = RwSignal::new(None::<Principal>);
-    let level = RwSignal::new("view".to_owned());
+    let picked = RwSignal::new(None::<FoundPrincipal>);
+    let level = RwSignal::new(Access::View);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let search = move |query: String| {
         if let Some(t) = timer.get_value() {
@@ -110,7 +110,7 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
         error.set(None);
         search(value);
     };
-    let pick = move |p: Principal| {
+    let pick = move |p: FoundPrincipal| {
         let (name, _) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
         text.set(name);
         picked.set(Some(p));
@@ -140,7 +140,7 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let who = match picked.get_untracked() {
-            Some(p) => Some((if p.kind == "group" { "group" } else { "user" }, p.id)),
+            Some(p) => Some((p.kind, p.id)),
             None => typed_principal(&text.get_untracked()),
         };
         let Some((kind, who)) = who else {
@@ -153,7 +153,7 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
         text.set(String::new());
         picked.set(None);
         found.set(Vec::new());
-        change(Box::pin(async move { api::grant(&id, kind, &who, &lvl).await }));
+        change(Box::pin(async move { api::grant(&id, kind, &who, lvl).await }));
     };
 
     let suggestions = move || {
@@ -169,8 +169,8 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                 .enumerate()
                 .map(|(i, p)| {
                     let (name, detail) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
-                    let kind = p.kind.clone();
-                    let kind_attr = kind.clone();
+                    let kind = p.kind.as_str();
+                    let kind_attr = kind;
                     let id = p.id.clone();
                     view! {
                         <li
@@ -217,9 +217,9 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                     {list.into_iter().map(|g| {
                         let acl = StoredValue::new(g.id.clone());
                         let on_level = move |ev| {
-                            let new_level = event_target_value(&ev);
+                            let Some(new_level) = Access::parse(&event_target_value(&ev)) else { return };
                             let (id, acl) = (flow_id.get_value(), acl.get_value());
-                            change(Box::pin(async move { api::change_grant(&id, &acl, &new_level).await }));
+                            change(Box::pin(async move { api::change_grant(&id, &acl, new_level).await }));
                         };
                         let on_remove = move |_| {
                             let (id, acl) = (flow_id.get_value(), acl.get_value());
@@ -230,13 +230,13 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                         view! {
                             <tr data-principal=g.principal_id.clone()>
                                 <td title=title>
-                                    <span class="share-kind">{g.principal_type.clone()}</span>" "
+                                    <span class="share-kind">{g.principal_type.as_str()}</span>" "
                                     <span class="share-name">{name}</span>" "
                                     <span class="muted share-detail">{detail}</span>
                                 </td>
                                 <td>
                                     <select aria-label="Access level" on:change=on_level disabled=move || busy.get()>
-                                        {LEVELS.map(|l| view! { <option value=l selected=l == g.level>{l}</option> })}
+                                        {Access::ALL.map(|l| view! { <option value=l.as_str() selected=l == g.level>{l.as_str()}</option> })}
                                     </select>
                                 </td>
                                 <td><button class="quiet share-remove" on:click=on_remove disabled=move || busy.get()>"Remove"</button></td>
@@ -278,8 +278,8 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                         />
                         {suggestions}
                     </div>
-                    <select id="share-level" aria-label="Access level" prop:value=level on:change=move |ev| level.set(event_target_value(&ev))>
-                        {LEVELS.map(|l| view! { <option value=l>{l}</option> })}
+                    <select id="share-level" aria-label="Access level" prop:value=move || level.get().as_str() on:change=move |ev| level.set(Access::parse(&event_target_value(&ev)).unwrap_or(Access::View))>
+                        {Access::ALL.map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> })}
                     </select>
                     <button id="share-add" class="primary" type="submit" disabled=move || busy.get()>"Share"</button>
                 </form>
@@ -304,8 +304,8 @@ mod tests {
             ("Alice".into(), "alice@acme.example".into())
         );
         assert_eq!(shown(None, None, "grp_3f9a"), ("grp_3f9a".into(), String::new()));
-        assert_eq!(typed_principal(" grp_3f9a "), Some(("group", "grp_3f9a".into())));
-        assert_eq!(typed_principal("usr_bob"), Some(("user", "usr_bob".into())));
+        assert_eq!(typed_principal(" grp_3f9a "), Some((PrincipalKind::Group, "grp_3f9a".into())));
+        assert_eq!(typed_principal("usr_bob"), Some((PrincipalKind::User, "usr_bob".into())));
         assert_eq!(typed_principal("Alice Johnson"), None, "a name must be picked from the list");
         assert_eq!(typed_principal("alice@acme.example"), None);
     }

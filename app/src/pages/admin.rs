@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, Me, MirrorUser, TenantFlow};
+use crate::api::{self, AdminFlow, AdminRole, AdminUser, Me};
 use crate::dialog::Dialog;
 use crate::pages::editor::PLAYGROUND;
 
@@ -13,13 +13,13 @@ pub fn AdminPage() -> impl IntoView {
     let mounted = RwSignal::new(false);
     Effect::new(move |_| mounted.set(true));
     let me = RwSignal::new(None::<Result<Me, String>>);
-    let users = RwSignal::new(None::<Result<Vec<MirrorUser>, String>>);
-    let flows = RwSignal::new(None::<Result<Vec<TenantFlow>, String>>);
+    let users = RwSignal::new(None::<Result<Vec<AdminUser>, String>>);
+    let flows = RwSignal::new(None::<Result<Vec<AdminFlow>, String>>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let stats = RwSignal::new(None::<Result<serde_json::Map<String, serde_json::Value>, String>>);
+    let stats = RwSignal::new(None::<Result<api::SyncStats, String>>);
     let is_super = move || {
-        me.with(|m| matches!(m, Some(Ok(me)) if me.admin_role.as_deref() == Some("super_admin")))
+        me.with(|m| matches!(m, Some(Ok(me)) if me.is_super_admin()))
     };
     let reload = move || {
         spawn_local(async move {
@@ -33,7 +33,7 @@ pub fn AdminPage() -> impl IntoView {
         }
         spawn_local(async move {
             let who = api::me().await.map_err(|e| e.to_string());
-            let admin = matches!(&who, Ok(m) if m.admin_role.is_some());
+            let admin = matches!(&who, Ok(m) if m.is_tenant_admin());
             me.set(Some(who));
             if admin {
                 reload();
@@ -45,7 +45,7 @@ pub fn AdminPage() -> impl IntoView {
     let confirming = RwSignal::new(None::<(String, String)>);
     let my_id =
         move || me.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.sub.clone()));
-    let set_role = move |user: String, role: Option<&'static str>| {
+    let set_role = move |user: String, role: Option<AdminRole>| {
         busy.set(true);
         spawn_local(async move {
             let outcome = api::set_admin_role(&user, role).await;
@@ -70,7 +70,7 @@ pub fn AdminPage() -> impl IntoView {
         Some(Ok(list)) => {
             let supers = list
                 .iter()
-                .filter(|u| u.admin_role.as_deref() == Some("super_admin") && u.status != "DELETED")
+                .filter(|u| u.role() == Some(AdminRole::SuperAdmin) && u.status != "DELETED")
                 .count();
             view! {
             <table id="admin-users" class="admin-users">
@@ -88,16 +88,16 @@ pub fn AdminPage() -> impl IntoView {
                             None => {
                                 let (a, b) = (id.clone(), id.clone());
                                 view! {
-                                    <button class="grant-tenant-admin" disabled=move || busy.get() on:click=move |_| set_role(a.clone(), Some("tenant_admin"))>"Make tenant admin"</button>
+                                    <button class="grant-tenant-admin" disabled=move || busy.get() on:click=move |_| set_role(a.clone(), Some(AdminRole::TenantAdmin))>"Make tenant admin"</button>
                                     {move || is_super().then(|| {
                                         let b = b.clone();
-                                        view! { <button class="grant-super-admin" disabled=move || busy.get() on:click=move |_| set_role(b.clone(), Some("super_admin"))>"Make super admin"</button> }
+                                        view! { <button class="grant-super-admin" disabled=move || busy.get() on:click=move |_| set_role(b.clone(), Some(AdminRole::SuperAdmin))>"Make super admin"</button> }
                                     })}
                                 }
                                 .into_any()
                             }
                             Some(role) => {
-                                let last = role == "super_admin" && supers <= 1 && is_super();
+                                let last = role == AdminRole::SuperAdmin.as_str() && supers <= 1 && is_super();
                                 let role = role.to_owned();
                                 let mine = my_id().as_deref() == Some(id.as_str());
                                 let title = if last {
@@ -188,7 +188,12 @@ pub fn AdminPage() -> impl IntoView {
     let stats_view = move || {
         stats.get().map(|outcome| match outcome {
             Err(e) => view! { <p id="sync-error" class="error" role="alert">{e}</p> }.into_any(),
-            Ok(map) => view! {
+            Ok(stats) => {
+                let map = match serde_json::to_value(stats) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    _ => serde_json::Map::new(),
+                };
+                view! {
                 <dl id="sync-stats" class="sync-stats">
                     {map.into_iter().map(|(k, v)| {
                         let value = match v {
@@ -199,8 +204,9 @@ pub fn AdminPage() -> impl IntoView {
                         view! { <dt>{k.replace('_', " ")}</dt><dd>{value}</dd> }
                     }).collect_view()}
                 </dl>
+                }
+                .into_any()
             }
-            .into_any(),
         })
     };
 
@@ -209,7 +215,7 @@ pub fn AdminPage() -> impl IntoView {
         _ if PLAYGROUND => view! { <p class="muted">"This playground runs without a server: there is nothing to administer."</p> }.into_any(),
         None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(m)) if m.admin_role.is_none() => view! {
+        Some(Ok(m)) if !m.is_tenant_admin() => view! {
             <p id="admin-refused" class="warning">"Only tenant admins and super admins can open this page. Ask an admin of your tenant."</p>
         }
         .into_any(),

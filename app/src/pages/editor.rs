@@ -50,7 +50,7 @@ struct Opened {
     /// The caller may only view it (a saved flow shared with `view` access).
     read_only: bool,
     /// What the caller may do with a flow read from the server (`None`: not read from it).
-    access: Option<String>,
+    access: Option<api::Access>,
 }
 
 /// A new, empty flow with a fresh id and the registry's pinned `primary` model filled in.
@@ -169,10 +169,10 @@ async fn open(source: Source) -> Result<Opened, String> {
                 other => other.to_string(),
             })?;
             Ok(Opened {
-                read_only: detail.access == "view",
-                access: Some(detail.access),
+                read_only: !detail.summary.access.may_edit(),
+                access: Some(detail.summary.access),
                 flow: detail.content,
-                base: Some(detail.version),
+                base: Some(detail.summary.version),
                 restored_from: None,
             })
         }
@@ -213,9 +213,9 @@ fn Editor(opened: Opened) -> impl IntoView {
     let Opened { flow, base, restored_from, read_only, access } = opened;
     let sharing = RwSignal::new(false);
     // Only admins of the flow may share it; the server decides for flows opened from a draft.
-    let may_share = access.as_deref().is_none_or(|a| a == "admin") && !PLAYGROUND;
+    let may_share = access.is_none_or(api::Access::may_administer) && !PLAYGROUND;
     // Deploy needs `deploy` access; the server decides for flows opened from a draft.
-    let may_deploy = access.as_deref().is_none_or(|a| a == "deploy" || a == "admin") && !PLAYGROUND;
+    let may_deploy = access.is_none_or(api::Access::may_deploy) && !PLAYGROUND;
     let deploying = RwSignal::new(false);
     let store = CanvasStore::new(flow);
     store.read_only.set(read_only);
@@ -320,14 +320,14 @@ fn Editor(opened: Opened) -> impl IntoView {
     let after_save = move |detail: api::FlowDetail, previous_id: String| {
         drafts::clear(&previous_id);
         store.update_meta(|f| {
-            f.id = detail.id.clone();
-            f.version = detail.version.clone();
+            f.id = detail.summary.id.clone();
+            f.version = detail.summary.version.clone();
         });
-        base.set(Some(detail.version.clone()));
+        base.set(Some(detail.summary.version.clone()));
         saved_revision.set(store.revision.get_untracked());
-        drafts::clear(&detail.id);
+        drafts::clear(&detail.summary.id);
         restored.set(None);
-        store.notify(format!("Saved version {}", detail.version), false);
+        store.notify(format!("Saved version {}", detail.summary.version), false);
     };
 
     let save = move || {
@@ -371,12 +371,12 @@ fn Editor(opened: Opened) -> impl IntoView {
                 Ok(detail) => {
                     drafts::clear(&id);
                     store.replace(detail.content);
-                    base.set(Some(detail.version.clone()));
+                    base.set(Some(detail.summary.version.clone()));
                     saved_revision.set(store.revision.get_untracked());
                     conflict.set(None);
                     restored.set(None);
                     store.fit_to_view();
-                    store.notify(format!("Reloaded version {}", detail.version), false);
+                    store.notify(format!("Reloaded version {}", detail.summary.version), false);
                 }
                 Err(e) => store.notify(format!("Could not reload: {e}"), true),
             }

@@ -110,7 +110,7 @@ pub fn FlowsPage() -> impl IntoView {
             notice.set(Some(match outcome {
                 Ok(copy) => Notice::ok(
                     format!("Saved a copy as '{name}'."),
-                    Some(("Open it", format!("/flows/{}", copy.id))),
+                    Some(("Open it", format!("/flows/{}", copy.summary.id))),
                 ),
                 Err(e) => Notice::error(format!("Could not duplicate '{}': {e}", f.name)),
             }));
@@ -156,8 +156,8 @@ pub fn FlowsPage() -> impl IntoView {
                 .into_iter()
                 .map(|f| {
                     let href = format!("/flows/{}", f.id);
-                    let may_edit = matches!(f.access.as_str(), "edit" | "deploy" | "admin");
-                    let may_delete = f.access == "admin";
+                    let may_edit = f.access.may_edit();
+                    let may_delete = f.access.may_administer();
                     let (for_rename, for_copy, for_delete) = (f.clone(), f.clone(), f.clone());
                     view! {
                         <li class="flow-row" data-flow-id=f.id.clone()>

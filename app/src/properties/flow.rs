@@ -422,7 +422,7 @@ enum Import {
     Idle,
     Loading,
     Failed(String),
-    Scopes(Vec<api::QueueScope>),
+    Scopes(Vec<api::Scope>),
 }
 
 /// The ScaiQueue Topology Editor and Scope Designer: the scope, and the queues grouped by
@@ -504,13 +504,13 @@ fn Topology(ed: Editor) -> impl IntoView {
             });
         });
     };
-    let pick = move |scope: api::QueueScope| {
+    let pick = move |scope: api::Scope| {
         import.set(Import::Loading);
         spawn_local(async move {
             match api::scope_queues(&scope.id).await {
                 Ok(found) => {
                     let queues: Vec<QueueSpec> =
-                        found.into_iter().filter_map(|q| queue_of(&q)).collect();
+                        found.iter().map(queue_of).collect();
                     ed.topology("import-scope", |t| {
                         t.scope = Some(scope.slug.clone());
                         for q in queues {
@@ -574,20 +574,16 @@ fn Topology(ed: Editor) -> impl IntoView {
 }
 
 /// A queue of the ScaiQueue lookup as a topology entry.
-fn queue_of(found: &Value) -> Option<QueueSpec> {
-    let text = |k: &str| found.get(k).and_then(Value::as_str).map(str::to_owned);
-    Some(QueueSpec {
-        slug: text("slug")?,
-        display_name: text("display_name"),
-        description: text("description"),
-        consumer_mode: text("consumer_mode").and_then(|m| from_wire(&m)).unwrap_or_default(),
-        max_retries: found
-            .get("max_retries")
-            .and_then(Value::as_u64)
-            .map_or(5, |n| n.min(100) as u32),
-        purpose: text("purpose").and_then(|p| from_wire(&p)),
+fn queue_of(found: &api::Queue) -> QueueSpec {
+    QueueSpec {
+        slug: found.slug.clone(),
+        display_name: found.display_name.clone(),
+        description: None,
+        consumer_mode: found.consumer_mode.as_deref().and_then(from_wire).unwrap_or_default(),
+        max_retries: found.max_retries.map_or(5, |n| n.min(100)),
+        purpose: None,
         extra: Map::new(),
-    })
+    }
 }
 
 #[component]
@@ -833,12 +829,12 @@ mod tests {
     fn looked_up_queues_become_topology_entries() {
         let found = serde_json::json!({"id": "q_1", "slug": "review", "display_name": "Review queue",
             "consumer_mode": "priority", "max_retries": 500});
-        let q = queue_of(&found).unwrap();
+        let q = queue_of(&serde_json::from_value(found).unwrap());
         assert_eq!(
             (q.slug.as_str(), q.consumer_mode, q.max_retries),
             ("review", ConsumerMode::Priority, 100)
         );
-        assert!(queue_of(&serde_json::json!({"id": "q"})).is_none());
+        assert!(serde_json::from_value::<api::Queue>(serde_json::json!({"id": "q"})).is_err());
         assert_eq!(wire(&QueuePurpose::DeadLetter), "dead-letter");
     }
 }

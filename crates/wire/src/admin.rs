@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::AdminRole;
+
 crate::schema! {
     /// A user of the mirror.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,5 +77,12 @@ crate::schema! {
         pub super_admins_group_promoted: u64,
         pub super_admins_group_demoted: u64,
         pub duration_seconds: f64,
+    }
+}
+
+impl AdminUser {
+    /// The user's admin role, when it is one ScaiFlow knows.
+    pub fn role(&self) -> Option<AdminRole> {
+        self.admin_role.as_deref().and_then(AdminRole::parse)
     }
 }

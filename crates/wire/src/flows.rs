@@ -121,3 +121,21 @@ impl UpdateFlow {
         UpdateFlow { name: Some(name), description, content: Some(content) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_carry_the_flow_s_description() {
+        let flow = FlowGraph::from_json(flow_model::EXAMPLES[0].json).unwrap();
+        let description = flow.metadata.as_ref().and_then(|m| m.description.clone()).unwrap();
+        let body = serde_json::to_value(CreateFlow::of(flow.clone())).unwrap();
+        assert_eq!(body["name"], flow.name.as_str());
+        assert_eq!(body["description"], description.as_str());
+        let update = serde_json::to_value(UpdateFlow::of(flow.clone())).unwrap();
+        assert_eq!(update["description"], description.as_str());
+        let bare = FlowGraph::from_json(r#"{"id": "f", "name": "N", "version": "1.0.0"}"#).unwrap();
+        assert_eq!(serde_json::to_value(CreateFlow::of(bare)).unwrap()["description"], "");
+    }
+}
