@@ -8,12 +8,17 @@ export REPO_ROOT
 CARGO_LEPTOS_VERSION=0.3.10
 TRUNK_VERSION=0.21.14
 PLAYWRIGHT_CORE_VERSION=1.65.1
+NEXTEST_VERSION=0.9.143
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO_ROOT/Cargo.lock")"
 
 # The Python environment holding the S3-compatible test server (moto).
 export MOTO_VENV="${MOTO_VENV:-$HOME/.cache/scaiflow/moto-venv}"
 MOTO_VERSION=5.2.5
+
+# The standard OpenAPI validator the test command runs over the API's document.
+export OPENAPI_VENV="${OPENAPI_VENV:-$HOME/.cache/scaiflow/openapi-venv}"
+OPENAPI_VALIDATOR_VERSION=0.9.0
 
 # Builds go outside the clone by default, so a fresh clone reuses compiled dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scaiflow/target}"

@@ -51,6 +51,11 @@ if [ "$purpose" = run ]; then
   exit 0
 fi
 
+if ! cargo nextest --version 2>/dev/null | grep -qF "cargo-nextest "; then
+  step "installing cargo-nextest $NEXTEST_VERSION (once)"
+  cargo install "cargo-nextest@$NEXTEST_VERSION" --locked
+fi
+
 if ! have_version trunk "trunk $TRUNK_VERSION"; then
   step "installing trunk $TRUNK_VERSION (about 9 minutes, once)"
   cargo install "trunk@$TRUNK_VERSION" --locked
@@ -72,6 +77,12 @@ if ! "$MOTO_VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != 
   step "installing the S3 test server (moto $MOTO_VERSION, PyPI)"
   python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/pip" install --quiet "moto[server]==$MOTO_VERSION"
+fi
+
+if ! "$OPENAPI_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('openapi-spec-validator') != '$OPENAPI_VALIDATOR_VERSION')" 2>/dev/null; then
+  step "installing the OpenAPI validator (openapi-spec-validator $OPENAPI_VALIDATOR_VERSION, PyPI)"
+  python3 -m venv "$OPENAPI_VENV"
+  "$OPENAPI_VENV/bin/pip" install --quiet "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
 fi
 
 # The browser-test packages, reinstalled whenever their lockfile changes.

@@ -61,6 +61,14 @@ step "unit, router and process tests (SQLite, local directory)"
 # in both (server/src/render.rs).
 cargo nextest run --locked --workspace --no-fail-fast
 
+step "the OpenAPI document passes a standard OpenAPI 3.1 validator"
+# The binary the workspace tests above built (same features: nothing is rebuilt).
+cargo build --locked --workspace --bins
+openapi_json="$(mktemp --suffix=.json)"
+"$CARGO_TARGET_DIR/debug/scaiflow-server" openapi >"$openapi_json"
+"$OPENAPI_VENV/bin/openapi-spec-validator" "$openapi_json"
+rm -f "$openapi_json"
+
 step "server tests again on MariaDB and an S3-compatible server"
 source "$REPO_ROOT/scripts/services.sh"
 trap stop_services EXIT

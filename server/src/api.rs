@@ -19,6 +19,7 @@ use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::RefOr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,6 +44,21 @@ struct Info;
 /// The API router (to be nested under `/api/v1`) and its OpenAPI document.
 pub fn router(state: &AppState) -> (Router<AppState>, Document) {
     let limit = state.config.max_body_bytes;
+    let (api, document) = routes();
+    let api = api
+        .fallback(|| async { ApiError::not_found("endpoint") })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(Extension(BodyLimit(limit)));
+    (api, document)
+}
+
+/// The OpenAPI document of `/api/v1`, as `/api/openapi.json` serves it.
+pub fn document() -> Document {
+    routes().1
+}
+
+/// Every route of `/api/v1`, registered once, and the document generated from them.
+fn routes() -> (Router<AppState>, Document) {
     let (api, mut document) = OpenApiRouter::with_openapi(Info::openapi())
         // Preview routes first: `/flows/compile` is not a flow id.
         .routes(routes!(preview::compile))
@@ -79,11 +95,58 @@ pub fn router(state: &AppState) -> (Router<AppState>, Document) {
         .routes(routes!(admin::sync))
         .split_for_parts();
     document.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
-    let api = api
-        .fallback(|| async { ApiError::not_found("endpoint") })
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(Extension(BodyLimit(limit)));
+    describe_responses(&mut document);
     (api, document)
+}
+
+/// Gives every response that a route documents without words of its own (OpenAPI requires
+/// them) what its status means throughout the API, as `docs/api.md` lists the codes.
+fn describe_responses(document: &mut Document) {
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = meaning(status).to_owned();
+                }
+            }
+        }
+    }
+}
+
+/// What an answer's status means on any route of the API.
+fn meaning(status: &str) -> &'static str {
+    match status {
+        "200" => "The answer",
+        "201" => "Created",
+        "204" => "Done (no body)",
+        "400" => "A value the operation cannot take (`bad_request`, `compile_error`, ...)",
+        "401" => "No identity, or a token that does not verify (`unauthorized`)",
+        "403" => "The token lacks the scope, or the caller the access level, this needs",
+        "404" => "No such resource for this caller; another tenant's is answered the same way",
+        "409" => {
+            "Conflicts with what exists (`conflict`, or `version_conflict` with `current_version`)"
+        }
+        "412" => "A precondition is missing: no ScaiGrid credential for the tenant",
+        "413" => "The body exceeds `SCAIFLOW_MAX_BODY_BYTES` (`payload_too_large`)",
+        "415" => "The body is not `application/json`",
+        "422" => "The body or a query parameter does not fit (`invalid_request` with `pointer`)",
+        "500" => "Our failure (`internal_error`); the cause is logged",
+        "502" => "An upstream service (ScaiGrid, ScaiQueue, ScaiKey, the secret store) failed",
+        "503" => "Not configured on this server, or temporarily unavailable",
+        _ => "See docs/api.md",
+    }
 }
 
 /// `/api/openapi.json`.

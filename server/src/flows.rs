@@ -78,6 +78,7 @@ fn splice<T: Serialize>(head: &T, content: &[u8]) -> Vec<u8> {
 
 /// Listing parameters.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Substring of the name, case-insensitive.
     pub search: Option<String>,

@@ -1,5 +1,6 @@
 //! `scaiflow-server`: reads the configuration, opens storage, serves until SIGINT or SIGTERM;
-//! or, with `admin grant|revoke`, gives or takes an admin role by hand and exits.
+//! or, with `admin grant|revoke`, gives or takes an admin role by hand and exits; `openapi`
+//! prints the API's OpenAPI document (what `/api/openapi.json` serves) without serving.
 //!
 //! Exit codes: 0 after a clean shutdown (or a done command), 2 for a configuration or usage
 //! error, 1 when start-up fails (or the command's user is not in the mirror).
@@ -20,6 +21,7 @@ const USAGE: &str = "usage:
   scaiflow-server admin grant <email> --role <role>  give a user an admin role by hand
                                                      (role: super_admin or tenant_admin)
   scaiflow-server admin revoke <email>               take a user's admin role away
+  scaiflow-server openapi                            print the API's OpenAPI 3.1 document
   scaiflow-server --help | --version
 
 The user is found by e-mail (any case) or id among the users of the configured database.";
@@ -30,6 +32,7 @@ enum Command {
     Serve,
     Help,
     Version,
+    OpenApi,
     /// Set (`Some`) or clear (`None`) the admin role of the user named by e-mail or id.
     Role {
         user: String,
@@ -48,6 +51,13 @@ fn main() -> ExitCode {
     match command {
         Command::Help => say(USAGE),
         Command::Version => say(&format!("scaiflow-server {}", env!("CARGO_PKG_VERSION"))),
+        Command::OpenApi => match scaiflow_server::api::document().to_pretty_json() {
+            Ok(json) => say(&json),
+            Err(e) => {
+                eprintln!("error: the OpenAPI document cannot be written: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve => serve(),
         Command::Role { user, role } => change_role(&user, role.as_deref()),
     }
@@ -61,6 +71,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         [] => Ok(Command::Serve),
         ["--help" | "-h" | "help"] => Ok(Command::Help),
         ["--version" | "-V"] => Ok(Command::Version),
+        ["openapi"] => Ok(Command::OpenApi),
         ["admin", "grant", rest @ ..] => {
             let mut user = None;
             let mut role = None;
@@ -342,6 +353,7 @@ mod tests {
         assert_eq!(parsed(""), Ok(Command::Serve));
         assert_eq!(parsed("--help"), Ok(Command::Help));
         assert_eq!(parsed("--version"), Ok(Command::Version));
+        assert_eq!(parsed("openapi"), Ok(Command::OpenApi));
         let grant =
             |role: &str| Command::Role { user: "a@acme.example".into(), role: Some(role.into()) };
         assert_eq!(

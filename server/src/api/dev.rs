@@ -37,7 +37,7 @@ pub struct DevDeployResponse {
 }
 
 /// Deprecated: compile and deploy a flow document without saving it (shared-token auth).
-#[utoipa::path(post, path = "/dev/deploy", tag = "flows", request_body = DevDeployRequest,
+#[utoipa::path(post, path = "/dev/deploy", tag = "flows", operation_id = "dev_deploy", request_body = DevDeployRequest,
     responses((status = 200, body = DevDeployResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 412, body = ErrorBody), (status = 422, body = ErrorBody), (status = 502, body = ErrorBody),
         (status = 503, body = ErrorBody, description = "SCAIFLOW_API_TOKEN is not set")))]

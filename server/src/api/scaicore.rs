@@ -28,6 +28,7 @@ pub struct Passed {
 const MAX_LIMIT: u32 = 500;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Only this Core's events.
@@ -39,6 +40,7 @@ pub struct EventsQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckpointsQuery {
     pub core_id: Option<String>,

@@ -57,6 +57,8 @@ async fn the_document_lists_exactly_the_routes_and_each_is_served() {
     let document: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"), "{}", document["openapi"]);
     assert_eq!(document["servers"][0]["url"], "/api/v1");
+    // `scaiflow-server openapi` prints the same document.
+    assert_eq!(document, serde_json::to_value(scaiflow_server::api::document()).unwrap());
 
     let mut documented: Vec<(String, String)> = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {
@@ -104,4 +106,28 @@ pub fn placeholder_request(
     let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
     let body = [Method::POST, Method::PUT, Method::PATCH].contains(&method).then(|| json!({}));
     (uri, method, body)
+}
+
+/// What OpenAPI requires of each operation that a generator can get wrong: a description on
+/// every response, path parameters only where the path names them, unique operation ids. (The
+/// test command also runs a standard validator over the whole document.)
+#[test]
+fn every_operation_is_well_formed() {
+    let document = serde_json::to_value(scaiflow_server::api::document()).unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(ids.insert(id.clone()), "operationId '{id}' is used twice ({method} {path})");
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                let words = response["description"].as_str().unwrap_or_default();
+                assert!(!words.is_empty(), "{method} {path} {status} has no description");
+            }
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let named = path.contains(&format!("{{{name}}}"));
+                assert_eq!(parameter["in"] == "path", named, "{method} {path}: parameter {name}");
+            }
+        }
+    }
 }
