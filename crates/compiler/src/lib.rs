@@ -12,6 +12,7 @@ pub mod package;
 pub mod valid;
 
 mod diagnostic;
+mod names;
 
 use flow_model::FlowGraph;
 

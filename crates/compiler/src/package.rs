@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+pub use crate::names::is_semver;
+use crate::names::{is_slug, slug};
 use crate::{CompileError, Format, compile_flow};
 
 /// `package.json`'s `format`.
@@ -36,7 +38,7 @@ impl PackageInfo {
     pub fn for_flow(flow: &FlowGraph) -> PackageInfo {
         PackageInfo {
             format: FORMAT.into(),
-            package_id: crate::valid::slug(&flow.name),
+            package_id: slug(&flow.name),
             name: flow.name.clone(),
             version: "0.1.0".into(),
             description: String::new(),
@@ -74,7 +76,7 @@ pub fn build(
     info: &PackageInfo,
     readme: Option<&str>,
 ) -> Result<Vec<u8>, PackageError> {
-    if !crate::valid::is_slug(&info.package_id) {
+    if !is_slug(&info.package_id) {
         return Err(PackageError::InvalidId(info.package_id.clone()));
     }
     if !is_semver(&info.version) {
@@ -128,18 +130,6 @@ pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
     Ok(Package { info, flow, manifest, readme })
 }
 
-/// `MAJOR.MINOR.PATCH`, each a number without leading zeros (a pre-release suffix allowed).
-pub fn is_semver(version: &str) -> bool {
-    let core = version.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
-}
-
 fn pretty<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
@@ -183,11 +173,5 @@ mod tests {
         let info = PackageInfo::for_flow(&broken);
         assert!(matches!(build(&broken, &info, None), Err(PackageError::Compile(_))));
         assert!(matches!(read(b"not a zip"), Err(PackageError::Malformed(_))));
-    }
-
-    #[test]
-    fn semver() {
-        assert!(is_semver("0.1.0") && is_semver("10.20.30") && is_semver("1.0.0-rc.1"));
-        assert!(!is_semver("1.0") && !is_semver("01.0.0") && !is_semver("1.0.x") && !is_semver(""));
     }
 }

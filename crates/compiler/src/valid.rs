@@ -8,9 +8,8 @@ mod queues;
 mod registry;
 mod structure;
 
+pub use crate::names::slug;
 pub(crate) use nodes::{duration_seconds, is_identifier, result_binding};
-pub(crate) use queues::is_slug;
-pub use structure::slug;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Graph, Program};

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::config::{BREAKPOINT, NodeConfig};
+use crate::config::{BREAKPOINT, NodeConfig, resolved};
 use crate::kind::NodeKind;
 
 /// How a field is edited.
@@ -78,17 +78,6 @@ pub fn fields(kind: NodeKind) -> &'static [Field] {
     let all = ALL.get_or_init(|| NodeKind::ALL.iter().map(|&k| describe(k)).collect());
     // ALL lists every kind in declaration order.
     &all[kind as usize]
-}
-
-/// `schema` itself, or the definition its `$ref` names among `generator`'s definitions.
-pub(crate) fn resolved(generator: &schemars::SchemaGenerator, schema: &Value) -> Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            generator.definitions().get(name).cloned().unwrap_or(Value::Null)
-        }
-        None => schema.clone(),
-    }
 }
 
 fn describe(kind: NodeKind) -> Vec<Field> {

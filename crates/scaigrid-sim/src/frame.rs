@@ -4,12 +4,11 @@ use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::envelope::ApiError;
 use crate::state::Shared;
 
 /// The header every response carries so nobody mistakes the stand-in for ScaiGrid.
@@ -19,46 +18,6 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Bodies larger than this are not rewritten (none of the stand-in's are).
 const MAX_REWRITE: usize = 16 * 1024 * 1024;
-
-/// A failure [`crate::SimControl::fail_next`] can inject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// `429 RATE_LIMITED` with `error.retry_after` and a `Retry-After` header, in seconds.
-    RateLimited { retry_after_s: u64 },
-    /// `503 MODEL_UNAVAILABLE`.
-    ModelUnavailable,
-    /// `422 VALIDATION_ERROR` with a message starting `verifier error: `, as ScaiGrid answers a
-    /// Core whose source its verifier rejects (for `POST /v1/modules/scaicore/cores`).
-    VerifierError,
-}
-
-impl Fault {
-    fn error(self) -> ApiError {
-        match self {
-            Fault::RateLimited { retry_after_s } => ApiError {
-                retry_after: Some(retry_after_s),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "RATE_LIMITED",
-                    format!("rate limit exceeded (injected); retry after {retry_after_s} s"),
-                )
-            },
-            Fault::ModelUnavailable => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "MODEL_UNAVAILABLE",
-                "all backends unhealthy (injected); retry later",
-            ),
-            Fault::VerifierError => ApiError::invalid(
-                "verifier error: E400 non-deterministic operation in a rigid block \
-                 (injected by the stand-in)",
-                vec![crate::envelope::FieldError {
-                    field: "source".to_owned(),
-                    message: "E400 non-deterministic operation in a rigid block".to_owned(),
-                }],
-            ),
-        }
-    }
-}
 
 /// Counts the request, answers an injected fault if one is due, otherwise serves it; then adds
 /// `meta.request_id` to an enveloped JSON body and sets the `x-request-id` and stand-in headers.

@@ -25,6 +25,7 @@
 
 mod clock;
 mod envelope;
+mod fault;
 mod frame;
 mod models;
 mod scaibunker;
@@ -39,7 +40,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use frame::Fault;
+pub use fault::Fault;
 
 /// The demo key's token, printed by the binary and accepted by [`SimConfig::demo`].
 pub const DEMO_KEY: &str = "sgk_sim_demo_key_0000000000000000000000";

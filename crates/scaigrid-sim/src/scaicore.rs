@@ -9,6 +9,7 @@
 
 mod manifest;
 mod runs;
+pub(crate) mod store;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,14 +19,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::clock;
 use crate::envelope::{self, ApiError};
 use crate::state::Shared;
-use executor::Execution;
 
-pub(crate) use runs::{Checkpoint, Event};
+use store::Core;
 
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 500;
@@ -44,116 +44,6 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/events", get(runs::list_events))
         .route("/checkpoints", get(runs::list_checkpoints))
         .route("/checkpoints/{checkpoint_id}/resolve", post(runs::resolve))
-}
-
-/// The module's data, inside the stand-in's state.
-#[derive(Default)]
-pub(crate) struct Store {
-    cores: Vec<Core>,
-    events: Vec<Event>,
-    checkpoints: Vec<Checkpoint>,
-    /// Suspended executions by the id of the checkpoint they wait at.
-    suspended: HashMap<String, Execution>,
-}
-
-struct Core {
-    id: String,
-    tenant_id: String,
-    name: String,
-    slug: String,
-    runtime_mode: String,
-    concurrency_mode: String,
-    metadata: Map<String, Value>,
-    /// The whole manifest document (with `core`), if the source was one.
-    manifest: Option<Value>,
-    flows: Vec<String>,
-    created_at: String,
-    updated_at: String,
-}
-
-impl Core {
-    fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "tenant_id": self.tenant_id,
-            "name": self.name,
-            "slug": self.slug,
-            "runtime_mode": self.runtime_mode,
-            "concurrency_mode": self.concurrency_mode,
-            "status": "running",
-            "metadata": self.metadata,
-            "flows": self.flows,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        })
-    }
-
-    fn published(&self) -> bool {
-        self.metadata.get("published") == Some(&Value::Bool(true))
-    }
-}
-
-impl Store {
-    /// The tenant's Cores as the API shows them.
-    pub fn cores_json(&self, tenant_id: &str) -> Vec<Value> {
-        self.cores.iter().filter(|c| c.tenant_id == tenant_id).map(Core::json).collect()
-    }
-
-    /// The tenant's events, oldest first.
-    pub fn events_json(&self, tenant_id: &str) -> Vec<Value> {
-        self.events.iter().filter(|e| e.tenant_id == tenant_id).map(|e| json!(e.event)).collect()
-    }
-
-    /// The tenant's checkpoints, oldest first.
-    pub fn checkpoints_json(&self, tenant_id: &str) -> Vec<Value> {
-        self.checkpoints.iter().filter(|c| c.tenant_id == tenant_id).map(Checkpoint::json).collect()
-    }
-
-    /// The tenant's published Cores as entries of `GET /v1/models`.
-    pub fn published_models(&self, tenant_id: &str) -> Vec<Value> {
-        let published = self.cores.iter().filter(|c| c.tenant_id == tenant_id && c.published());
-        published
-            .map(|core| {
-                let slug = core.metadata["published_slug"].as_str().unwrap_or(&core.slug);
-                let mut model = crate::model(slug, &core.name, "chat", 128_000, 4_096);
-                model["provider_type"] = json!("scaicore");
-                model["core_id"] = json!(core.id);
-                model["capabilities"] = json!({"tool_use": true, "streaming": false});
-                model
-            })
-            .collect()
-    }
-
-    fn core(&self, tenant_id: &str, core_id: &str) -> Result<&Core, ApiError> {
-        self.cores
-            .iter()
-            .find(|c| c.id == core_id && c.tenant_id == tenant_id)
-            .ok_or_else(|| no_core(core_id))
-    }
-
-    fn core_mut(&mut self, tenant_id: &str, core_id: &str) -> Result<&mut Core, ApiError> {
-        self.cores
-            .iter_mut()
-            .find(|c| c.id == core_id && c.tenant_id == tenant_id)
-            .ok_or_else(|| no_core(core_id))
-    }
-
-    /// `base`, or `base-2`, `base-3`, ... whichever the tenant has not used yet.
-    fn unique_slug(&self, tenant_id: &str, base: &str) -> String {
-        let taken =
-            |slug: &str| self.cores.iter().any(|c| c.tenant_id == tenant_id && c.slug == slug);
-        let mut slug = base.to_owned();
-        let mut n = 1;
-        while taken(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        slug
-    }
-}
-
-fn no_core(core_id: &str) -> ApiError {
-    ApiError::not_found(format!("no Core '{core_id}' in this tenant"))
 }
 
 /// `name` as a slug: lower-case letters and digits joined by single dashes.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::envelope::ApiError;
-use crate::frame::Fault;
+use crate::fault::Fault;
 use crate::{ModelsStyle, SimConfig, SimKey};
 
 pub(crate) struct Shared {
@@ -30,7 +30,7 @@ pub(crate) struct Inner {
     /// ScaiQueue scopes by tenant id.
     pub scopes: HashMap<String, Vec<Scope>>,
     /// Cores, their runs, events and checkpoints (every tenant's; each row names its tenant).
-    pub scaicore: crate::scaicore::Store,
+    pub scaicore: crate::scaicore::store::Store,
 }
 
 struct FaultRule {

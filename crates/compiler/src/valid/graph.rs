@@ -14,7 +14,7 @@ pub(super) fn document(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     if flow.name.trim().is_empty() {
         out.push(Diagnostic::error("the flow has no name", "name"));
     }
-    if !crate::package::is_semver(&flow.version) {
+    if !crate::names::is_semver(&flow.version) {
         out.push(Diagnostic::error(
             format!("version '{}' must be semver MAJOR.MINOR.PATCH, e.g. 1.0.0", flow.version),
             "version",

@@ -6,6 +6,7 @@ use flow_model::NodeConfig as C;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::Graph;
+use crate::names::is_slug;
 
 pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
     let topology = graph.flow.config.as_ref().and_then(|c| c.scaiqueue.as_ref());
@@ -120,12 +121,4 @@ pub(super) fn check(graph: &Graph<'_>, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
-}
-
-/// Lower-case letters, digits and inner dashes.
-pub(crate) fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

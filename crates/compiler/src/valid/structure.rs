@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Branch, Case, EndKind, FlowBody, Graph, Link, Program, Step};
+use crate::names::slug;
 
 /// Builds the program and reports what cannot be structured. The graph must be acyclic.
 pub fn structure(graph: &Graph<'_>) -> (Program, Vec<Diagnostic>) {
@@ -399,21 +400,6 @@ fn topological_order(graph: &Graph<'_>) -> Vec<usize> {
         }
     }
     position
-}
-
-/// Lower-case words joined by dashes (`Customer Support` → `customer-support`); `flow` when
-/// nothing is left.
-pub fn slug(name: &str) -> String {
-    let mut slug = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    if slug.is_empty() { "flow".to_owned() } else { slug.to_owned() }
 }
 
 fn unique(base: String, taken: &[String]) -> String {

@@ -10,73 +10,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{Store, limit, page, paged};
+use super::store::{Checkpoint, Event, Store};
+use super::{limit, page, paged};
 use crate::clock;
 use crate::envelope::{self, ApiError, FieldError};
 use crate::state::{Inner, Shared};
-use executor::{Emitted, Execution, Outcome, Pending, expr};
+use executor::{Emitted, Execution, Outcome, expr};
 use wire::runtime::{CheckpointStatus, EventKind, EventPage, RuntimeEvent};
 
 pub(crate) const CHECKPOINT_PENDING: &str = "scaicore.checkpoint_pending";
 pub(crate) const CHECKPOINT_RESOLVED: &str = "scaicore.checkpoint_resolved";
 const CURSOR_PREFIX: &str = "evc_";
-
-/// One event as stored: its position, owner and the event the API shows.
-pub(crate) struct Event {
-    seq: u64,
-    pub tenant_id: String,
-    pub event: RuntimeEvent,
-}
-
-/// A checkpoint row (platform contract §2.4).
-pub(crate) struct Checkpoint {
-    id: String,
-    core_id: String,
-    pub tenant_id: String,
-    execution_id: String,
-    pending: Pending,
-    status: CheckpointStatus,
-    created_at: String,
-    resolution: Value,
-    resolved_by: Option<String>,
-    resolved_at: Option<String>,
-    comment: Option<String>,
-}
-
-impl Checkpoint {
-    pub fn json(&self) -> Value {
-        let p = &self.pending;
-        json!({
-            "id": self.id,
-            "core_id": self.core_id,
-            "tenant_id": self.tenant_id,
-            "execution_id": self.execution_id,
-            "flow_name": p.flow_name,
-            "block_index": p.block_index,
-            "node_id": p.node_id,
-            "checkpoint_type": p.checkpoint_type,
-            "prompt": p.prompt,
-            "options": p.options,
-            "assignee_raw": p.assignee_raw,
-            "context": p.context,
-            "status": self.status,
-            "priority": "normal",
-            "created_at": self.created_at,
-            "resolution": self.resolution,
-            "resolved_by": self.resolved_by,
-            "resolved_at": self.resolved_at,
-            "comment": self.comment,
-        })
-    }
-
-    /// Whether `resolution` is allowed: anything without options, else one of them (or an
-    /// object whose `decision` or `id` is one).
-    fn accepts(&self, resolution: &Value) -> bool {
-        let Some(options) = &self.pending.options else { return true };
-        let chosen = [Some(resolution), resolution.get("decision"), resolution.get("id")];
-        chosen.into_iter().flatten().any(|c| options.iter().any(|o| expr::equal(o, c)))
-    }
-}
 
 impl Store {
     fn record(&mut self, tenant_id: &str, core_id: &str, emitted: Vec<Emitted>) {
