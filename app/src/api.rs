@@ -4,23 +4,9 @@
 //! each carries the tab's access token, and a 401 refreshes the tokens once and tries again.
 
 use flow_model::FlowGraph;
-use gloo_net::http::{Method, Request, RequestBuilder, Response};
-use serde::{de::DeserializeOwned, Serialize};
-
-/// Where the API lives, relative to the page.
-const BASE: &str = "/api/v1";
-
-/// The server-less playground build has no API to ask.
-const NO_SERVER: bool = cfg!(feature = "csr");
-
-fn no_server() -> Result<(), ApiError> {
-    if NO_SERVER {
-        return Err(ApiError::Unreachable("this playground runs without a server".into()));
-    }
-    Ok(())
-}
-
-pub use wire::account::{AuthConfig, Credentials, Me, Tokens};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+pub use wire::account::{Credentials, Me};
 pub use wire::admin::{AdminFlow, AdminUser, SyncStats};
 pub use wire::deploy::{Deployed, Deployment};
 pub use wire::flows::{FlowDetail, FlowPage, FlowSummary};
@@ -28,59 +14,16 @@ pub use wire::lookups::{Model, Queue, Scope};
 pub use wire::sharing::{FlowAcl, FoundPrincipal};
 pub use wire::{Access, AdminRole, DeployStage, DeployStatus};
 
-use wire::account::{CredentialsRequest, ExchangeRequest, RefreshRequest};
+use wire::account::CredentialsRequest;
 use wire::admin::{AdminFlows, AdminUsers, RoleRequest};
 use wire::deploy::{DeployRequest, DeploymentList};
 use wire::flows::{CreateFlow, UpdateFlow, VersionDetail};
 use wire::lookups::Data;
 use wire::path::encode;
 use wire::sharing::{ChangeAcl, GrantAcl, PrincipalKind, PrincipalList};
-use wire::ErrorBody;
 
-/// Why a call failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    /// No answer at all (no server: the playground, or the network).
-    #[error("The server could not be reached: {0}")]
-    Unreachable(String),
-    /// `If-Match` named an older version.
-    #[error("This flow was saved elsewhere meanwhile (it is now at version {current}).")]
-    Conflict { current: String },
-    /// Any other documented error: the body's `message` (and `fix` when given).
-    #[error("{message}")]
-    Failed { status: u16, error: String, message: String },
-}
-
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    if (200..300).contains(&status) {
-        return response.json::<T>().await.map_err(|e| ApiError::Failed {
-            status,
-            error: "bad_response".into(),
-            message: format!("The server's answer could not be read: {e}"),
-        });
-    }
-    let text = response.text().await.unwrap_or_default();
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) if status == 409 => ApiError::Conflict {
-            current: body.detail.current_version().unwrap_or("?").to_owned(),
-        },
-        Ok(body) => ApiError::Failed {
-            status,
-            message: body.detail.explained(),
-            error: body.detail.error,
-        },
-        Err(_) => ApiError::Failed {
-            status,
-            error: "http_error".into(),
-            message: format!("The server answered {status}."),
-        },
-    })
-}
-
-fn unreachable(e: gloo_net::Error) -> ApiError {
-    ApiError::Unreachable(e.to_string())
-}
+pub use crate::http::ApiError;
+use crate::http::{BASE, json_body, no_server, read, unreachable};
 
 /// Sends a request with the tab's access token; on 401 refreshes the tokens once and resends.
 async fn send(
@@ -120,10 +63,6 @@ async fn send(
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     read(send(Method::GET, url, None, &[]).await?).await
-}
-
-fn json_body(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::Unreachable(e.to_string()))
 }
 
 /// `GET /flows?search=`: the first page (up to 500) of flows whose name contains `search`.
@@ -195,34 +134,6 @@ pub async fn me() -> Result<Me, ApiError> {
     get(&format!("{BASE}/me")).await
 }
 
-/// `GET /auth/config`: how this server signs people in.
-pub async fn auth_config() -> Result<AuthConfig, ApiError> {
-    no_server()?;
-    read(Request::get(&format!("{BASE}/auth/config")).send().await.map_err(unreachable)?).await
-}
-
-/// `POST /auth/exchange`: the authorization code and PKCE verifier for tokens.
-pub async fn exchange(code: &str, verifier: &str, redirect_uri: &str) -> Result<Tokens, ApiError> {
-    no_server()?;
-    let body = ExchangeRequest {
-        code: code.to_owned(),
-        code_verifier: verifier.to_owned(),
-        redirect_uri: redirect_uri.to_owned(),
-    };
-    let request =
-        Request::post(&format!("{BASE}/auth/exchange")).json(&body).map_err(unreachable)?;
-    read(request.send().await.map_err(unreachable)?).await
-}
-
-/// `POST /auth/refresh`.
-pub async fn refresh(refresh_token: &str) -> Result<Tokens, ApiError> {
-    no_server()?;
-    let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-    let request =
-        Request::post(&format!("{BASE}/auth/refresh")).json(&body).map_err(unreachable)?;
-    read(request.send().await.map_err(unreachable)?).await
-}
-
 /// `GET /tenants/me/scaigrid_credentials`: what ScaiGrid credential the tenant's calls use.
 pub async fn scaigrid_credentials() -> Result<Credentials, ApiError> {
     no_server()?;
@@ -236,10 +147,8 @@ pub async fn set_scaigrid_credentials(
 ) -> Result<(), ApiError> {
     no_server()?;
     let url = format!("{BASE}/tenants/me/scaigrid_credentials");
-    let body = CredentialsRequest {
-        api_key: api_key.to_owned(),
-        base_url: base_url.map(str::to_owned),
-    };
+    let body =
+        CredentialsRequest { api_key: api_key.to_owned(), base_url: base_url.map(str::to_owned) };
     act(Method::POST, &url, Some(&json_body(&body)?)).await
 }
 

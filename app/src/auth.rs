@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use wire::path::encode;
 
-use crate::api::{self, AuthConfig, Me, Tokens};
+use wire::account::{AuthConfig, ExchangeRequest, RefreshRequest, Tokens};
+
+use crate::http::{self, ApiError};
 
 /// This tab's tokens.
 const SESSION_KEY: &str = "scaiflow_session";
@@ -140,6 +142,21 @@ pub fn sign_in(config: &AuthConfig, return_to: &str) -> Result<(), String> {
     window.location().assign(&url).map_err(|e| format!("{e:?}"))
 }
 
+/// `GET /auth/config`: how this server signs people in.
+pub async fn config() -> Result<AuthConfig, ApiError> {
+    http::get_anonymous("/auth/config").await
+}
+
+/// `POST /auth/exchange`: the authorization code and PKCE verifier for tokens.
+async fn exchange(code: &str, verifier: &str, redirect_uri: &str) -> Result<Tokens, ApiError> {
+    let body = ExchangeRequest {
+        code: code.to_owned(),
+        code_verifier: verifier.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+    };
+    http::post_anonymous("/auth/exchange", &body).await
+}
+
 /// Finishes a sign-in on the callback page: checks `state`, trades the code (once: it is
 /// removed from the address bar and the verifier from storage first) and keeps the tokens.
 /// Returns where to go next.
@@ -160,7 +177,7 @@ pub async fn complete(query: &str) -> Result<String, String> {
     let Some(pending) = pending.filter(|p| p.state == state) else {
         return Err(STATE_MISMATCH.into());
     };
-    let tokens = api::exchange(&code, &pending.verifier, &pending.redirect_uri)
+    let tokens = exchange(&code, &pending.verifier, &pending.redirect_uri)
         .await
         .map_err(|e| e.to_string())?;
     store(tokens);
@@ -193,7 +210,9 @@ async fn refresh_once() -> bool {
     let Some(token) = load::<Session>(SESSION_KEY).and_then(|s| s.refresh_token) else {
         return false;
     };
-    match api::refresh(&token).await {
+    match http::post_anonymous::<Tokens>("/auth/refresh", &RefreshRequest { refresh_token: token })
+        .await
+    {
         Ok(tokens) => {
             store(tokens);
             true
@@ -257,136 +276,6 @@ pub fn sign_out(config: &AuthConfig) {
         _ => "/".to_owned(),
     };
     let _ = window.location().assign(&target);
-}
-
-/// Where the visitor is, to come back to after signing in.
-fn here() -> String {
-    web_sys::window()
-        .and_then(|w| {
-            let location = w.location();
-            Some(format!("{}{}", location.pathname().ok()?, location.search().ok()?))
-        })
-        .unwrap_or_else(|| "/".into())
-}
-
-/// What the toolbar knows of the account.
-#[derive(Debug, Clone)]
-enum Account {
-    /// Not asked yet (also while rendering on the server).
-    Unknown,
-    /// The `local` auth mode: no sign-in.
-    Local,
-    SignedOut(AuthConfig),
-    SignedIn(AuthConfig, Me),
-    Failed(String),
-}
-
-/// The toolbar's account corner: Sign in, or who is signed in (and their tenant) with Sign out.
-#[component]
-pub fn AccountMenu() -> impl IntoView {
-    let account = RwSignal::new(Account::Unknown);
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if crate::pages::editor::PLAYGROUND {
-            account.set(Account::Local);
-            return;
-        }
-        spawn_local(async move {
-            let config = match api::auth_config().await {
-                Ok(config) => config,
-                Err(e) => return account.set(Account::Failed(e.to_string())),
-            };
-            if config.auth_mode != "scaikey" {
-                return account.set(Account::Local);
-            }
-            if bearer().is_none() {
-                return account.set(Account::SignedOut(config));
-            }
-            schedule_refresh();
-            account.set(match api::me().await {
-                Ok(me) => Account::SignedIn(config, me),
-                // Expired beyond refreshing, or revoked.
-                Err(_) if bearer().is_none() => Account::SignedOut(config),
-                Err(e) => Account::Failed(e.to_string()),
-            });
-        });
-    });
-    move || {
-        match account.get() {
-        Account::Unknown | Account::Local => ().into_any(),
-        Account::Failed(message) => {
-            view! { <span id="account-error" class="account error" title=message>"Account unavailable"</span> }.into_any()
-        }
-        Account::SignedOut(config) => {
-            let start = move |_| {
-                if let Err(e) = sign_in(&config, &here()) {
-                    error.set(Some(e));
-                }
-            };
-            view! {
-                <button id="sign-in" class="primary" on:click=start>"Sign in"</button>
-                {move || error.get().map(|e| view! { <span class="account error" role="alert">{e}</span> })}
-            }
-            .into_any()
-        }
-        Account::SignedIn(config, me) => {
-            let who = me.display_name.clone().or(me.email.clone()).unwrap_or_else(|| me.sub.clone());
-            let title = format!("{} ({}) in tenant {}", who, me.sub, me.tenant_id);
-            view! {
-                <span id="account" class="account" title=title>
-                    <span class="account-name">{who}</span>
-                    <span class="account-tenant">{me.tenant_slug.clone()}</span>
-                </span>
-                <button id="sign-out" on:click=move |_| sign_out(&config)>"Sign out"</button>
-            }
-            .into_any()
-        }
-    }
-    }
-}
-
-/// `/auth/callback`: finishes the sign-in ScaiKey sends back, then goes where the visitor was.
-#[component]
-pub fn AuthCallbackPage() -> impl IntoView {
-    let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        spawn_local(async move {
-            match complete(&query).await {
-                Ok(return_to) => {
-                    // Only ever back into this application.
-                    let target = if return_to.starts_with('/') && !return_to.starts_with("//") {
-                        return_to
-                    } else {
-                        "/".to_owned()
-                    };
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().replace(&target);
-                    }
-                }
-                Err(message) => failure.set(Some(message)),
-            }
-        });
-    });
-    view! {
-        <div class="home">
-            <header class="topbar">
-                <a class="brand" href="/">"ScaiFlow"</a>
-                <span class="page-title">"Signing in"</span>
-                <span class="spacer"></span>
-            </header>
-            <main class="home-main">
-                {move || match failure.get() {
-                    None => view! { <p class="muted" role="status">"Finishing the sign-in…"</p> }.into_any(),
-                    Some(message) => view! {
-                        <p id="sign-in-error" class="error" role="alert">{message}</p>
-                        <p><a class="button primary" href="/">"Start again"</a></p>
-                    }
-                    .into_any(),
-                }}
-            </main>
-        </div>
-    }
 }
 
 #[cfg(test)]

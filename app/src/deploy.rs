@@ -11,10 +11,10 @@ use leptos::task::spawn_local;
 use compiler::Diagnostic;
 
 use crate::api::{self, ApiError, DeployStage, DeployStatus, Deployed, Deployment};
-use wire::DeployAction;
 use crate::canvas::CanvasStore;
 use crate::diagnostics::diagnostic_row;
 use crate::dialog::Dialog;
+use wire::DeployAction;
 
 /// What the editor shares with the flow panel about deploys.
 #[derive(Clone, Copy)]
@@ -151,7 +151,8 @@ pub fn DeployDialog(
             while running() {
                 pause(POLL_MS).await;
                 let Ok(list) = api::deployments(&poll_id).await else { continue };
-                let current = list.into_iter().find(|d: &Deployment| d.status == DeployStatus::Running);
+                let current =
+                    list.into_iter().find(|d: &Deployment| d.status == DeployStatus::Running);
                 if let Some(stage) = current.and_then(|d| d.stage)
                     && running()
                 {

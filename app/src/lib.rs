@@ -5,6 +5,7 @@
 //! built by Trunk). Nothing here talks to a database or reads the environment; pages get data
 //! from the shared pure crates or, later, from the server's REST API.
 
+mod account;
 mod api;
 mod auth;
 mod browser;
@@ -14,8 +15,10 @@ mod diagnostics;
 mod dialog;
 pub mod drafts;
 mod highlight;
+mod http;
 mod import;
 mod pages;
+mod platform;
 mod preview;
 mod properties;
 mod share;
@@ -81,7 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("examples"), ParamSegment("key")) view=ExamplePage/>
                 <Route path=StaticSegment("settings") view=SettingsPage/>
                 <Route path=StaticSegment("admin") view=AdminPage/>
-                <Route path=(StaticSegment("auth"), StaticSegment("callback")) view=auth::AuthCallbackPage/>
+                <Route path=(StaticSegment("auth"), StaticSegment("callback")) view=pages::auth_callback::AuthCallbackPage/>
             </Routes>
         </Router>
     }

@@ -6,6 +6,7 @@
 //! `flow_model::form`. Every edit is a command on the canvas store, so it is undoable and the
 //! live preview follows it.
 
+mod edit;
 mod fields;
 mod flow;
 mod hitl;
@@ -65,7 +66,7 @@ fn NodePanel(store: CanvasStore, lookups: Lookups, id: String) -> impl IntoView 
         move || cell.with(|n| n.label.clone())
     };
     // The card follows the label as it is typed; the whole edit is one undo step.
-    let label_edit = fields::Edit::label(store, &id);
+    let label_edit = edit::Edit::label(store, &id);
     let rename = {
         let id = id.clone();
         Callback::new(move |text: String| {

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use super::connect::PortRef;
 use super::geometry::{self, NODE_HEIGHT, NODE_WIDTH, PORT_RADIUS, Point, Side};
+use super::interaction::Connecting;
 use super::store::{CanvasStore, NodeCell};
-use super::view::Connecting;
 
 /// A one-character glyph per category, drawn on the card next to the label.
 pub fn glyph(category: Category) -> &'static str {

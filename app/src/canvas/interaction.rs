@@ -1,6 +1,9 @@
 //! Gestures, as plain state machines fed with screen coordinates: the view forwards pointer and
 //! wheel events here and applies what comes back to the store.
 
+use super::actions::End;
+use super::connect::{self, PortRef, Refusal};
+use super::document::Document;
 use super::geometry::Point;
 
 /// A background drag in progress, following one pointer.
@@ -61,6 +64,37 @@ pub fn wheel_pan_delta(delta_x: f64, delta_y: f64, delta_mode: u32, shift: bool)
 
 /// The factor of one press of the zoom-in (or, inverted, zoom-out) button.
 pub const BUTTON_ZOOM_STEP: f64 = 1.2;
+
+/// A connection being dragged: the end that stays, and which end follows the pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connecting {
+    /// An output when drawing a new edge or moving an edge's target; an input when moving an
+    /// edge's source.
+    pub fixed: PortRef,
+    pub moving: End,
+    /// The edge being reconnected, if any.
+    pub replacing: Option<String>,
+}
+
+impl Connecting {
+    /// The connection a drop on `port` would make, checked.
+    pub fn check(&self, doc: &Document, port: &PortRef) -> Result<(), Refusal> {
+        match self.moving {
+            End::Target => connect::check(doc, &self.fixed, port, self.replacing.as_deref()),
+            End::Source => connect::check(doc, port, &self.fixed, self.replacing.as_deref()),
+        }
+    }
+
+    /// Whether some port of `node` on the moving side would take the connection.
+    pub fn accepted_by(&self, doc: &Document, node: &str) -> bool {
+        let Some(n) = doc.node(node) else { return false };
+        let ports = match self.moving {
+            End::Target => &n.inputs,
+            End::Source => &n.outputs,
+        };
+        ports.iter().any(|p| self.check(doc, &PortRef::new(node, p.id.clone())).is_ok())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,10 +13,9 @@ use leptos::wasm_bindgen::JsCast;
 
 use super::actions::{End, drag_positions, sorted};
 use super::cards::{EdgeHandles, EdgeView, NodeView, default_input, default_output};
-use super::connect::{self, PortRef, Refusal};
-use super::document::Document;
+use super::connect::{PortRef, Refusal};
 use super::geometry::{Bounds, Point};
-use super::interaction::{PanGesture, wheel_pan_delta, wheel_zoom_factor};
+use super::interaction::{Connecting, PanGesture, wheel_pan_delta, wheel_zoom_factor};
 use super::store::{CanvasStore, DETAIL_ZOOM, Selection, Visible};
 
 /// Grid spacing in flow units.
@@ -27,37 +26,6 @@ const ZOOM_SETTLE_MS: f64 = 150.0;
 const DRAG_THRESHOLD: f64 = 3.0;
 /// The drag-and-drop type the palette puts a node kind under.
 pub const KIND_MIME: &str = "application/x-scaiflow-kind";
-
-/// A connection being dragged: the end that stays, and which end follows the pointer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Connecting {
-    /// An output when drawing a new edge or moving an edge's target; an input when moving an
-    /// edge's source.
-    pub fixed: PortRef,
-    pub moving: End,
-    /// The edge being reconnected, if any.
-    pub replacing: Option<String>,
-}
-
-impl Connecting {
-    /// The connection a drop on `port` would make, checked.
-    fn check(&self, doc: &Document, port: &PortRef) -> Result<(), Refusal> {
-        match self.moving {
-            End::Target => connect::check(doc, &self.fixed, port, self.replacing.as_deref()),
-            End::Source => connect::check(doc, port, &self.fixed, self.replacing.as_deref()),
-        }
-    }
-
-    /// Whether some port of `node` on the moving side would take the connection.
-    pub fn accepted_by(&self, doc: &Document, node: &str) -> bool {
-        let Some(n) = doc.node(node) else { return false };
-        let ports = match self.moving {
-            End::Target => &n.inputs,
-            End::Source => &n.outputs,
-        };
-        ports.iter().any(|p| self.check(doc, &PortRef::new(node, p.id.clone())).is_ok())
-    }
-}
 
 /// A gesture in progress, following one pointer.
 #[derive(Debug, Clone)]

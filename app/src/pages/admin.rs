@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, AdminFlow, AdminRole, AdminUser, Me};
 use crate::dialog::Dialog;
-use crate::pages::editor::PLAYGROUND;
+use crate::platform::PLAYGROUND;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -18,9 +18,7 @@ pub fn AdminPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let stats = RwSignal::new(None::<Result<api::SyncStats, String>>);
-    let is_super = move || {
-        me.with(|m| matches!(m, Some(Ok(me)) if me.is_super_admin()))
-    };
+    let is_super = move || me.with(|m| matches!(m, Some(Ok(me)) if me.is_super_admin()));
     let reload = move || {
         spawn_local(async move {
             let tenant_only = !is_super();
@@ -250,7 +248,7 @@ pub fn AdminPage() -> impl IntoView {
                 <a class="brand" href="/">"ScaiFlow"</a>
                 <span class="page-title">"Admin"</span>
                 <span class="spacer"></span>
-                <crate::auth::AccountMenu/>
+                <crate::account::AccountMenu/>
             </header>
             <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}{confirm_view}</main>
         </div>

@@ -19,11 +19,9 @@ use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::dialog::Dialog;
 use crate::drafts;
+use crate::platform::PLAYGROUND;
 use crate::preview::{PreviewPane, Tab, tally_text};
 use crate::properties::PropertiesPanel;
-
-/// Whether this build has no server behind it (the Trunk playground): Save exports a file.
-pub const PLAYGROUND: bool = cfg!(feature = "csr");
 
 /// How long a change waits before it is written to the draft.
 const AUTOSAVE_DEBOUNCE_MS: u64 = 500;
@@ -664,7 +662,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                 <PaneToggle id="toggle-properties" title="Properties of the selected node, or of the flow (Shift+I)" open=properties_open label="Properties"/>
                 <PaneToggle id="toggle-preview" title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)" open=preview_open label="Preview"/>
                 <button id="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| help.set(true)>"?"</button>
-                <crate::auth::AccountMenu/>
+                <crate::account::AccountMenu/>
             </header>
             {read_only.then(|| view! {
                 <div id="read-only-notice" class="banner" role="status">

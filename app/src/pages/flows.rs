@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::dialog::Dialog;
 use crate::drafts;
-use crate::pages::editor::PLAYGROUND;
+use crate::platform::PLAYGROUND;
 
 /// How long typing in the search box waits before asking the server.
 const SEARCH_DEBOUNCE_MS: u64 = 250;
@@ -266,7 +266,7 @@ pub fn FlowsPage() -> impl IntoView {
                     <a id="settings-link" class="button" href="/settings">"Settings"</a>
                 })}
                 <button id="new-flow" class="primary" on:click=move |_| go_to("/flows/new")>"New flow"</button>
-                <crate::auth::AccountMenu/>
+                <crate::account::AccountMenu/>
             </header>
             <main class="home-main" data-ready=move || mounted.get().to_string()>
                 {move || import_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

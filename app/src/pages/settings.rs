@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Credentials};
-use crate::pages::editor::PLAYGROUND;
+use crate::platform::PLAYGROUND;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -79,7 +79,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <a class="brand" href="/">"ScaiFlow"</a>
                 <span class="page-title">"Settings"</span>
                 <span class="spacer"></span>
-                <crate::auth::AccountMenu/>
+                <crate::account::AccountMenu/>
             </header>
             <main class="home-main settings" data-ready=move || mounted.get().to_string()>
                 <section class="home-section" aria-labelledby="grid-title">

@@ -16,9 +16,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::Lookups;
-use super::fields::{
-    Edit, Range, datalist, number_input, select, text_area, text_input, unique_name,
-};
+use super::edit::{Edit, unique_name};
+use super::fields::{Range, datalist, number_input, select, text_area, text_input};
 use crate::api;
 use crate::canvas::CanvasStore;
 use crate::canvas::document::FlowProperties;
@@ -509,8 +508,7 @@ fn Topology(ed: Editor) -> impl IntoView {
         spawn_local(async move {
             match api::scope_queues(&scope.id).await {
                 Ok(found) => {
-                    let queues: Vec<QueueSpec> =
-                        found.iter().map(queue_of).collect();
+                    let queues: Vec<QueueSpec> = found.iter().map(queue_of).collect();
                     ed.topology("import-scope", |t| {
                         t.scope = Some(scope.slug.clone());
                         for q in queues {

@@ -11,7 +11,7 @@ use flow_model::config::{
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::fields::{Edit, unique_name};
+use super::edit::{Edit, unique_name};
 use crate::canvas::CanvasStore;
 use crate::diagnostics::diagnostic_row;
 
@@ -224,7 +224,7 @@ fn bound_input(
     let (sections, edit) = (b.sections, b.edit);
     let input = NodeRef::<leptos::html::Input>::new();
     let text = move || sections.with(|s| s.0.get(i).and_then(read).unwrap_or_default());
-    super::fields::follow(move || input.get().map(Into::into), text);
+    super::edit::follow(move || input.get().map(Into::into), text);
     let set = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
         b.update(&|list: &mut Vec<ReviewSection>| {
@@ -251,7 +251,7 @@ fn context_editor(b: Builder, i: usize) -> impl IntoView {
             _ => String::new(),
         })
     };
-    super::fields::follow(move || area.get().map(Into::into), content);
+    super::edit::follow(move || area.get().map(Into::into), content);
     let set_content = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
         update(&|list: &mut Vec<ReviewSection>| {
@@ -295,7 +295,7 @@ fn input_editor(b: Builder, i: usize) -> impl IntoView {
         }
     };
     let kind = NodeRef::<leptos::html::Select>::new();
-    super::fields::follow(move || kind.get().map(Into::into), read(|s| s.kind.clone()));
+    super::edit::follow(move || kind.get().map(Into::into), read(|s| s.kind.clone()));
     let required = read(|s| s.required.to_string());
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
@@ -307,7 +307,7 @@ fn input_editor(b: Builder, i: usize) -> impl IntoView {
     };
     let is_select = move || read(|s| s.kind.clone())() == "select";
     let options = NodeRef::<leptos::html::Textarea>::new();
-    super::fields::follow(move || options.get().map(Into::into), read(|s| s.options.join("\n")));
+    super::edit::follow(move || options.get().map(Into::into), read(|s| s.options.join("\n")));
     view! {
         <div class="form-grid">
             {bound_input(b, i, ("form-field", "Field"),
@@ -366,7 +366,7 @@ fn decision_editor(b: Builder, i: usize) -> impl IntoView {
                 _ => String::new(),
             })
         };
-        super::fields::follow(move || input.get().map(Into::into), text);
+        super::edit::follow(move || input.get().map(Into::into), text);
         let set = move |ev: leptos::ev::Event| {
             let typed = event_target_value(&ev);
             update(&|list: &mut Vec<ReviewSection>| {

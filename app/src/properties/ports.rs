@@ -8,7 +8,7 @@ use flow_model::{Node, Port};
 use leptos::prelude::*;
 use serde_json::Map;
 
-use super::fields::{show_in, unique_name};
+use super::edit::{show_in, unique_name};
 use crate::canvas::CanvasStore;
 
 #[component]
