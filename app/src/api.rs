@@ -22,8 +22,8 @@ use wire::lookups::Data;
 use wire::path::encode;
 use wire::sharing::{ChangeAcl, GrantAcl, PrincipalKind, PrincipalList};
 
-pub use crate::http::ApiError;
-use crate::http::{BASE, json_body, no_server, read, unreachable};
+pub use crate::net::ApiError;
+use crate::net::{BASE, json_body, no_server, read, unreachable};
 
 /// Sends a request with the tab's access token; on 401 refreshes the tokens once and resends.
 async fn send(

@@ -13,7 +13,7 @@ use wire::path::encode;
 
 use wire::account::{AuthConfig, ExchangeRequest, RefreshRequest, Tokens};
 
-use crate::http::{self, ApiError};
+use crate::net::{self, ApiError};
 
 /// This tab's tokens.
 const SESSION_KEY: &str = "scaiflow_session";
@@ -144,7 +144,7 @@ pub fn sign_in(config: &AuthConfig, return_to: &str) -> Result<(), String> {
 
 /// `GET /auth/config`: how this server signs people in.
 pub async fn config() -> Result<AuthConfig, ApiError> {
-    http::get_anonymous("/auth/config").await
+    net::get_anonymous("/auth/config").await
 }
 
 /// `POST /auth/exchange`: the authorization code and PKCE verifier for tokens.
@@ -154,7 +154,7 @@ async fn exchange(code: &str, verifier: &str, redirect_uri: &str) -> Result<Toke
         code_verifier: verifier.to_owned(),
         redirect_uri: redirect_uri.to_owned(),
     };
-    http::post_anonymous("/auth/exchange", &body).await
+    net::post_anonymous("/auth/exchange", &body).await
 }
 
 /// Finishes a sign-in on the callback page: checks `state`, trades the code (once: it is
@@ -210,7 +210,7 @@ async fn refresh_once() -> bool {
     let Some(token) = load::<Session>(SESSION_KEY).and_then(|s| s.refresh_token) else {
         return false;
     };
-    match http::post_anonymous::<Tokens>("/auth/refresh", &RefreshRequest { refresh_token: token })
+    match net::post_anonymous::<Tokens>("/auth/refresh", &RefreshRequest { refresh_token: token })
         .await
     {
         Ok(tokens) => {

@@ -11,12 +11,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::clock::now_millis;
 use crate::db::Database;
+use crate::error::ApiError;
 use crate::mirror;
 use crate::state::AppState;
 use crate::with_pool;
@@ -41,40 +42,34 @@ pub enum Refusal {
     BadBody,
 }
 
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let (status, code) = match self {
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        let (status, code) = match refusal {
             Refusal::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, "webhook_not_configured"),
             Refusal::BadBody => (StatusCode::BAD_REQUEST, "invalid_request"),
             _ => (StatusCode::BAD_REQUEST, "invalid_signature"),
         };
-        let body = json!({"detail": {"error": code, "message": self.to_string()}});
-        (status, Json(body)).into_response()
+        ApiError::Detailed {
+            status,
+            code,
+            message: refusal.to_string(),
+            fix: None,
+            extra: Box::default(),
+        }
     }
 }
 
 /// HMAC-SHA256 (RFC 2104).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0_u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
-    outer.into()
+    mac(key, message).finalize().into_bytes().into()
 }
 
-/// Equal bytes, in time that does not depend on where they differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The HMAC-SHA256 of `message` under `key`, to finish or to verify.
+fn mac(key: &[u8], message: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length (longer ones are hashed first).
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(message);
+    mac
 }
 
 /// Checks a delivery's signature and freshness against `secret` at `now` (unix seconds).
@@ -104,12 +99,12 @@ pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str, now: i64) -> Resul
     signed.extend_from_slice(stamp.trim().as_bytes());
     signed.push(b'.');
     signed.extend_from_slice(body);
-    let expected = hex(&hmac_sha256(secret.as_bytes(), &signed));
-    if given.iter().any(|g| same(g.trim().to_ascii_lowercase().as_bytes(), expected.as_bytes())) {
-        Ok(())
-    } else {
-        Err(Refusal::BadSignature)
-    }
+    let expected = mac(secret.as_bytes(), &signed);
+    // Each candidate is compared in constant time.
+    let matches = |given: &String| {
+        hex::decode(given.trim()).is_ok_and(|tag| expected.clone().verify_slice(&tag).is_ok())
+    };
+    if given.iter().any(matches) { Ok(()) } else { Err(Refusal::BadSignature) }
 }
 
 /// An event, from either envelope.
@@ -143,25 +138,33 @@ impl Event {
 #[utoipa::path(post, path = "/webhooks/scaikey", tag = "auth",
     request_body(content = Object, description = "A ScaiKey event, signed in X-ScaiKey-Signature"),
     responses((status = 200, description = "`{handled}`"), (status = 400, body = crate::error::ErrorBody),
-        (status = 503, body = crate::error::ErrorBody)))]
-pub async fn scaikey(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(secret) = state.config.webhook_secret.as_deref() else {
-        return Refusal::NotConfigured.into_response();
-    };
+        (status = 500, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn scaikey(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let secret = state.config.webhook_secret.as_deref().ok_or(Refusal::NotConfigured)?;
     if let Err(refusal) = verify(&headers, &body, secret, now_millis() / 1000) {
         tracing::warn!(reason = %refusal, "ScaiKey webhook refused");
-        return refusal.into_response();
+        return Err(refusal.into());
     }
-    let Some(event) = serde_json::from_slice::<Value>(&body).ok().as_ref().and_then(Event::read)
-    else {
-        return Refusal::BadBody.into_response();
-    };
+    let event = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .as_ref()
+        .and_then(Event::read)
+        .ok_or(Refusal::BadBody)?;
     match apply(&state, &event).await {
-        Ok(handled) => Json(json!({"handled": handled})).into_response(),
+        Ok(handled) => Ok(Json(json!({"handled": handled}))),
         Err(e) => {
             tracing::error!(error = %e, event = %event.kind, "ScaiKey webhook failed");
-            let body = json!({"detail": {"error": "internal_error", "message": "the event could not be applied; the error is logged"}});
-            (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+            Err(ApiError::Detailed {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "internal_error",
+                message: "the event could not be applied; the error is logged".to_owned(),
+                fix: None,
+                extra: Box::default(),
+            })
         }
     }
 }
@@ -276,28 +279,27 @@ async fn reconcile_super_admin(state: &AppState, user: &str, now: i64) -> Result
 mod tests {
     use super::*;
 
-    fn from_hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
-    }
-
     #[test]
     fn hmac_matches_rfc_4231() {
         // Test case 2 and test case 6 (a key longer than the block).
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(hex(&mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-        let key = from_hex(&"aa".repeat(131));
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let key = hex::decode("aa".repeat(131)).unwrap();
         let mac = hmac_sha256(&key, b"Test Using Larger Than Block-Size Key - Hash Key First");
-        assert_eq!(hex(&mac), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+        assert_eq!(
+            hex::encode(mac),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     fn signed(secret: &str, t: i64, body: &[u8]) -> HeaderMap {
         let mut message = format!("{t}.").into_bytes();
         message.extend_from_slice(body);
         let mut headers = HeaderMap::new();
-        let value = format!("t={t},v1={}", hex(&hmac_sha256(secret.as_bytes(), &message)));
+        let value = format!("t={t},v1={}", hex::encode(hmac_sha256(secret.as_bytes(), &message)));
         headers.insert("X-ScaiKey-Signature", value.parse().unwrap());
         headers
     }

@@ -24,16 +24,10 @@ pub fn is_slug(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// `MAJOR.MINOR.PATCH`, each a number without leading zeros (a pre-release suffix allowed).
+/// `MAJOR.MINOR.PATCH`, each a number without leading zeros, with an optional pre-release and
+/// build suffix: Semantic Versioning 2.0.0, as the `semver` crate reads it.
 pub fn is_semver(version: &str) -> bool {
-    let core = version.split(['-', '+']).next().unwrap_or_default();
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
+    semver::Version::parse(version).is_ok()
 }
 
 #[cfg(test)]
