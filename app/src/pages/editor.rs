@@ -19,9 +19,9 @@ use crate::canvas::keys::{self, Action, Press, SHORTCUTS};
 use crate::canvas::{Canvas, CanvasStore, InlineEditors, Minimap, Palette, ZoomControls};
 use crate::dialog::Dialog;
 use crate::drafts;
+use crate::panels::preview::{PreviewPane, Tab, tally_text};
+use crate::panels::properties::PropertiesPanel;
 use crate::platform::PLAYGROUND;
-use crate::preview::{PreviewPane, Tab, tally_text};
-use crate::properties::PropertiesPanel;
 
 /// How long a change waits before it is written to the draft.
 const AUTOSAVE_DEBOUNCE_MS: u64 = 500;
@@ -234,7 +234,7 @@ fn Editor(opened: Opened) -> impl IntoView {
     let restored = RwSignal::new(restored_from);
     // The revision last written to the server (edits after it make the flow "edited").
     let saved_revision = RwSignal::new(store.revision.get_untracked());
-    let deploys = crate::deploy::DeployState {
+    let deploys = crate::panels::deploy::DeployState {
         // A memo: edits bump the revision, but only a save changes what is saved.
         saved: Memo::new(move |_| {
             store.revision.track();
@@ -247,7 +247,7 @@ fn Editor(opened: Opened) -> impl IntoView {
     provide_context(deploys);
     let on_deployed = Callback::new(move |deployed: api::Deployed| {
         store.notify_with_link(
-            crate::deploy::deployed_message(&deployed),
+            crate::panels::deploy::deployed_message(&deployed),
             format!("deployment-{}", deployed.deployment_id),
             "See it in Deployments".to_owned(),
         );
@@ -655,7 +655,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                 {move || (may_deploy && base.get().is_some()).then(|| view! {
                     <button id="deploy" title="Deploy the saved version to ScaiGrid" on:click=move |_| deploying.set(true)>"Deploy"</button>
                 })}
-                {(!PLAYGROUND).then(|| view! { <crate::deploy::GridStatus/> })}
+                {(!PLAYGROUND).then(|| view! { <crate::panels::deploy::GridStatus/> })}
                 {move || (may_share && base.get().is_some()).then(|| view! {
                     <button id="share" title="Who else may view, edit or deploy this flow" on:click=move |_| sharing.set(true)>"Share"</button>
                 })}
@@ -731,10 +731,10 @@ fn Editor(opened: Opened) -> impl IntoView {
                 </Dialog>
             })}
             {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| view! {
-                <crate::deploy::DeployDialog store flow_id version edited=store.revision.get_untracked() != saved_revision.get_untracked() close=Callback::new(move |()| deploying.set(false)) on_deployed show_diagnostics/>
+                <crate::panels::deploy::DeployDialog store flow_id version edited=store.revision.get_untracked() != saved_revision.get_untracked() close=Callback::new(move |()| deploying.set(false)) on_deployed show_diagnostics/>
             })}
             {move || sharing.get().then(|| view! {
-                <crate::share::ShareDialog flow_id=store.flow().id close=Callback::new(move |()| sharing.set(false))/>
+                <crate::panels::share::ShareDialog flow_id=store.flow().id close=Callback::new(move |()| sharing.set(false))/>
             })}
             <Show when=move || help.get()>
                 <HelpOverlay close=Callback::new(move |()| help.set(false))/>

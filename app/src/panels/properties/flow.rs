@@ -184,7 +184,7 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
         <Topology ed/>
         <Bunker ed/>
         <Publish ed/>
-        <crate::deploy::DeploymentHistory/>
+        <crate::panels::deploy::DeploymentHistory/>
     }
 }
 
