@@ -1,5 +1,6 @@
-//! Small browser services the pages use: the address bar, file downloads and reading picked
-//! files. Each fails quietly where there is no browser (server-side rendering never calls them).
+//! Small browser services the pages use: the address bar, file downloads, reading picked
+//! files, and where the keyboard is. Each fails quietly where there is no browser (server-side
+//! rendering never calls them).
 
 use leptos::wasm_bindgen::{JsCast, JsValue};
 
@@ -74,6 +75,21 @@ pub fn file_stem(name: &str) -> String {
         stem.push_str(&word.to_lowercase());
     }
     if stem.is_empty() { "flow".into() } else { stem }
+}
+
+/// Whether keyboard input is going to a text field (shortcuts then stay out of the way).
+pub fn typing(ev: &web_sys::Event) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "textarea" | "select")
+        || el.closest("[contenteditable]").ok().flatten().is_some()
+}
+
+/// The node that has keyboard focus, if any.
+pub fn focused_node() -> Option<String> {
+    let active = leptos::prelude::document().active_element()?;
+    active.closest("[data-node-id]").ok().flatten()?.get_attribute("data-node-id")
 }
 
 #[cfg(test)]

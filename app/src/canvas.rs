@@ -17,6 +17,7 @@ mod palette;
 pub mod scene;
 pub mod spatial;
 mod store;
+pub mod system_clipboard;
 mod view;
 mod viewport;
 

@@ -13,12 +13,14 @@ pub mod canvas;
 mod diagnostics;
 mod dialog;
 pub mod drafts;
+mod editor;
 mod highlight;
 mod import;
 mod net;
 mod pages;
 mod panels;
 mod platform;
+mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
