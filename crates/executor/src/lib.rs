@@ -22,8 +22,8 @@
 //!   (ends the iteration), `return` (ends the flow; a non-null value is the output).
 //!
 //! Time comes from the caller (a [`Clock`]), so the executor runs wherever its caller does: the
-//! stand-in passes the wall clock, the browser its own, and a test a fixed one for repeatable
-//! durations.
+//! stand-in passes the wall clock and a test a fixed one for repeatable durations; it builds for
+//! wasm32, where the caller's clock is the browser's.
 //!
 //! A step's value is bound under its `result` and, when its `meta.node_outputs` has exactly one
 //! labelled port, under that label. A name not bound is looked up as a field of the most recent
