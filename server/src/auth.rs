@@ -114,7 +114,7 @@ where
         if !allowed {
             return Err(ApiError::Scope { needed: if read { VIEW_SCOPE } else { MANAGE_SCOPE } });
         }
-        let principal = crate::flows::repo::token_principal(
+        let principal = crate::storage::principals::token_principal(
             &state.db,
             &claims,
             scopes,

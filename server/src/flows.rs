@@ -10,7 +10,6 @@
 pub mod acls;
 pub mod content;
 pub mod deploy;
-pub mod repo;
 
 use std::sync::Arc;
 
@@ -24,6 +23,7 @@ use crate::auth::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::storage::flows as repo;
 use repo::{FlowRow, ListFilter, VersionRow};
 use wire::{DeployStage, DeployStatus};
 

@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 
-use crate::objects;
 use crate::state::AppState;
+use crate::storage::objects;
 
 /// A check that takes longer than this counts as failed: a probe must not hang.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);

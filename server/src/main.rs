@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use scaiflow_server::db::Database;
-use scaiflow_server::{AppState, Config, config::AuthMode, mirror, router, telemetry};
+use scaiflow_server::storage::db::Database;
+use scaiflow_server::storage::mirror;
+use scaiflow_server::{AppState, Config, config::AuthMode, router, telemetry};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -283,7 +284,7 @@ async fn sweep_orphans(state: AppState) {
         }
         let now = scaiflow_server::clock::now_millis();
         let stale = now - scaiflow_server::flows::deploy::STALE_AFTER_MS;
-        match scaiflow_server::flows::repo::fail_stale_deployments(&state.db, stale, now).await {
+        match scaiflow_server::storage::flows::fail_stale_deployments(&state.db, stale, now).await {
             Ok(0) => {}
             Ok(closed) => tracing::warn!(closed, "closed deployments interrupted by a restart"),
             Err(e) => tracing::warn!(error = %e, "closing interrupted deployments failed"),

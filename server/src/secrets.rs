@@ -17,7 +17,7 @@ use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 
 use crate::config::{DEFAULT_SCAIGRID_URL, ScaiGridCredential};
-use crate::db::Database;
+use crate::storage::db::Database;
 
 /// Why a secret could not be read or written.
 #[derive(Debug, thiserror::Error)]

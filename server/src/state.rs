@@ -8,11 +8,12 @@ use object_store::ObjectStore;
 
 use crate::auth::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
-use crate::db::Database;
-use crate::flows::{RowCache, SaveLocks, content, repo};
-use crate::objects;
+use crate::flows::{RowCache, SaveLocks, content};
 use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
+use crate::storage::db::Database;
+use crate::storage::objects;
+use crate::storage::principals;
 use crate::sync::SyncLock;
 
 /// Cheap to clone: everything inside is shared.
@@ -67,7 +68,7 @@ impl AppState {
         db.migrate().await.map_err(|source| StartupError::Migrate { url, source })?;
         let objects = objects::open(&config.object_store, &config.aws)?;
         if matches!(config.auth, AuthMode::Local | AuthMode::Disabled) {
-            repo::ensure_principal(&db, &Principal::local(), crate::clock::now_millis())
+            principals::ensure_principal(&db, &Principal::local(), crate::clock::now_millis())
                 .await
                 .map_err(StartupError::LocalUser)?;
         }

@@ -16,11 +16,11 @@ use std::time::Instant;
 use tokio::sync::Mutex;
 
 use crate::clock::now_millis;
-use crate::db::Database;
-use crate::mirror::{self, Upsert};
 use crate::oidc::{ProviderError, ScaiKey};
 use crate::scaikey_admin::{AdminApi, AdminError, RemoteGroup, RemoteUser};
 use crate::state::AppState;
+use crate::storage::db::Database;
+use crate::storage::mirror::{self, Upsert};
 
 /// The scope of the effective-users listing.
 pub const ADMIN_SCOPE: &str = "admin:read";

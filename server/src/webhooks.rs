@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::clock::now_millis;
-use crate::db::Database;
 use crate::error::ApiError;
-use crate::mirror;
 use crate::state::AppState;
+use crate::storage::db::Database;
+use crate::storage::mirror;
 use crate::with_pool;
 
 /// How far a delivery's timestamp may be from our clock.
@@ -266,7 +266,7 @@ async fn first_delivery(
             .await
             .map(|_| ())
     });
-    crate::db::inserted(result)
+    crate::storage::db::inserted(result)
 }
 
 /// The super-admin group reconcile for the one user a membership event is about.

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use crate::auth::{AdminRole, Principal};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::mirror;
 use crate::state::AppState;
+use crate::storage::mirror;
 use crate::sync::{SyncError, SyncStats};
 use crate::with_pool;
 

@@ -85,8 +85,8 @@ pub async fn exchange(
         let now = crate::clock::now_millis();
         let db = &state.db;
         let recorded = async {
-            crate::flows::repo::token_principal(db, &claims, claims.scopes(), now).await?;
-            crate::flows::repo::record_identity(
+            crate::storage::principals::token_principal(db, &claims, claims.scopes(), now).await?;
+            crate::storage::principals::record_identity(
                 db,
                 &claims.sub,
                 claims.email.as_deref(),

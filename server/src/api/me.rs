@@ -22,9 +22,10 @@ pub async fn me(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let (email, display_name) = crate::flows::repo::user_names(&state.db, &principal.user_id)
-        .await
-        .map_err(ApiError::internal)?;
+    let (email, display_name) =
+        crate::storage::principals::user_names(&state.db, &principal.user_id)
+            .await
+            .map_err(ApiError::internal)?;
     let permissions = principal
         .scopes
         .iter()
@@ -152,9 +153,10 @@ pub async fn principals(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid("limit must be from 1 to 100", "/limit"));
     }
-    let found = crate::mirror::search(&state.db, &principal.tenant_id, &query.search, limit)
-        .await
-        .map_err(ApiError::internal)?;
+    let found =
+        crate::storage::mirror::search(&state.db, &principal.tenant_id, &query.search, limit)
+            .await
+            .map_err(ApiError::internal)?;
     let items = found
         .into_iter()
         .map(|f| FoundPrincipal { kind: f.kind, id: f.id, name: f.name, email: f.email })

@@ -3,26 +3,28 @@
 //! implicitly; that access is not a row and cannot be revoked here.
 
 use super::Flows;
-use super::repo::{self, AclRow};
 use crate::auth::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
+use crate::storage::acls::{self as rows, AclRow};
+use crate::storage::principals;
 
 use wire::sharing::PrincipalKind;
 pub use wire::sharing::{ChangeAcl, FlowAcl, GrantAcl};
 
 /// A stored grant as the API shows it, with its principal's name and e-mail from the mirror. A
 /// level or principal type this server never writes is an internal error, not a guess.
-async fn shown(row: AclRow, db: &crate::db::Database) -> Result<FlowAcl, ApiError> {
+async fn shown(row: AclRow, db: &crate::storage::db::Database) -> Result<FlowAcl, ApiError> {
     let unknown = |what: &str, value: &str| {
         ApiError::internal(format!("grant '{}' has the unknown {what} '{value}'", row.id))
     };
     let level = Access::parse(&row.level).ok_or_else(|| unknown("level", &row.level))?;
     let kind = PrincipalKind::parse(&row.principal_type)
         .ok_or_else(|| unknown("principal type", &row.principal_type))?;
-    let (name, email) = crate::mirror::principal_names(db, &row.principal_type, &row.principal_id)
-        .await
-        .map_err(ApiError::internal)?;
+    let (name, email) =
+        crate::storage::mirror::principal_names(db, &row.principal_type, &row.principal_id)
+            .await
+            .map_err(ApiError::internal)?;
     Ok(FlowAcl {
         id: row.id,
         flow_id: row.flow_id,
@@ -48,7 +50,7 @@ impl Flows<'_> {
     /// The explicit grants of a flow (implicit admins are not listed).
     pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
-        let rows = repo::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = rows::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
         let mut named = Vec::with_capacity(rows.len());
         for row in rows {
             named.push(shown(row, &self.state.db).await?);
@@ -81,10 +83,14 @@ impl Flows<'_> {
                 fix: "Grants are for other users and groups.",
             });
         }
-        let known =
-            repo::principal_known(&self.state.db, &row.tenant_id, &request.principal_type, who)
-                .await
-                .map_err(ApiError::internal)?;
+        let known = principals::principal_known(
+            &self.state.db,
+            &row.tenant_id,
+            &request.principal_type,
+            who,
+        )
+        .await
+        .map_err(ApiError::internal)?;
         if !known {
             return Err(ApiError::not_found(format!(
                 "{} '{who}' in this tenant (run a ScaiKey sync if it is new)",
@@ -100,7 +106,7 @@ impl Flows<'_> {
             granted_by: principal.user_id.clone(),
             granted_at: now_millis(),
         };
-        if !repo::insert_acl(&self.state.db, &acl).await.map_err(ApiError::internal)? {
+        if !rows::insert_acl(&self.state.db, &acl).await.map_err(ApiError::internal)? {
             return Err(ApiError::Conflict {
                 message: format!("{} '{who}' already has a grant on this flow", acl.principal_type),
                 fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
@@ -119,13 +125,13 @@ impl Flows<'_> {
     ) -> Result<FlowAcl, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let level = level(&request.level, "/level")?;
-        let changed = repo::set_acl_level(&self.state.db, &row.id, acl_id, level.as_str())
+        let changed = rows::set_acl_level(&self.state.db, &row.id, acl_id, level.as_str())
             .await
             .map_err(ApiError::internal)?;
         if !changed {
             return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
         }
-        let acl = repo::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+        let acl = rows::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
         let acl =
             acl.ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
         shown(acl, &self.state.db).await
@@ -141,7 +147,7 @@ impl Flows<'_> {
     ) -> Result<(), ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let removed =
-            repo::delete_acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+            rows::delete_acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
         if removed {
             Ok(())
         } else {

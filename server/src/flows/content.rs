@@ -12,8 +12,8 @@ use object_store::path::Path;
 use object_store::{ObjectStore, PutMode, PutOptions, PutPayload};
 use sha2::{Digest, Sha256};
 
-use crate::db::Database;
-use crate::flows::repo;
+use crate::storage::db::Database;
+use crate::storage::flows as repo;
 
 /// Where the content of a version lives.
 pub fn key(tenant: &str, flow_id: &str, version: &str) -> Path {

@@ -3,7 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use scaiflow_server::auth::{AdminRole, Principal};
-use scaiflow_server::flows::repo;
+use scaiflow_server::storage::principals;
 use serde_json::{Value, json};
 
 use crate::{Reply, TestApp, example, member, other_tenant};
@@ -11,7 +11,7 @@ use crate::{Reply, TestApp, example, member, other_tenant};
 /// Creates a flow owned by `owner` (recorded in the user mirror, as every user here is).
 async fn flow_of(app: &TestApp, owner: &Principal) -> String {
     for user in [owner, &member("usr_bob"), &member("usr_carol")] {
-        repo::ensure_principal(&app.state.db, user, 0).await.unwrap();
+        principals::ensure_principal(&app.state.db, user, 0).await.unwrap();
     }
     let body = json!({"name": "Shared", "content": example()});
     let reply = app.call(Method::POST, "/api/v1/flows", Some(&body), owner, &[]).await;
@@ -113,9 +113,15 @@ async fn groups_of_the_mirror_can_be_granted() {
     let app = TestApp::new().await;
     let owner = member("usr_owner");
     let id = flow_of(&app, &owner).await;
-    scaiflow_server::mirror::upsert_group(&app.state.db, "tnt_local", "grp_eng", "Engineering", 0)
-        .await
-        .unwrap();
+    scaiflow_server::storage::mirror::upsert_group(
+        &app.state.db,
+        "tnt_local",
+        "grp_eng",
+        "Engineering",
+        0,
+    )
+    .await
+    .unwrap();
     let body = json!({"principal_type": "group", "principal_id": "grp_eng", "level": "view"});
     let granted =
         acl_call(&app, Method::POST, &format!("/api/v1/flows/{id}/acls"), Some(body), &owner).await;
@@ -209,7 +215,7 @@ async fn admins_manage_every_grant_of_their_tenant_and_no_other() {
         StatusCode::NOT_FOUND
     );
     // A user of another tenant cannot be granted access here.
-    repo::ensure_principal(&app.state.db, &foreign, 0).await.unwrap();
+    principals::ensure_principal(&app.state.db, &foreign, 0).await.unwrap();
     let body = json!({"principal_type": "user", "principal_id": "usr_other", "level": "view"});
     assert_eq!(
         acl_call(&app, Method::POST, &acls, Some(body), &owner).await.status,
@@ -219,7 +225,7 @@ async fn admins_manage_every_grant_of_their_tenant_and_no_other() {
 
 #[tokio::test]
 async fn people_and_groups_are_found_by_name_email_or_id_within_the_tenant() {
-    use scaiflow_server::mirror;
+    use scaiflow_server::storage::mirror;
     let app = TestApp::new().await;
     let db = &app.state.db;
     mirror::upsert_user(

@@ -2,7 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use scaiflow_server::auth::{AdminRole, Principal};
-use scaiflow_server::flows::repo;
+use scaiflow_server::storage::principals;
 use scaiflow_server::with_pool;
 use serde_json::json;
 
@@ -15,7 +15,7 @@ fn tenant_admin() -> Principal {
 async fn setup() -> TestApp {
     let app = TestApp::new().await;
     for p in [member("usr_bob"), tenant_admin(), other_tenant()] {
-        repo::ensure_principal(&app.state.db, &p, 0).await.unwrap();
+        principals::ensure_principal(&app.state.db, &p, 0).await.unwrap();
     }
     app
 }

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use scaiflow_server::flows::{content, repo};
+use scaiflow_server::flows::content;
+use scaiflow_server::storage::flows as repo;
 use serde_json::{Value, json};
 
 use crate::process::start;

@@ -219,7 +219,7 @@ async fn deployments_a_restart_cut_off_are_closed_as_interrupted() {
     let done = deploy(&app, &id, None).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.text);
     let db = &app.state.db;
-    let stale = |created_at: i64, dep: &str| scaiflow_server::flows::repo::DeploymentRow {
+    let stale = |created_at: i64, dep: &str| scaiflow_server::storage::flows::DeploymentRow {
         id: dep.into(),
         flow_id: id.clone(),
         version: "1.0.0".into(),
@@ -236,10 +236,11 @@ async fn deployments_a_restart_cut_off_are_closed_as_interrupted() {
     let now = scaiflow_server::clock::now_millis();
     let window = scaiflow_server::flows::deploy::STALE_AFTER_MS;
     for row in [stale(now - window - 1, "dep_old"), stale(now - 1000, "dep_recent")] {
-        scaiflow_server::flows::repo::insert_deployment(db, &row, "tnt_local").await.unwrap();
+        scaiflow_server::storage::flows::insert_deployment(db, &row, "tnt_local").await.unwrap();
     }
-    let closed =
-        scaiflow_server::flows::repo::fail_stale_deployments(db, now - window, now).await.unwrap();
+    let closed = scaiflow_server::storage::flows::fail_stale_deployments(db, now - window, now)
+        .await
+        .unwrap();
     assert_eq!(closed, 1, "only the one older than the window");
     let items = history(&app, &id).await;
     let by_id = |dep: &str| items.iter().find(|d| d["id"] == dep).unwrap().clone();

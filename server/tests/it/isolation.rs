@@ -4,7 +4,7 @@
 
 use axum::http::{Method, StatusCode};
 use scaiflow_server::auth::Principal;
-use scaiflow_server::flows::repo;
+use scaiflow_server::storage::principals;
 use serde_json::{Value, json};
 
 use super::api_openapi::EXPECTED;
@@ -91,7 +91,7 @@ async fn another_tenant_finds_nothing_of_this_one() {
     let owner = member("usr_owner");
     let stranger = other_tenant();
     for p in [&owner, &stranger] {
-        repo::ensure_principal(&app.state.db, p, 0).await.unwrap();
+        principals::ensure_principal(&app.state.db, p, 0).await.unwrap();
     }
     let flow = flow_of(&app, &owner, "Tenant A's flow").await;
     let grant = json!({"principal_type": "user", "principal_id": "usr_local", "level": "view"});
@@ -173,11 +173,11 @@ const LEVELS: [&str; 4] = ["view", "edit", "deploy", "admin"];
 async fn each_level_opens_exactly_its_routes() {
     let app = TestApp::new().await;
     let owner = member("usr_owner");
-    repo::ensure_principal(&app.state.db, &owner, 0).await.unwrap();
-    repo::ensure_principal(&app.state.db, &member("usr_third"), 0).await.unwrap();
+    principals::ensure_principal(&app.state.db, &owner, 0).await.unwrap();
+    principals::ensure_principal(&app.state.db, &member("usr_third"), 0).await.unwrap();
     for granted in [None, Some("view"), Some("edit"), Some("deploy"), Some("admin")] {
         let user = member(&format!("usr_{}", granted.unwrap_or("none")));
-        repo::ensure_principal(&app.state.db, &user, 0).await.unwrap();
+        principals::ensure_principal(&app.state.db, &user, 0).await.unwrap();
         let flow = flow_of(&app, &owner, "Shared").await;
         let acls = format!("/api/v1/flows/{flow}/acls");
         let mut acl = "acl_none".to_owned();

@@ -8,8 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use scaiflow_server::db::Database;
-use scaiflow_server::mirror;
+use scaiflow_server::storage::db::Database;
+use scaiflow_server::storage::mirror;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaiflow-server");
 

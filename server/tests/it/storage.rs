@@ -1,6 +1,6 @@
 //! Start-up storage: migrations create the schema and are safe to run again.
 
-use scaiflow_server::db::Database;
+use scaiflow_server::storage::db::Database;
 
 use crate::TestApp;
 

@@ -13,8 +13,9 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine;
 use scaiflow_server::auth::{AdminRole, Principal};
-use scaiflow_server::flows::repo;
-use scaiflow_server::{mirror, with_pool};
+use scaiflow_server::storage::mirror;
+use scaiflow_server::storage::principals;
+use scaiflow_server::with_pool;
 use serde_json::{Value, json};
 
 use crate::{Reply, TestApp, member};
@@ -258,7 +259,7 @@ async fn app_using(stand_in: &StandIn, vars: &[(&str, &str)]) -> TestApp {
     all.extend_from_slice(vars);
     let app = TestApp::with(&all).await;
     for tenant in ["tnt_acme", "tnt_local"] {
-        repo::ensure_tenant(&app.state.db, tenant, 0).await.unwrap();
+        principals::ensure_tenant(&app.state.db, tenant, 0).await.unwrap();
     }
     app
 }

@@ -166,7 +166,7 @@ async fn events_of_both_envelopes_keep_the_mirror() {
 }
 
 async fn repo_owner(app: &TestApp) {
-    scaiflow_server::flows::repo::ensure_principal(&app.state.db, &member("usr_owner"), 0)
+    scaiflow_server::storage::principals::ensure_principal(&app.state.db, &member("usr_owner"), 0)
         .await
         .unwrap();
 }

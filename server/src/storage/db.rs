@@ -18,8 +18,8 @@ use crate::config::DatabaseUrl;
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Database::Sqlite($pool) => $body,
-            $crate::db::Database::MySql($pool) => $body,
+            $crate::storage::db::Database::Sqlite($pool) => $body,
+            $crate::storage::db::Database::MySql($pool) => $body,
         }
     };
 }

@@ -9,8 +9,8 @@
 use std::collections::HashSet;
 use wire::sharing::PrincipalKind;
 
-use crate::db::Database;
-use crate::flows::repo;
+use crate::storage::db::Database;
+use crate::storage::principals;
 use crate::with_pool;
 
 /// What an upsert did.
@@ -45,7 +45,7 @@ pub async fn upsert_user(
     name: Option<&str>,
     now: i64,
 ) -> Result<Upsert, sqlx::Error> {
-    repo::ensure_tenant(db, tenant, now).await?;
+    principals::ensure_tenant(db, tenant, now).await?;
     with_pool!(db, pool => {
         let previous: Option<Option<i64>> =
             sqlx::query_scalar("SELECT deleted_at FROM users WHERE id = ?")
@@ -64,7 +64,7 @@ pub async fn upsert_user(
             .bind(now)
             .bind(now);
             // A first sign-in may have recorded the user meanwhile: then it is updated below.
-            if crate::db::inserted(insert.execute(pool).await.map(drop))? {
+            if crate::storage::db::inserted(insert.execute(pool).await.map(drop))? {
                 return Ok(Upsert::Added);
             }
         }
@@ -91,7 +91,7 @@ pub async fn upsert_group(
     name: &str,
     now: i64,
 ) -> Result<Upsert, sqlx::Error> {
-    repo::ensure_tenant(db, tenant, now).await?;
+    principals::ensure_tenant(db, tenant, now).await?;
     let previous: Option<Option<i64>> = with_pool!(db, pool => {
         sqlx::query_scalar("SELECT deleted_at FROM user_groups WHERE id = ?")
             .bind(id)
@@ -401,7 +401,7 @@ pub async fn search(
     search: &str,
     limit: u32,
 ) -> Result<Vec<Found>, sqlx::Error> {
-    let pattern = crate::db::contains_pattern(&search.trim().to_lowercase());
+    let pattern = crate::storage::db::contains_pattern(&search.trim().to_lowercase());
     let users_sql = "SELECT id, display_name, email FROM users \
                      WHERE tenant_id = ? AND deleted_at IS NULL \
                      AND (LOWER(id) LIKE ? ESCAPE '!' OR LOWER(COALESCE(display_name, '')) LIKE ? ESCAPE '!' \
