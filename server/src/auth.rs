@@ -1,78 +1,14 @@
-//! Who is calling, and what they may do with a flow.
-//!
-//! Every API request carries a [`Principal`]. In `local` and `disabled` auth modes it is the one
-//! local user (`usr_local` in tenant `tnt_local`, a super admin); ScaiKey sign-in replaces it
-//! with the verified token's identity. Access to a flow is a level: `view` < `edit` < `deploy` <
-//! `admin`.
+//! The caller of an HTTP request: the [`Principal`] extractor (the local user, or the verified
+//! bearer token's identity with its scopes checked) and reading the bearer token.
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 
+use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::AuthMode;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// The local user of `local` and `disabled` auth modes.
-pub const LOCAL_USER: &str = "usr_local";
-pub const LOCAL_TENANT: &str = "tnt_local";
-
-/// The scope reads need.
-pub const VIEW_SCOPE: &str = "scaicore:view";
-/// The scope writes need (it includes reading).
-pub const MANAGE_SCOPE: &str = "scaicore:manage";
-
-/// The caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub user_id: String,
-    pub tenant_id: String,
-    pub admin_role: Option<AdminRole>,
-    /// ScaiKey groups the user belongs to (for group ACLs).
-    pub groups: Vec<String>,
-    /// The token's scopes (`scaicore:view`, `scaicore:manage`, ...).
-    pub scopes: Vec<String>,
-}
-
-impl Principal {
-    /// The local user: every flow of the local tenant is theirs to administer.
-    pub fn local() -> Principal {
-        Principal {
-            user_id: LOCAL_USER.into(),
-            tenant_id: LOCAL_TENANT.into(),
-            admin_role: Some(AdminRole::SuperAdmin),
-            groups: Vec::new(),
-            scopes: vec![VIEW_SCOPE.into(), MANAGE_SCOPE.into()],
-        }
-    }
-
-    /// The tenant's slug (`core://{tenant_slug}/...`): its id without the `tnt_` prefix.
-    pub fn tenant_slug(&self) -> &str {
-        self.tenant_id.strip_prefix("tnt_").unwrap_or(&self.tenant_id)
-    }
-
-    /// Super and tenant admins administer every flow of their tenant.
-    pub fn is_tenant_admin(&self) -> bool {
-        self.admin_role.is_some()
-    }
-
-    pub fn is_super_admin(&self) -> bool {
-        self.admin_role == Some(AdminRole::SuperAdmin)
-    }
-
-    /// Whether resources of `tenant` are within reach: one's own tenant, or any for super
-    /// admins.
-    pub fn reaches(&self, tenant: &str) -> bool {
-        tenant == self.tenant_id || self.is_super_admin()
-    }
-
-    /// The tenant a lookup by id is confined to (`None`: every tenant, for super admins).
-    pub fn tenant_scope(&self) -> Option<&str> {
-        (!self.is_super_admin()).then_some(self.tenant_id.as_str())
-    }
-}
-
-pub use wire::{Access, AdminRole};
 
 impl<S> FromRequestParts<S> for Principal
 where
@@ -147,20 +83,4 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
     bearer_token(&parts.headers).ok_or_else(|| ApiError::Unauthorized {
         message: "sign in with ScaiKey first: this request carries no bearer token (Authorization: Bearer ...)".into(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_are_ordered() {
-        assert!(
-            Access::View < Access::Edit
-                && Access::Edit < Access::Deploy
-                && Access::Deploy < Access::Admin
-        );
-        assert_eq!(Access::parse("deploy"), Some(Access::Deploy));
-        assert_eq!(Access::parse("owner"), None);
-    }
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use wire::deploy::{Deployment, DeploymentList};
 pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo, VersionList};
 
-use crate::auth::{Access, Principal};
+use crate::caller::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -7,7 +7,8 @@
 use axum::http::HeaderMap;
 use scaigrid_client::Client;
 
-use crate::auth::{Principal, bearer_token};
+use crate::auth::bearer_token;
+use crate::caller::Principal;
 use crate::config::{AuthMode, DeployAuth};
 use crate::error::ApiError;
 use crate::secrets;

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod caller;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use object_store::ObjectStore;
 
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::flows::{RowCache, SaveLocks, content};
 use crate::oidc::ScaiKey;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use crate::auth::{AdminRole, Principal};
+use crate::caller::{AdminRole, Principal};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::state::AppState;

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::{Principal, bearer_token};
+use crate::auth::bearer_token;
+use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::flows::deploy::{deploy_failure, plan};
 use crate::grid;

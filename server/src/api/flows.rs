@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiQuery;
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
 use crate::flows::deploy::{DeployRequest, DeployResponse};

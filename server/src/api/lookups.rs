@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use scaigrid_client::{Model, Queue, Scope};
 use serde_json::Value;
 
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::grid::{self, Purpose, failure as grid_failure};
 use crate::state::AppState;

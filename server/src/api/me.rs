@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::api::ApiQuery;
-use crate::auth::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
+use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::secrets::{self, SecretError};

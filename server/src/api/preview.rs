@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use wire::runtime::{CheckpointStatus, EventsAnswer};
 
 use crate::api::ApiQuery;
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::grid::{self, Purpose, proxy_failure};
 use crate::state::AppState;

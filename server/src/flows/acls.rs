@@ -3,7 +3,7 @@
 //! implicitly; that access is not a row and cannot be revoked here.
 
 use super::Flows;
-use crate::auth::{Access, Principal};
+use crate::caller::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
 use crate::storage::acls::{self as rows, AclRow};

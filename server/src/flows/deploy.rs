@@ -15,7 +15,7 @@ pub use wire::deploy::{DeployRequest, Deployed as DeployResponse};
 use wire::{DeployAction, DeployStage, DeployStatus};
 
 use super::{Flows, content, repo};
-use crate::auth::{Access, Principal};
+use crate::caller::{Access, Principal};
 use crate::clock::now_millis;
 use crate::error::ApiError;
 use crate::grid::{self, Purpose};

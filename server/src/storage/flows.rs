@@ -3,7 +3,7 @@
 
 use sqlx::QueryBuilder;
 
-use crate::auth::{Access, Principal};
+use crate::caller::{Access, Principal};
 use crate::storage::db::Database;
 use crate::with_pool;
 

@@ -180,7 +180,7 @@ pub async fn remove_member(
 pub async fn synced_tenants(db: &Database) -> Result<Vec<String>, sqlx::Error> {
     with_pool!(db, pool => {
         sqlx::query_scalar("SELECT id FROM tenants WHERE id <> ? AND id <> '' ORDER BY id")
-            .bind(crate::auth::LOCAL_TENANT)
+            .bind(crate::caller::LOCAL_TENANT)
             .fetch_all(pool)
             .await
     })

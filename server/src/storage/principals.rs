@@ -1,7 +1,7 @@
 //! The SQL of tenants and users as callers: the rows a caller needs, the identity a token
 //! names, and whether the mirror knows a principal.
 
-use crate::auth::Principal;
+use crate::caller::Principal;
 use crate::storage::db::Database;
 use crate::with_pool;
 
@@ -13,8 +13,8 @@ pub async fn ensure_principal(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let role = principal.admin_role.map(|r| match r {
-        crate::auth::AdminRole::TenantAdmin => "tenant_admin",
-        crate::auth::AdminRole::SuperAdmin => "super_admin",
+        crate::caller::AdminRole::TenantAdmin => "tenant_admin",
+        crate::caller::AdminRole::SuperAdmin => "super_admin",
     });
     ensure_tenant(db, &principal.tenant_id, now).await?;
     with_pool!(db, pool => {
@@ -81,9 +81,9 @@ pub async fn token_principal(
             }
             Some((_, _, Some(_deleted))) => return Ok(None),
             Some((home, role, None)) => match role.as_deref() {
-                Some("super_admin") => Some(crate::auth::AdminRole::SuperAdmin),
+                Some("super_admin") => Some(crate::caller::AdminRole::SuperAdmin),
                 // A tenant admin administers their own tenant only.
-                Some("tenant_admin") if home == tenant => Some(crate::auth::AdminRole::TenantAdmin),
+                Some("tenant_admin") if home == tenant => Some(crate::caller::AdminRole::TenantAdmin),
                 _ => None,
             },
         };

@@ -2,7 +2,7 @@
 //! what each grant then allows.
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::{AdminRole, Principal};
+use scaiflow_server::caller::{AdminRole, Principal};
 use scaiflow_server::storage::principals;
 use serde_json::{Value, json};
 

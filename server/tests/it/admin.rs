@@ -1,7 +1,7 @@
 //! `/admin`: the user mirror and admin roles, for super admins and tenant admins.
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::{AdminRole, Principal};
+use scaiflow_server::caller::{AdminRole, Principal};
 use scaiflow_server::storage::principals;
 use scaiflow_server::with_pool;
 use serde_json::json;

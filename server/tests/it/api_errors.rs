@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

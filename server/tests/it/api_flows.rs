@@ -1,7 +1,7 @@
 //! `/api/v1/flows`: the happy paths and the access rules.
 
 use axum::http::{Method, StatusCode, header};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaiflow_server::with_pool;
 use serde_json::{Value, json};
 

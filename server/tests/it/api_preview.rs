@@ -2,7 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use base64::Engine;
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use serde_json::json;
 
 use crate::{TestApp, example};

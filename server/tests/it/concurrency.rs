@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use axum::Router;
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use serde_json::{Value, json};
 
 use crate::{TestApp, example};

@@ -3,7 +3,7 @@
 //! `/dev/deploy`, and the ScaiCore proxy (invoke, events, checkpoints).
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaigrid_sim::{ALL_PERMISSIONS, DEMO_KEY, Fault, SimConfig, SimKey};
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 //! each access level opens exactly the flow routes it should.
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaiflow_server::storage::principals;
 use serde_json::{Value, json};
 

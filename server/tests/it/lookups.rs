@@ -2,7 +2,7 @@
 //! normalised answers, and the documented errors.
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaigrid_sim::{DEMO_KEY, ModelsStyle, SimConfig, SimKey};
 
 use super::TestApp;

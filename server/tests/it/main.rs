@@ -33,7 +33,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use scaiflow_server::auth::{AdminRole, Principal};
+use scaiflow_server::caller::{AdminRole, Principal};
 use scaiflow_server::{AppState, Config, router};
 use serde_json::Value;
 use tempfile::TempDir;

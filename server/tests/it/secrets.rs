@@ -8,7 +8,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaiflow_server::secrets::{
     KeySource, LocalSecrets, ScaiVault, SecretError, SecretKey, SecretStore, tenant_path,
 };

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use bytes::Bytes;
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaiflow_server::flows::content;
 use serde_json::json;
 

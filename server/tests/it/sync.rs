@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use base64::Engine;
-use scaiflow_server::auth::{AdminRole, Principal};
+use scaiflow_server::caller::{AdminRole, Principal};
 use scaiflow_server::storage::mirror;
 use scaiflow_server::storage::principals;
 use scaiflow_server::with_pool;

@@ -1,7 +1,7 @@
 //! `POST /api/v1/webhooks/scaikey`: signed ScaiKey events keep the user and group mirror.
 
 use axum::http::{Method, StatusCode};
-use scaiflow_server::auth::Principal;
+use scaiflow_server::caller::Principal;
 use scaiflow_server::webhooks::hmac_sha256;
 use scaiflow_server::with_pool;
 use serde_json::{Value, json};
