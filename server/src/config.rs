@@ -355,7 +355,7 @@ impl Config {
             (None, None) => {
                 let key_hex = get("SCAIFLOW_SECRET_KEY").map(str::to_owned);
                 if let Some(raw) = &key_hex
-                    && crate::secrets::SecretKey::from_hex(raw).is_none()
+                    && crate::secrets::key::SecretKey::from_hex(raw).is_none()
                 {
                     return Err(invalid(
                         "SCAIFLOW_SECRET_KEY",

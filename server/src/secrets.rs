@@ -8,13 +8,17 @@
 //!
 //! Paths follow ScaiVault's rules (`tenants/{tenant_id}/scaigrid_api_key`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
+
+pub mod key;
+
+pub use key::SecretKey;
 
 use crate::config::{DEFAULT_SCAIGRID_URL, ScaiGridCredential};
 use crate::storage::db::Database;
@@ -64,65 +68,6 @@ pub fn check_path(path: &str) -> Result<(), SecretError> {
     if ok { Ok(()) } else { Err(SecretError::Path(path.to_owned())) }
 }
 
-/// The server's 256-bit secret key.
-#[derive(Clone)]
-pub struct SecretKey([u8; 32]);
-
-impl std::fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretKey(…)")
-    }
-}
-
-impl SecretKey {
-    /// Reads 64 hex digits.
-    pub fn from_hex(text: &str) -> Option<SecretKey> {
-        let text = text.trim();
-        if text.len() != 64 {
-            return None;
-        }
-        let mut key = [0_u8; 32];
-        for (i, byte) in key.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(SecretKey(key))
-    }
-
-    fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// The key in `file`, if the file exists.
-    pub fn read_file(file: &Path) -> std::io::Result<Option<SecretKey>> {
-        match std::fs::read_to_string(file) {
-            Ok(text) => SecretKey::from_hex(&text).map(Some).ok_or_else(|| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{} does not hold 64 hex digits", file.display()),
-                )
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// The key in `file`, created (readable by the owner only) with a fresh random key when
-    /// it does not exist.
-    pub fn from_file(file: &Path) -> std::io::Result<SecretKey> {
-        if let Some(key) = SecretKey::read_file(file)? {
-            return Ok(key);
-        }
-        let key = SecretKey(Aes256Gcm::generate_key(OsRng).into());
-        match write_private(file, &key.to_hex()) {
-            Ok(()) => Ok(key),
-            // Another writer created it first: theirs is the key.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SecretKey::read_file(file)?
-                .ok_or_else(|| std::io::Error::other("the key file vanished")),
-            Err(e) => Err(e),
-        }
-    }
-}
-
 /// Where the local store's key comes from.
 #[derive(Debug, Clone)]
 pub enum KeySource {
@@ -130,21 +75,6 @@ pub enum KeySource {
     Given(SecretKey),
     /// A key file, created when the first secret is written.
     File(PathBuf),
-}
-
-/// Creates `file` with `text`, readable and writable by its owner only; never overwrites.
-fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut out = options.open(file)?;
-    out.write_all(text.as_bytes())?;
-    out.sync_all()
 }
 
 /// Secrets in the `secrets` table, sealed with AES-256-GCM.

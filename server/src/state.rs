@@ -8,13 +8,13 @@ use object_store::ObjectStore;
 
 use crate::caller::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
-use crate::flows::{RowCache, SaveLocks, content};
+use crate::flows::content::Cache;
+use crate::flows::memory::{RowCache, SaveLocks};
 use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
 use crate::storage::db::Database;
 use crate::storage::objects;
 use crate::storage::principals;
-use crate::sync::SyncLock;
 
 /// Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -23,7 +23,7 @@ pub struct AppState {
     pub db: Database,
     pub objects: Arc<dyn ObjectStore>,
     /// Flow contents recently read or written (versions never change, so never stale).
-    pub content: Arc<content::Cache>,
+    pub content: Arc<Cache>,
     /// Saves of one flow through this process, one at a time.
     pub save_locks: Arc<SaveLocks>,
     /// Flow rows recently read, for reads.
@@ -33,7 +33,8 @@ pub struct AppState {
     /// The identity provider, in the `scaikey` auth mode.
     pub scaikey: Option<Arc<ScaiKey>>,
     /// Held by the ScaiKey sync of the user mirror while it runs.
-    pub sync_lock: Arc<SyncLock>,
+    /// Holds one sync of the user mirror at a time (`crate::sync::SyncLock`).
+    pub sync_lock: Arc<tokio::sync::Mutex<()>>,
     pub leptos: LeptosOptions,
 }
 
@@ -78,7 +79,7 @@ impl AppState {
             AuthMode::ScaiKey(settings) => Some(Arc::new(ScaiKey::new(settings.clone()))),
             AuthMode::Local | AuthMode::Disabled => None,
         };
-        let content = Arc::new(content::Cache::new(config.content_cache_bytes));
+        let content = Arc::new(Cache::new(config.content_cache_bytes));
         Ok(AppState {
             config: Arc::new(config),
             db,
@@ -88,7 +89,7 @@ impl AppState {
             rows: Arc::new(RowCache::default()),
             secrets,
             scaikey,
-            sync_lock: Arc::new(SyncLock::default()),
+            sync_lock: Arc::new(tokio::sync::Mutex::new(())),
             leptos,
         })
     }
