@@ -12,7 +12,6 @@ pub mod content;
 pub mod deploy;
 pub mod memory;
 
-
 use bytes::Bytes;
 use flow_model::FlowGraph;
 use serde::{Deserialize, Serialize};

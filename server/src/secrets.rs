@@ -150,10 +150,7 @@ impl SecretStore for LocalSecrets {
     fn read<'a>(&'a self, path: &'a str) -> BoxFuture<'a, Result<Option<String>, SecretError>> {
         Box::pin(async move {
             check_path(path)?;
-            let sql = "SELECT nonce, sealed FROM secrets WHERE path = ?";
-            let row: Option<(Vec<u8>, Vec<u8>)> = crate::with_pool!(&self.db, pool => {
-                sqlx::query_as(sql).bind(path).fetch_optional(pool).await
-            })?;
+            let row = crate::storage::secrets::sealed(&self.db, path).await?;
             let Some((nonce, sealed)) = row else { return Ok(None) };
             match self.cipher(false)? {
                 Some(cipher) => open(cipher, path, &nonce, &sealed).map(Some),
@@ -173,29 +170,7 @@ impl SecretStore for LocalSecrets {
             let cipher = self.cipher(true)?.ok_or_else(|| SecretError::Key("no key".into()))?;
             let (nonce, sealed) = seal(cipher, path, value);
             let now = crate::clock::now_millis();
-            // The same upsert in each dialect.
-            let sql = match &self.db {
-                Database::Sqlite(_) => {
-                    "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
-                     ON CONFLICT (path) DO UPDATE SET nonce = excluded.nonce, \
-                     sealed = excluded.sealed, updated_at = excluded.updated_at"
-                }
-                Database::MySql(_) => {
-                    "INSERT INTO secrets (path, nonce, sealed, updated_at) VALUES (?, ?, ?, ?) \
-                     ON DUPLICATE KEY UPDATE nonce = VALUES(nonce), sealed = VALUES(sealed), \
-                     updated_at = VALUES(updated_at)"
-                }
-            };
-            crate::with_pool!(&self.db, pool => {
-                sqlx::query(sql)
-                    .bind(path)
-                    .bind(nonce)
-                    .bind(sealed)
-                    .bind(now)
-                    .execute(pool)
-                    .await
-                    .map(|_| ())
-            })?;
+            crate::storage::secrets::put_sealed(&self.db, path, &nonce, &sealed, now).await?;
             Ok(())
         })
     }

@@ -8,3 +8,4 @@ pub mod flows;
 pub mod mirror;
 pub mod objects;
 pub mod principals;
+pub mod secrets;

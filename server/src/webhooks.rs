@@ -18,9 +18,7 @@ use sha2::Sha256;
 use crate::clock::now_millis;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::storage::db::Database;
 use crate::storage::mirror;
-use crate::with_pool;
 
 /// How far a delivery's timestamp may be from our clock.
 const FRESHNESS_SECONDS: i64 = 5 * 60;
@@ -174,7 +172,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
     let db = &state.db;
     let now = now_millis();
     if let Some(id) = &event.id
-        && !first_delivery(db, id, &event.kind, now).await?
+        && !mirror::first_delivery(db, id, &event.kind, now).await?
     {
         return Ok(true);
     }
@@ -248,25 +246,6 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
         }
         _ => Ok(false),
     }
-}
-
-/// Records the event id; `false` when it was seen before.
-async fn first_delivery(
-    db: &Database,
-    id: &str,
-    kind: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let result = with_pool!(db, pool => {
-        sqlx::query("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(kind)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    });
-    crate::storage::db::inserted(result)
 }
 
 /// The super-admin group reconcile for the one user a membership event is about.

@@ -11,27 +11,13 @@ use crate::caller::{AdminRole, Principal};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::state::AppState;
-use crate::storage::mirror;
+use crate::storage::flows as repo;
+use crate::storage::{mirror, principals};
 use crate::sync::{SyncError, SyncStats};
-use crate::with_pool;
 
 pub use wire::admin::{AdminFlow, AdminFlows, AdminUser, AdminUsers, RoleRequest};
 
-type UserRow = (
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
-
-const USER_COLUMNS: &str = "id, tenant_id, email, display_name, admin_role, admin_role_source, \
-                            deleted_at, last_synced_at";
-
-fn user(row: UserRow) -> AdminUser {
+fn user(row: principals::UserRow) -> AdminUser {
     let (id, tenant_id, email, display_name, admin_role, admin_role_source, deleted, synced) = row;
     AdminUser {
         id,
@@ -47,17 +33,7 @@ fn user(row: UserRow) -> AdminUser {
 }
 
 async fn users(state: &AppState, tenant: Option<&str>) -> Result<Vec<AdminUser>, ApiError> {
-    let rows: Vec<UserRow> = match tenant {
-        Some(tenant) => {
-            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = ? ORDER BY id");
-            with_pool!(&state.db, pool => sqlx::query_as(&sql).bind(tenant).fetch_all(pool).await)
-        }
-        None => {
-            let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY tenant_id, id");
-            with_pool!(&state.db, pool => sqlx::query_as(&sql).fetch_all(pool).await)
-        }
-    }
-    .map_err(ApiError::internal)?;
+    let rows = principals::users(&state.db, tenant).await.map_err(ApiError::internal)?;
     Ok(rows.into_iter().map(user).collect())
 }
 
@@ -103,17 +79,8 @@ pub async fn tenant_flows(
     principal: Principal,
 ) -> Result<Json<AdminFlows>, ApiError> {
     tenant_admin(&principal, "list the tenant's flows")?;
-    let rows: Vec<(String, String, String, String, i64, Option<i64>)> =
-        with_pool!(&state.db, pool => {
-            sqlx::query_as(
-                "SELECT id, name, owner_id, current_version, updated_at, deleted_at FROM flows \
-                 WHERE tenant_id = ? ORDER BY name, id",
-            )
-            .bind(&principal.tenant_id)
-            .fetch_all(pool)
-            .await
-        })
-        .map_err(ApiError::internal)?;
+    let rows =
+        repo::tenant_flows(&state.db, &principal.tenant_id).await.map_err(ApiError::internal)?;
     let items: Vec<AdminFlow> = rows
         .into_iter()
         .map(|(id, name, owner_id, version, updated, deleted)| AdminFlow {
@@ -134,13 +101,8 @@ async fn target(
     principal: &Principal,
     user_id: &str,
 ) -> Result<(String, Option<String>), ApiError> {
-    let found: Option<(String, Option<String>)> = with_pool!(&state.db, pool => {
-        sqlx::query_as("SELECT tenant_id, admin_role FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await
-    })
-    .map_err(ApiError::internal)?;
+    let found =
+        principals::tenant_and_role(&state.db, user_id).await.map_err(ApiError::internal)?;
     let not_found = || ApiError::not_found(format!("user '{user_id}'"));
     let (tenant, role) = found.ok_or_else(not_found)?;
     // Tenant admins do not learn about users of other tenants.

@@ -435,3 +435,20 @@ pub async fn finish_deployment(db: &Database, row: &DeploymentRow) -> Result<(),
 pub async fn version_keys(db: &Database) -> Result<Vec<String>, sqlx::Error> {
     with_pool!(db, pool => sqlx::query_scalar("SELECT object_key FROM flow_versions").fetch_all(pool).await)
 }
+
+/// Every flow of `tenant`, whoever owns it, the trash included: id, name, owner, current
+/// version, updated and deleted times; by name.
+pub async fn tenant_flows(
+    db: &Database,
+    tenant: &str,
+) -> Result<Vec<(String, String, String, String, i64, Option<i64>)>, sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, name, owner_id, current_version, updated_at, deleted_at FROM flows \
+             WHERE tenant_id = ? ORDER BY name, id",
+        )
+        .bind(tenant)
+        .fetch_all(pool)
+        .await
+    })
+}

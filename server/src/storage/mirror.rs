@@ -462,3 +462,22 @@ pub async fn principal_names(
         }
     })
 }
+
+/// Records a webhook event id (`webhook_events`); `false` when it was seen before.
+pub async fn first_delivery(
+    db: &Database,
+    id: &str,
+    kind: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = with_pool!(db, pool => {
+        sqlx::query("INSERT INTO webhook_events (id, event_type, received_at) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(kind)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
+    crate::storage::db::inserted(result)
+}

@@ -174,3 +174,46 @@ pub async fn principal_known(
         Ok(found.is_some())
     })
 }
+
+/// A user of the mirror: id, tenant, e-mail, display name, admin role and its source, when
+/// deleted, when last synced.
+pub type UserRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+const USER_COLUMNS: &str = "id, tenant_id, email, display_name, admin_role, admin_role_source, \
+                            deleted_at, last_synced_at";
+
+/// The users of `tenant`, or of every tenant, by tenant and id.
+pub async fn users(db: &Database, tenant: Option<&str>) -> Result<Vec<UserRow>, sqlx::Error> {
+    match tenant {
+        Some(tenant) => {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = ? ORDER BY id");
+            with_pool!(db, pool => sqlx::query_as(&sql).bind(tenant).fetch_all(pool).await)
+        }
+        None => {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY tenant_id, id");
+            with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)
+        }
+    }
+}
+
+/// The tenant and admin role of user `id`, if there is one.
+pub async fn tenant_and_role(
+    db: &Database,
+    id: &str,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    with_pool!(db, pool => {
+        sqlx::query_as("SELECT tenant_id, admin_role FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
