@@ -5,7 +5,7 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 
-use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
+use crate::caller::{MANAGE_SCOPE, Principal, Token, VIEW_SCOPE};
 use crate::config::AuthMode;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -58,11 +58,12 @@ where
         )
         .await
         .map_err(ApiError::internal)?;
-        let Some(principal) = principal else {
+        let Some(mut principal) = principal else {
             return Err(ApiError::Unauthorized {
                 message: "this user has been removed from ScaiKey".into(),
             });
         };
+        principal.token = Some(Token::new(token));
         parts.extensions.insert(principal.clone());
         Ok(principal)
     }

@@ -24,6 +24,29 @@ pub struct Principal {
     pub groups: Vec<String>,
     /// The token's scopes (`scaicore:view`, `scaicore:manage`, ...).
     pub scopes: Vec<String>,
+    /// The ScaiKey access token the request was signed in with (ScaiGrid accepts it for the
+    /// user); `None` for the local user.
+    pub token: Option<Token>,
+}
+
+/// A caller's access token: passed on to ScaiGrid, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(token: &str) -> Token {
+        Token(token.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
 }
 
 impl Principal {
@@ -35,6 +58,7 @@ impl Principal {
             admin_role: Some(AdminRole::SuperAdmin),
             groups: Vec::new(),
             scopes: vec![VIEW_SCOPE.into(), MANAGE_SCOPE.into()],
+            token: None,
         }
     }
 
@@ -79,5 +103,14 @@ mod tests {
         );
         assert_eq!(Access::parse("deploy"), Some(Access::Deploy));
         assert_eq!(Access::parse("owner"), None);
+    }
+
+    #[test]
+    fn a_caller_s_token_is_never_printed() {
+        let principal =
+            Principal { token: Some(Token::new("eyJ.secret.sig")), ..Principal::local() };
+        let printed = format!("{principal:?}");
+        assert!(!printed.contains("secret"), "{printed}");
+        assert_eq!(principal.token.as_ref().map(Token::as_str), Some("eyJ.secret.sig"));
     }
 }

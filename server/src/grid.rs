@@ -4,10 +4,8 @@
 //! `SCAIFLOW_DEPLOY_AUTH=user_jwt` or `api_key` pins one kind. Without any, a deploy answers
 //! `412 missing_scaigrid_credentials` and the other calls `412 missing_credentials`.
 
-use axum::http::HeaderMap;
 use scaigrid_client::Client;
 
-use crate::auth::bearer_token;
 use crate::caller::Principal;
 use crate::config::{AuthMode, DeployAuth};
 use crate::error::ApiError;
@@ -28,12 +26,11 @@ const DEPLOY_FIX: &str = "Sign in with ScaiKey, or set this tenant's API key via
 pub async fn client(
     state: &AppState,
     principal: &Principal,
-    headers: &HeaderMap,
     purpose: Purpose,
 ) -> Result<Client, ApiError> {
     let mode = state.config.deploy_auth;
     let user_token = match state.config.auth {
-        AuthMode::ScaiKey(_) => bearer_token(headers),
+        AuthMode::ScaiKey(_) => principal.token.as_ref().map(|t| t.as_str()),
         AuthMode::Local | AuthMode::Disabled => None,
     };
     let unusable = |e: scaigrid_client::Error| ApiError::internal(e);

@@ -177,11 +177,10 @@ pub async fn deployments(
 pub async fn deploy(
     State(state): State<AppState>,
     principal: Principal,
-    headers: HeaderMap,
     Path(id): Path<String>,
     OptionalJson(request): OptionalJson<DeployRequest>,
 ) -> Result<Json<DeployResponse>, ApiError> {
-    Flows::new(&state).deploy(&principal, &headers, &id, request).await.map(Json)
+    Flows::new(&state).deploy(&principal, &id, request).await.map(Json)
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use scaigrid_client::{Model, Queue, Scope};
 use serde_json::Value;
 
@@ -23,9 +22,8 @@ pub use wire::lookups::Data;
 pub async fn models(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
 ) -> Result<Json<Data<Model>>, ApiError> {
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let data = grid.models().await.map_err(|e| grid_failure(e, "models"))?;
     Ok(Json(Data { data }))
 }
@@ -36,9 +34,8 @@ pub async fn models(
 pub async fn scopes(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
 ) -> Result<Json<Data<Scope>>, ApiError> {
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let data = grid.scopes().await.map_err(|e| grid_failure(e, "scopes"))?;
     Ok(Json(Data { data }))
 }
@@ -51,10 +48,9 @@ pub async fn scopes(
 pub async fn queues(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(scope_id): Path<String>,
 ) -> Result<Json<Data<Queue>>, ApiError> {
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let what = format!("scope '{scope_id}'");
     let data = grid.queues(&scope_id).await.map_err(|e| grid_failure(e, &what))?;
     Ok(Json(Data { data }))
@@ -66,9 +62,8 @@ pub async fn queues(
 pub async fn bunkers(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
 ) -> Result<Json<Data<Value>>, ApiError> {
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let data = grid.bunkers().await.map_err(|e| grid_failure(e, "bunkers"))?;
     Ok(Json(Data { data }))
 }

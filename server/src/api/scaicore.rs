@@ -5,7 +5,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -70,11 +69,10 @@ fn limit(value: Option<u32>) -> Result<u32, ApiError> {
 pub async fn events(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<EventsAnswer>, ApiError> {
     let limit = limit(query.limit)?;
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let data = grid
         .events(query.core_id.as_deref(), limit, query.cursor.as_deref())
         .await
@@ -89,7 +87,6 @@ pub async fn events(
 pub async fn checkpoints(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
     ApiQuery(query): ApiQuery<CheckpointsQuery>,
 ) -> Result<Json<Passed>, ApiError> {
     let limit = limit(query.limit)?;
@@ -102,7 +99,7 @@ pub async fn checkpoints(
             "/status",
         ));
     }
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let page = grid
         .checkpoints(query.core_id.as_deref(), &status, limit)
         .await
@@ -126,11 +123,10 @@ pub async fn checkpoints(
 pub async fn resolve(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(checkpoint_id): Path<String>,
     ApiJson(request): ApiJson<ResolveRequest>,
 ) -> Result<Json<Passed>, ApiError> {
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let mut body = serde_json::to_value(&request).map_err(ApiError::internal)?;
     body["resolved_by"] = Value::from(format!("user:{}", principal.user_id));
     let what = format!("checkpoint '{checkpoint_id}'");
@@ -149,14 +145,13 @@ pub async fn resolve(
 pub async fn invoke(
     principal: Principal,
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(core_id): Path<String>,
     ApiJson(request): ApiJson<InvokeRequest>,
 ) -> Result<Json<Passed>, ApiError> {
     if !request.input.is_object() {
         return Err(ApiError::invalid("input must be a JSON object", "/input"));
     }
-    let grid = grid::client(&state, &principal, &headers, Purpose::Lookup).await?;
+    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
     let body = serde_json::to_value(&request).map_err(ApiError::internal)?;
     let what = format!("core '{core_id}'");
     let data = grid.invoke(&core_id, &body).await.map_err(|e| proxy_failure(e, &what))?;

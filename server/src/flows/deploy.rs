@@ -7,7 +7,7 @@
 //! the flow's newest successful deployment (same id, same published slug) when it still
 //! exists, and creates one otherwise.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use flow_model::FlowGraph;
 use scaigrid_client::deploy::{Failure, Plan, Stage};
 use serde_json::{Map, Value, json};
@@ -31,14 +31,13 @@ impl Flows<'_> {
     pub async fn deploy(
         &self,
         principal: &Principal,
-        headers: &HeaderMap,
         id: &str,
         request: DeployRequest,
     ) -> Result<DeployResponse, ApiError> {
         let state = self.state.clone();
-        let (principal, headers, id) = (principal.clone(), headers.clone(), id.to_owned());
+        let (principal, id) = (principal.clone(), id.to_owned());
         let task = tokio::spawn(async move {
-            Flows::new(&state).deploy_to_the_end(&principal, &headers, &id, request).await
+            Flows::new(&state).deploy_to_the_end(&principal, &id, request).await
         });
         task.await.map_err(ApiError::internal)?
     }
@@ -46,7 +45,6 @@ impl Flows<'_> {
     async fn deploy_to_the_end(
         &self,
         principal: &Principal,
-        headers: &HeaderMap,
         id: &str,
         request: DeployRequest,
     ) -> Result<DeployResponse, ApiError> {
@@ -78,7 +76,7 @@ impl Flows<'_> {
         };
         repo::insert_deployment(db, &record, &row.tenant_id).await.map_err(ApiError::internal)?;
 
-        let result = self.run(principal, headers, &row.id, &bytes, &request, &record.id).await;
+        let result = self.run(principal, &row.id, &bytes, &request, &record.id).await;
         record.finished_at = Some(now_millis());
         match &result {
             Ok(outcome) => {
@@ -114,7 +112,6 @@ impl Flows<'_> {
     async fn run(
         &self,
         principal: &Principal,
-        headers: &HeaderMap,
         flow_id: &str,
         bytes: &[u8],
         request: &DeployRequest,
@@ -127,7 +124,7 @@ impl Flows<'_> {
             plan(flow, request.publish_as_model, request.model_visibility_group_ids.clone())
                 .await
                 .map_err(|e| (DeployStage::Compiling, None, e))?;
-        let grid = grid::client(self.state, principal, headers, Purpose::Deploy)
+        let grid = grid::client(self.state, principal, Purpose::Deploy)
             .await
             .map_err(|e| (DeployStage::Credentials, None, e))?;
         plan.existing_core = repo::deployed_core(&self.state.db, flow_id)

@@ -96,7 +96,14 @@ pub async fn token_principal(
         .bind(&tenant)
         .fetch_all(pool)
         .await?;
-        Ok(Some(Principal { user_id: claims.sub.clone(), tenant_id: tenant, admin_role, groups, scopes }))
+        Ok(Some(Principal {
+            user_id: claims.sub.clone(),
+            tenant_id: tenant,
+            admin_role,
+            groups,
+            scopes,
+            token: None,
+        }))
     })
 }
 

@@ -206,6 +206,7 @@ fn member(user: &str) -> Principal {
         admin_role: None,
         groups: Vec::new(),
         scopes: vec!["scaicore:view".into(), "scaicore:manage".into()],
+        token: None,
     }
 }
 
@@ -217,6 +218,7 @@ fn other_tenant() -> Principal {
         admin_role: Some(AdminRole::TenantAdmin),
         groups: Vec::new(),
         scopes: vec!["scaicore:view".into(), "scaicore:manage".into()],
+        token: None,
     }
 }
 
