@@ -138,7 +138,7 @@ impl<'s> Flows<'s> {
         let description = request.description.unwrap_or_default();
         let mut content = request.content;
         let id = format!("flow_{}", uuid::Uuid::new_v4().simple());
-        let version = if compiler::package::is_semver(&content.version) {
+        let version = if compiler::names::is_semver(&content.version) {
             content.version.clone()
         } else {
             "1.0.0".to_owned()

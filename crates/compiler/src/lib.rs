@@ -8,11 +8,12 @@ pub mod back;
 pub mod front;
 pub mod import;
 pub mod ir;
+#[cfg(feature = "package")]
 pub mod package;
 pub mod valid;
 
 mod diagnostic;
-mod names;
+pub mod names;
 
 use flow_model::FlowGraph;
 
