@@ -1,7 +1,7 @@
 //! The SQL of tenants and users as callers: the rows a caller needs, the identity a token
 //! names, and whether the mirror knows a principal.
 
-use crate::caller::Principal;
+use crate::caller::{AdminRole, Principal};
 use crate::storage::db::Database;
 use crate::with_pool;
 
@@ -12,10 +12,7 @@ pub async fn ensure_principal(
     principal: &Principal,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let role = principal.admin_role.map(|r| match r {
-        crate::caller::AdminRole::TenantAdmin => "tenant_admin",
-        crate::caller::AdminRole::SuperAdmin => "super_admin",
-    });
+    let role = principal.admin_role.map(AdminRole::as_str);
     ensure_tenant(db, &principal.tenant_id, now).await?;
     with_pool!(db, pool => {
         let user: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
