@@ -1,5 +1,5 @@
-//! Live preview, compiled in the browser: the flow's YAML manifest, its SCIR IR (decoded to
-//! readable JSON) or its `.scai` text, and its diagnostics, as the session's analysis
+//! Live preview, compiled in the browser: the flow's YAML manifest, its SCIR IR (the module
+//! shown as readable JSON) or its `.scai` text, and its diagnostics, as the session's analysis
 //! ([`crate::session::analysis`]) last made them, with no server round trip.
 
 use std::collections::HashMap;

@@ -186,12 +186,12 @@ pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
         } else {
             compiler::compile_flow(flow, format).ok()
         }?;
-        let text = match out.text() {
-            Some(text) => text.to_owned(),
-            None => compiler::decode(&out.bytes)
-                .ok()
-                .and_then(|module| serde_json::to_string_pretty(&module).ok())
-                .unwrap_or_else(|| "(the IR could not be decoded)".to_owned()),
+        let text = match (out.text(), &out.module) {
+            (Some(text), _) => text.to_owned(),
+            // The module the bytes encode, shown as JSON (never decoded from the bytes).
+            (None, Some(module)) => serde_json::to_string_pretty(module)
+                .unwrap_or_else(|e| format!("(the IR cannot be shown: {e})")),
+            (None, None) => "(the IR cannot be shown)".to_owned(),
         };
         Some((text, out.bytes))
     });

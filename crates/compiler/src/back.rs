@@ -69,10 +69,13 @@ impl FromStr for Format {
 }
 
 /// A compiled artifact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Output {
     pub format: Format,
     pub bytes: Vec<u8>,
+    /// For the IR, the module `bytes` encode, so a reader (the live preview) can show it
+    /// without decoding the MessagePack again.
+    pub module: Option<scir::IRModule>,
 }
 
 impl Output {
@@ -84,10 +87,13 @@ impl Output {
 
 /// Emits `program`, which must be free of errors, as `format`.
 pub fn emit(graph: &Graph<'_>, program: &Program, format: Format) -> Result<Output, CompileError> {
-    let bytes = match format {
-        Format::Yaml => yaml::emit(graph, program).into_bytes(),
-        Format::Ir => scir::encode(&scir::module(graph, program))?,
-        Format::Scai => scai::emit(graph, program).into_bytes(),
+    let (bytes, module) = match format {
+        Format::Yaml => (yaml::emit(graph, program).into_bytes(), None),
+        Format::Ir => {
+            let module = scir::module(graph, program);
+            (scir::encode(&module)?, Some(module))
+        }
+        Format::Scai => (scai::emit(graph, program).into_bytes(), None),
     };
-    Ok(Output { format, bytes })
+    Ok(Output { format, bytes, module })
 }

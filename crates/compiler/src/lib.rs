@@ -115,7 +115,7 @@ pub fn draft(flow: &FlowGraph, format: Format) -> Option<Draft> {
         text.push_str(&format!("{comment} error at {place}: {}\n", d.message.replace('\n', " ")));
     }
     text.push_str(std::str::from_utf8(&output.bytes).ok()?);
-    Some(Draft { output: Output { format, bytes: text.into_bytes() }, diagnostics })
+    Some(Draft { output: Output { format, bytes: text.into_bytes(), module: None }, diagnostics })
 }
 
 fn plural(n: usize, what: &str) -> String {

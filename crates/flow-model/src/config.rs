@@ -131,10 +131,7 @@ impl NodeConfig {
     }
 
     fn fields_of(kind: NodeKind) -> Vec<String> {
-        let mut generator = schemars::SchemaGenerator::default();
-        let schema = Self::schema(kind, &mut generator);
-        let resolved = resolved(&generator, schema.as_value());
-        let mut fields: Vec<String> = resolved
+        let mut fields: Vec<String> = crate::described::config_schema(kind)
             .get("properties")
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().collect())
@@ -147,17 +144,6 @@ impl NodeConfig {
             fields.push(BREAKPOINT.into());
         }
         fields
-    }
-}
-
-/// `schema` itself, or the definition its `$ref` names among `generator`'s definitions.
-pub(crate) fn resolved(generator: &schemars::SchemaGenerator, schema: &Value) -> Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            generator.definitions().get(name).cloned().unwrap_or(Value::Null)
-        }
-        None => schema.clone(),
     }
 }
 

@@ -3,14 +3,16 @@
 //! Nothing here is written per kind: each field is described once, on the config struct itself.
 //! Its doc comment becomes the help text, its type the widget and the checks on input, and an
 //! `x-widget` / `x-label` schema extension says where the type alone is not enough (a model
-//! role is a string, but it is picked from the registry). The same descriptions are in the
-//! published JSON Schema.
+//! role is a string, but it is picked from the registry). The forms read those descriptions from
+//! the published JSON Schema (`schema/v2.json`), generated from the structs and committed (a test
+//! keeps it current) rather than generated again in every browser.
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::config::{BREAKPOINT, NodeConfig, resolved};
+use crate::config::{BREAKPOINT, NodeConfig};
+use crate::described::{config_schema, definition, resolved};
 use crate::kind::NodeKind;
 
 /// How a field is edited.
@@ -81,10 +83,8 @@ pub fn fields(kind: NodeKind) -> &'static [Field] {
 }
 
 fn describe(kind: NodeKind) -> Vec<Field> {
-    let mut generator = schemars::SchemaGenerator::default();
-    let schema = NodeConfig::schema(kind, &mut generator);
-    let resolve = |value: &Value| resolved(&generator, value);
-    let object = resolve(schema.as_value());
+    let resolve = |value: &Value| resolved(value);
+    let object = config_schema(kind);
     let defaults = NodeConfig::default_for(kind).to_map();
     let mut fields: Vec<Field> = object
         .get("properties")
@@ -229,9 +229,7 @@ fn choices(shape: &Value) -> Option<Vec<String>> {
 /// The wire names of an enum's variants (lifecycles, network profiles, consumer modes, ...),
 /// read from its schema so forms list exactly what the parser accepts.
 pub fn variants<T: schemars::JsonSchema>() -> Vec<String> {
-    let mut generator = schemars::SchemaGenerator::default();
-    let schema = generator.subschema_for::<T>();
-    choices(&resolved(&generator, schema.as_value())).unwrap_or_default()
+    choices(definition(&T::schema_name())).unwrap_or_default()
 }
 
 /// `max_iterations` → `Max iterations`.

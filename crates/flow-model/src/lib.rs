@@ -11,6 +11,7 @@ pub mod form;
 pub mod schema;
 
 mod catalogue;
+mod described;
 mod examples;
 mod graph;
 mod kind;
