@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use sqlx::mysql::MySqlConnectOptions;
-use sqlx::sqlite::SqliteConnectOptions;
+mod stores;
+
+pub use stores::{DatabaseUrl, ObjectStoreUrl};
 
 /// Env files read when present, lowest precedence first.
 const ENV_FILES: [&str; 2] = ["/etc/scaiflow/api.env", ".env"];
@@ -157,24 +157,6 @@ pub enum DeployAuth {
 /// The public ScaiGrid endpoint, used when `SCAIGRID_BASE_URL` is not set.
 pub const DEFAULT_SCAIGRID_URL: &str = "https://scaigrid.scailabs.ai";
 
-/// Which SQL database holds the metadata.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// A normalised `sqlite:` URL.
-    Sqlite(String),
-    /// A normalised `mysql://` URL (MariaDB or MySQL).
-    MySql(String),
-}
-
-/// Where flow documents are stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ObjectStoreUrl {
-    /// A directory on the local filesystem.
-    File(PathBuf),
-    /// An S3 bucket, optionally under a key prefix.
-    S3 { bucket: String, prefix: Option<String> },
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// Human-readable lines.
@@ -242,23 +224,7 @@ impl Config {
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
         let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
 
-        let host = match get("SCAIFLOW_API_HOST") {
-            None => IpAddr::from([127, 0, 0, 1]),
-            Some("localhost") => IpAddr::from([127, 0, 0, 1]),
-            Some(raw) => raw.parse().map_err(|_| {
-                invalid(
-                    "SCAIFLOW_API_HOST",
-                    raw,
-                    "expected an IP address such as 127.0.0.1 or 0.0.0.0",
-                )
-            })?,
-        };
-        let port = match get("SCAIFLOW_API_PORT") {
-            None => 8001,
-            Some(raw) => raw.parse().map_err(|_| {
-                invalid("SCAIFLOW_API_PORT", raw, "expected a port number from 0 to 65535")
-            })?,
-        };
+        let (host, port) = listen_address(&get)?;
         let database = match get("SCAIFLOW_DB_URL") {
             None => DatabaseUrl::Sqlite("sqlite://./scaiflow.db".to_owned()),
             Some(raw) => {
@@ -320,15 +286,8 @@ impl Config {
         } && get("SCAIGRID_BASE_URL").is_none();
         let api_token = get("SCAIFLOW_API_TOKEN").map(str::trim).filter(|t| !t.is_empty());
         let api_token = api_token.map(|t| ApiToken(t.to_owned()));
-        let scaigrid_url = match get("SCAIGRID_BASE_URL") {
-            None => DEFAULT_SCAIGRID_URL.to_owned(),
-            Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
-                raw.trim_end_matches('/').to_owned()
-            }
-            Some(raw) => {
-                return Err(invalid("SCAIGRID_BASE_URL", raw, "expected an http(s):// URL"));
-            }
-        };
+        let scaigrid_url =
+            http_url(&get, "SCAIGRID_BASE_URL")?.unwrap_or_else(|| DEFAULT_SCAIGRID_URL.to_owned());
         let scaigrid = get("SCAIGRID_API_KEY").filter(|key| !key.trim().is_empty()).map(|key| {
             ScaiGridCredential { base_url: scaigrid_url.clone(), api_key: key.trim().to_owned() }
         });
@@ -341,46 +300,7 @@ impl Config {
             }
         };
 
-        let secrets = match (get("SCAIFLOW_SCAIVAULT_URL"), get("SCAIFLOW_SCAIVAULT_TOKEN")) {
-            (Some(url), Some(token)) => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(invalid(
-                        "SCAIFLOW_SCAIVAULT_URL",
-                        url,
-                        "expected an http(s):// URL",
-                    ));
-                }
-                SecretsConfig::ScaiVault { url: url.to_owned(), token: token.to_owned() }
-            }
-            (None, None) => {
-                let key_hex = get("SCAIFLOW_SECRET_KEY").map(str::to_owned);
-                if let Some(raw) = &key_hex
-                    && crate::secrets::key::SecretKey::from_hex(raw).is_none()
-                {
-                    return Err(invalid(
-                        "SCAIFLOW_SECRET_KEY",
-                        "(hidden)",
-                        "expected 64 hex digits (a 256-bit key, e.g. from `openssl rand -hex 32`)",
-                    ));
-                }
-                let key_file = PathBuf::from(
-                    get("SCAIFLOW_SECRET_KEY_FILE").unwrap_or("./scaiflow-secret.key"),
-                );
-                SecretsConfig::Local { key_hex, key_file }
-            }
-            (url, _) => {
-                let missing = if url.is_some() {
-                    "SCAIFLOW_SCAIVAULT_TOKEN"
-                } else {
-                    "SCAIFLOW_SCAIVAULT_URL"
-                };
-                return Err(ConfigError::Refused {
-                    reason: format!(
-                        "ScaiVault needs both SCAIFLOW_SCAIVAULT_URL and SCAIFLOW_SCAIVAULT_TOKEN; {missing} is not set"
-                    ),
-                });
-            }
-        };
+        let secrets = secrets(&get)?;
 
         let webhook_secret =
             get("SCAIFLOW_SCAIKEY_WEBHOOK_SECRET").filter(|s| !s.is_empty()).map(str::to_owned);
@@ -417,15 +337,7 @@ impl Config {
             }
         };
 
-        let public_url = match get("SCAIFLOW_PUBLIC_URL") {
-            None => None,
-            Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
-                Some(raw.trim_end_matches('/').to_owned())
-            }
-            Some(raw) => {
-                return Err(invalid("SCAIFLOW_PUBLIC_URL", raw, "expected an http(s):// URL"));
-            }
-        };
+        let public_url = http_url(&get, "SCAIFLOW_PUBLIC_URL")?;
 
         Ok(Config {
             host,
@@ -457,6 +369,78 @@ impl Config {
     pub fn listen_addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
     }
+}
+
+/// The address the server listens on (`SCAIFLOW_API_HOST`, `SCAIFLOW_API_PORT`).
+fn listen_address<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<(IpAddr, u16), ConfigError> {
+    let host = match get("SCAIFLOW_API_HOST") {
+        None => IpAddr::from([127, 0, 0, 1]),
+        Some("localhost") => IpAddr::from([127, 0, 0, 1]),
+        Some(raw) => raw.parse().map_err(|_| {
+            invalid("SCAIFLOW_API_HOST", raw, "expected an IP address such as 127.0.0.1 or 0.0.0.0")
+        })?,
+    };
+    let port = match get("SCAIFLOW_API_PORT") {
+        None => 8001,
+        Some(raw) => raw.parse().map_err(|_| {
+            invalid("SCAIFLOW_API_PORT", raw, "expected a port number from 0 to 65535")
+        })?,
+    };
+    Ok((host, port))
+}
+
+/// An http(s) URL without its trailing slashes, if `var` is set.
+fn http_url<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+    var: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    match get(var) {
+        None => Ok(None),
+        Some(raw) if raw.starts_with("http://") || raw.starts_with("https://") => {
+            Ok(Some(raw.trim_end_matches('/').to_owned()))
+        }
+        Some(raw) => Err(invalid(var, raw, "expected an http(s):// URL")),
+    }
+}
+
+/// Where tenant secrets are kept: ScaiVault when both of its variables are set, else the local
+/// store (with its key from `SCAIFLOW_SECRET_KEY` or the key file).
+fn secrets<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<SecretsConfig, ConfigError> {
+    let secrets = match (get("SCAIFLOW_SCAIVAULT_URL"), get("SCAIFLOW_SCAIVAULT_TOKEN")) {
+        (Some(url), Some(token)) => {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid("SCAIFLOW_SCAIVAULT_URL", url, "expected an http(s):// URL"));
+            }
+            SecretsConfig::ScaiVault { url: url.to_owned(), token: token.to_owned() }
+        }
+        (None, None) => {
+            let key_hex = get("SCAIFLOW_SECRET_KEY").map(str::to_owned);
+            if let Some(raw) = &key_hex
+                && crate::secrets::key::SecretKey::from_hex(raw).is_none()
+            {
+                return Err(invalid(
+                    "SCAIFLOW_SECRET_KEY",
+                    "(hidden)",
+                    "expected 64 hex digits (a 256-bit key, e.g. from `openssl rand -hex 32`)",
+                ));
+            }
+            let key_file =
+                PathBuf::from(get("SCAIFLOW_SECRET_KEY_FILE").unwrap_or("./scaiflow-secret.key"));
+            SecretsConfig::Local { key_hex, key_file }
+        }
+        (url, _) => {
+            let missing =
+                if url.is_some() { "SCAIFLOW_SCAIVAULT_TOKEN" } else { "SCAIFLOW_SCAIVAULT_URL" };
+            return Err(ConfigError::Refused {
+                reason: format!(
+                    "ScaiVault needs both SCAIFLOW_SCAIVAULT_URL and SCAIFLOW_SCAIVAULT_TOKEN; {missing} is not set"
+                ),
+            });
+        }
+    };
+    Ok(secrets)
 }
 
 /// Local mode is only safe when nobody else can reach the server.
@@ -510,104 +494,6 @@ fn auth_mode<'a>(
     Ok(AuthMode::Local)
 }
 
-impl DatabaseUrl {
-    /// Accepts `sqlite:` and `mysql://` URLs, the `mariadb://` spelling, and the SQLAlchemy forms
-    /// `sqlite+aiosqlite:///path` and `mysql+aiomysql://...` of older ScaiFlow configurations.
-    pub fn parse(raw: &str) -> Result<DatabaseUrl, String> {
-        if let Some(path) = raw.strip_prefix("sqlite+aiosqlite:///") {
-            return Self::sqlite(&format!("sqlite://{path}"));
-        }
-        if raw.starts_with("sqlite:") {
-            return Self::sqlite(raw);
-        }
-        for prefix in ["mysql+aiomysql://", "mariadb://", "mysql://"] {
-            if let Some(rest) = raw.strip_prefix(prefix) {
-                let url = format!("mysql://{rest}");
-                MySqlConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
-                return Ok(DatabaseUrl::MySql(url));
-            }
-        }
-        let scheme = raw.split(':').next().unwrap_or(raw);
-        Err(format!(
-            "unsupported database '{scheme}': use sqlite://PATH or mysql://USER:PASSWORD@HOST/DB"
-        ))
-    }
-
-    fn sqlite(url: &str) -> Result<DatabaseUrl, String> {
-        let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-        if path.is_empty() || path.starts_with('?') {
-            return Err("the SQLite URL names no file (e.g. sqlite://./scaiflow.db)".to_owned());
-        }
-        SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
-        Ok(DatabaseUrl::Sqlite(url.to_owned()))
-    }
-
-    /// `sqlite` or `mysql`.
-    pub fn backend(&self) -> &'static str {
-        match self {
-            DatabaseUrl::Sqlite(_) => "sqlite",
-            DatabaseUrl::MySql(_) => "mysql",
-        }
-    }
-}
-
-/// Never prints a password.
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DatabaseUrl::Sqlite(url) => write!(f, "{url}"),
-            DatabaseUrl::MySql(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme_end), Some(at)) if at > scheme_end => {
-                    let user = &url[scheme_end + 3..at];
-                    let user = user.split(':').next().unwrap_or_default();
-                    write!(f, "mysql://{user}:***@{}", &url[at + 1..])
-                }
-                _ => write!(f, "{url}"),
-            },
-        }
-    }
-}
-
-impl ObjectStoreUrl {
-    /// Accepts `file://PATH` (relative or absolute) and `s3://BUCKET[/PREFIX]`.
-    pub fn parse(raw: &str) -> Result<ObjectStoreUrl, String> {
-        if let Some(path) = raw.strip_prefix("file://") {
-            if path.is_empty() {
-                return Err("the file:// URL names no directory (e.g. file://./data)".to_owned());
-            }
-            return Ok(ObjectStoreUrl::File(PathBuf::from(path)));
-        }
-        if let Some(rest) = raw.strip_prefix("s3://") {
-            let (bucket, prefix) = match rest.split_once('/') {
-                Some((bucket, prefix)) => (bucket, prefix.trim_matches('/')),
-                None => (rest, ""),
-            };
-            let valid_bucket = (3..=63).contains(&bucket.len())
-                && bucket.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
-                });
-            if !valid_bucket {
-                return Err(format!(
-                    "'{bucket}' is not an S3 bucket name (3-63 lower-case letters, digits, '-' or '.')"
-                ));
-            }
-            return Ok(ObjectStoreUrl::S3 {
-                bucket: bucket.to_owned(),
-                prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
-            });
-        }
-        Err("expected file://DIRECTORY or s3://BUCKET/PREFIX".to_owned())
-    }
-
-    /// `file` or `s3`.
-    pub fn backend(&self) -> &'static str {
-        match self {
-            ObjectStoreUrl::File(_) => "file",
-            ObjectStoreUrl::S3 { .. } => "s3",
-        }
-    }
-}
-
 fn invalid(var: &'static str, value: &str, reason: &str) -> ConfigError {
     ConfigError::Invalid { var, value: value.to_owned(), reason: reason.to_owned() }
 }
@@ -631,246 +517,4 @@ fn read_env_file(path: &Path, vars: &mut HashMap<String, String>) -> Result<(), 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_vars(&vars)
-    }
-
-    fn error(pairs: &[(&str, &str)]) -> String {
-        config(pairs).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn defaults_are_the_documented_ones() {
-        let c = config(&[]).unwrap();
-        assert_eq!(c.listen_addr().to_string(), "127.0.0.1:8001");
-        assert_eq!(c.database, DatabaseUrl::Sqlite("sqlite://./scaiflow.db".into()));
-        assert_eq!(c.object_store, ObjectStoreUrl::File("./data".into()));
-        assert_eq!(c.site_root, PathBuf::from("target/site"));
-        assert_eq!(c.log_format, LogFormat::Text);
-        assert_eq!(c.auth, AuthMode::Local);
-        assert_eq!(c.max_body_bytes, 8 * 1024 * 1024);
-        assert_eq!(c.content_cache_bytes, 64 * 1024 * 1024);
-        assert_eq!(c.sync_interval_minutes, 60);
-        assert_eq!(c.scaikey_application_id, "me");
-    }
-
-    #[test]
-    fn the_sync_interval_and_application_are_checked() {
-        let c = config(&[
-            ("SCAIFLOW_SYNC_INTERVAL_MINUTES", "0"),
-            ("SCAIFLOW_SCAIKEY_APPLICATION_ID", "app_flows-1"),
-        ])
-        .unwrap();
-        assert_eq!(
-            (c.sync_interval_minutes, c.scaikey_application_id.as_str()),
-            (0, "app_flows-1")
-        );
-        assert_eq!(
-            config(&[("SCAIFLOW_SYNC_INTERVAL_MINUTES", " 15 ")]).unwrap().sync_interval_minutes,
-            15
-        );
-        for bad in ["-5", "hourly", "1.5", "525601"] {
-            let message = error(&[("SCAIFLOW_SYNC_INTERVAL_MINUTES", bad)]);
-            assert!(
-                message.starts_with("SCAIFLOW_SYNC_INTERVAL_MINUTES=")
-                    && message.contains("minutes"),
-                "{message}"
-            );
-        }
-        let message = error(&[("SCAIFLOW_SCAIKEY_APPLICATION_ID", "../tenants")]);
-        assert!(message.contains("SCAIFLOW_SCAIKEY_APPLICATION_ID"), "{message}");
-    }
-
-    #[test]
-    fn the_stand_in_runs_only_without_a_real_scaigrid_and_the_dev_token_is_never_printed() {
-        assert!(!config(&[]).unwrap().scaigrid_sim);
-        assert!(config(&[("SCAIFLOW_SCAIGRID_SIM", "true")]).unwrap().scaigrid_sim);
-        let real = [("SCAIFLOW_SCAIGRID_SIM", "true"), ("SCAIGRID_BASE_URL", "https://grid.test")];
-        assert!(!config(&real).unwrap().scaigrid_sim);
-        assert!(error(&[("SCAIFLOW_SCAIGRID_SIM", "sure")]).contains("SCAIFLOW_SCAIGRID_SIM"));
-        assert!(config(&[("SCAIFLOW_API_TOKEN", "  ")]).unwrap().api_token.is_none());
-        let c = config(&[("SCAIFLOW_API_TOKEN", "tok-secret-1")]).unwrap();
-        assert_eq!(c.api_token, Some(ApiToken("tok-secret-1".into())));
-        assert!(!format!("{c:?}").contains("tok-secret-1"));
-    }
-
-    #[test]
-    fn the_scaigrid_key_is_optional_and_never_printed() {
-        assert!(config(&[]).unwrap().scaigrid.is_none());
-        let c = config(&[("SCAIGRID_API_KEY", "sgk_abcdefgh1234")]).unwrap();
-        let grid = c.scaigrid.unwrap();
-        assert_eq!(grid.base_url, DEFAULT_SCAIGRID_URL);
-        assert_eq!(grid.masked_key(), "sgk_…1234");
-        assert!(!format!("{grid:?}").contains("abcdefgh"));
-        let c = config(&[("SCAIGRID_API_KEY", "k"), ("SCAIGRID_BASE_URL", "http://127.0.0.1:9/")])
-            .unwrap();
-        assert_eq!(c.scaigrid.unwrap().base_url, "http://127.0.0.1:9");
-        assert!(error(&[("SCAIGRID_BASE_URL", "grid.local")]).contains("SCAIGRID_BASE_URL"));
-    }
-
-    #[test]
-    fn secrets_are_local_unless_scaivault_is_configured_whole() {
-        let local = config(&[]).unwrap().secrets;
-        assert_eq!(
-            local,
-            SecretsConfig::Local { key_hex: None, key_file: "./scaiflow-secret.key".into() }
-        );
-        let vault = config(&[
-            ("SCAIFLOW_SCAIVAULT_URL", "https://vault.example"),
-            ("SCAIFLOW_SCAIVAULT_TOKEN", "skt_secret"),
-        ])
-        .unwrap()
-        .secrets;
-        assert!(matches!(vault, SecretsConfig::ScaiVault { .. }));
-        assert!(!format!("{vault:?}").contains("skt_secret"));
-        assert!(
-            error(&[("SCAIFLOW_SCAIVAULT_URL", "https://vault.example")])
-                .contains("SCAIFLOW_SCAIVAULT_TOKEN is not set")
-        );
-        let bad = error(&[("SCAIFLOW_SECRET_KEY", "tooshort")]);
-        assert!(bad.contains("SCAIFLOW_SECRET_KEY") && bad.contains("64 hex digits"));
-        assert!(!bad.contains("tooshort"), "the key is not echoed");
-    }
-
-    #[test]
-    fn bad_values_name_the_variable() {
-        assert!(error(&[("SCAIFLOW_API_PORT", "80a")]).starts_with("SCAIFLOW_API_PORT=\"80a\""));
-        assert!(error(&[("SCAIFLOW_API_PORT", "70000")]).contains("0 to 65535"));
-        assert!(error(&[("SCAIFLOW_API_HOST", "my host")]).contains("SCAIFLOW_API_HOST"));
-        assert!(
-            error(&[("SCAIFLOW_DB_URL", "postgres://x/y")])
-                .contains("unsupported database 'postgres'")
-        );
-        assert!(
-            error(&[("SCAIFLOW_DB_URL", "mysql://u:p@h:notaport/db")]).contains("SCAIFLOW_DB_URL")
-        );
-        assert!(error(&[("SCAIFLOW_DB_URL", "sqlite://")]).contains("names no file"));
-        assert!(error(&[("SCAIFLOW_OBJECT_STORE", "./data")]).contains("file://DIRECTORY"));
-        assert!(error(&[("SCAIFLOW_OBJECT_STORE", "s3://A_B")]).contains("not an S3 bucket"));
-        assert!(error(&[("SCAIFLOW_LOG_FORMAT", "xml")]).contains("text or json"));
-        assert!(error(&[("SCAIFLOW_AUTH_DISABLED", "maybe")]).contains("true or false"));
-        assert!(error(&[("SCAIFLOW_DEPLOY_AUTH", "both")]).contains("user_jwt or api_key"));
-        assert_eq!(
-            config(&[("SCAIFLOW_DEPLOY_AUTH", "api_key")]).unwrap().deploy_auth,
-            DeployAuth::ApiKey
-        );
-        assert_eq!(config(&[]).unwrap().deploy_auth, DeployAuth::Default);
-        assert!(error(&[("SCAIFLOW_MAX_BODY_BYTES", "12")]).contains("at least 1024"));
-        assert!(error(&[("SCAIFLOW_CONTENT_CACHE_MB", "lots")]).contains("megabytes"));
-    }
-
-    #[test]
-    fn database_urls_are_normalised() {
-        let parse = |raw| DatabaseUrl::parse(raw).unwrap();
-        assert_eq!(
-            parse("sqlite+aiosqlite:///./x.db"),
-            DatabaseUrl::Sqlite("sqlite://./x.db".into())
-        );
-        assert_eq!(
-            parse("sqlite+aiosqlite:////var/x.db"),
-            DatabaseUrl::Sqlite("sqlite:///var/x.db".into())
-        );
-        assert_eq!(parse("sqlite::memory:"), DatabaseUrl::Sqlite("sqlite::memory:".into()));
-        assert_eq!(
-            parse("mariadb://u:p@db/scaiflow"),
-            DatabaseUrl::MySql("mysql://u:p@db/scaiflow".into())
-        );
-        assert_eq!(
-            parse("mysql+aiomysql://u:p@db:3306/scaiflow"),
-            DatabaseUrl::MySql("mysql://u:p@db:3306/scaiflow".into())
-        );
-    }
-
-    #[test]
-    fn database_passwords_are_never_printed() {
-        let url = DatabaseUrl::parse("mysql://scaiflow:s3cret@db:3306/scaiflow").unwrap();
-        assert_eq!(format!("{url:?}"), "mysql://scaiflow:***@db:3306/scaiflow");
-    }
-
-    #[test]
-    fn object_store_urls() {
-        assert_eq!(
-            ObjectStoreUrl::parse("file:///var/lib/scaiflow").unwrap(),
-            ObjectStoreUrl::File("/var/lib/scaiflow".into())
-        );
-        assert_eq!(
-            ObjectStoreUrl::parse("s3://flows-bucket/prod/scaiflow/").unwrap(),
-            ObjectStoreUrl::S3 {
-                bucket: "flows-bucket".into(),
-                prefix: Some("prod/scaiflow".into())
-            }
-        );
-        assert_eq!(
-            ObjectStoreUrl::parse("s3://flows-bucket").unwrap(),
-            ObjectStoreUrl::S3 { bucket: "flows-bucket".into(), prefix: None }
-        );
-    }
-
-    #[test]
-    fn local_mode_is_refused_off_loopback() {
-        assert!(
-            error(&[("SCAIFLOW_API_HOST", "0.0.0.0")]).starts_with("refusing to listen on 0.0.0.0")
-        );
-        let c = config(&[("SCAIFLOW_API_HOST", "0.0.0.0"), ("SCAIFLOW_AUTH_DISABLED", "true")])
-            .unwrap();
-        assert_eq!(c.auth, AuthMode::Disabled);
-        let c = config(&[("SCAIFLOW_API_HOST", "::1")]).unwrap();
-        assert_eq!(c.auth, AuthMode::Local);
-    }
-
-    #[test]
-    fn scaikey_needs_all_three_settings() {
-        let c = config(&[
-            ("SCAIFLOW_API_HOST", "0.0.0.0"),
-            ("SCAIKEY_BASE_URL", "https://scaikey.example/"),
-            ("SCAIFLOW_SCAIKEY_CLIENT_ID", "client"),
-            ("SCAIFLOW_SCAIKEY_CLIENT_SECRET", "secret"),
-        ])
-        .unwrap();
-        let AuthMode::ScaiKey(settings) = c.auth else { panic!("expected ScaiKey mode") };
-        assert_eq!(settings.base_url, "https://scaikey.example");
-        assert_eq!(settings.audience, "client");
-
-        let message = error(&[("SCAIKEY_BASE_URL", "https://scaikey.example")]);
-        assert!(
-            message.contains("SCAIFLOW_SCAIKEY_CLIENT_ID, SCAIFLOW_SCAIKEY_CLIENT_SECRET missing"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn aws_settings_are_collected_for_s3() {
-        let c = config(&[("AWS_REGION", "eu-west-1"), ("AWS_ALLOW_HTTP", "true"), ("OTHER", "x")])
-            .unwrap();
-        assert_eq!(
-            c.aws,
-            vec![
-                ("aws_allow_http".to_string(), "true".to_string()),
-                ("aws_region".to_string(), "eu-west-1".to_string())
-            ]
-        );
-    }
-
-    #[test]
-    fn env_files_are_read_with_quotes_and_comments() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("api.env");
-        std::fs::write(
-            &path,
-            "# comment\nSCAIFLOW_API_PORT=9100\nSCAIFLOW_LOG=\"debug,sqlx=warn\"\n",
-        )
-        .unwrap();
-        let mut vars = HashMap::new();
-        read_env_file(&path, &mut vars).unwrap();
-        assert_eq!(vars["SCAIFLOW_API_PORT"], "9100");
-        assert_eq!(vars["SCAIFLOW_LOG"], "debug,sqlx=warn");
-
-        std::fs::write(&path, "NOT VALID LINE\n").unwrap();
-        let err = read_env_file(&path, &mut vars).unwrap_err().to_string();
-        assert!(err.starts_with("cannot read env file"), "{err}");
-    }
-}
+mod tests;

@@ -6,6 +6,7 @@
 //! `flow_model::form`. Every edit is a command on the canvas store, so it is undoable and the
 //! live preview follows it.
 
+mod controls;
 mod edit;
 mod fields;
 mod flow;
@@ -106,7 +107,7 @@ fn NodePanel(store: CanvasStore, lookups: Lookups, id: String) -> impl IntoView 
         </header>
         <div class="field" class:has-error=move || label_edit.error.with(Option::is_some)>
             <label for="prop-label">"Label"</label>
-            {fields::text_input("prop-label".into(), label, rename, None, Signal::stored(String::new()), label_edit)}
+            {controls::text_input("prop-label".into(), label, rename, None, Signal::stored(String::new()), label_edit)}
             {label_edit.message()}
         </div>
         <NodeDiagnostics store diagnostics/>
