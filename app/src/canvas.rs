@@ -9,6 +9,7 @@
 pub mod actions;
 mod cards;
 mod controls;
+mod gesture;
 mod inline;
 mod interaction;
 pub mod keys;

@@ -18,10 +18,11 @@ pub fn AdminPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let stats = RwSignal::new(None::<Result<api::SyncStats, String>>);
-    let is_super = move || me.with(|m| matches!(m, Some(Ok(me)) if me.is_super_admin()));
+    let is_super =
+        Signal::derive(move || me.with(|m| matches!(m, Some(Ok(me)) if me.is_super_admin())));
     let reload = move || {
         spawn_local(async move {
-            let tenant_only = !is_super();
+            let tenant_only = !is_super.get_untracked();
             users.set(Some(api::mirror_users(tenant_only).await.map_err(|e| e.to_string())));
         })
     };
@@ -41,9 +42,10 @@ pub fn AdminPage() -> impl IntoView {
     });
     // Taking one's own role away asks first (it may lock the caller out of this page).
     let confirming = RwSignal::new(None::<(String, String)>);
-    let my_id =
-        move || me.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.sub.clone()));
-    let set_role = move |user: String, role: Option<AdminRole>| {
+    let my_id = Signal::derive(move || {
+        me.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.sub.clone()))
+    });
+    let set_role = Callback::new(move |(user, role): (String, Option<AdminRole>)| {
         busy.set(true);
         spawn_local(async move {
             let outcome = api::set_admin_role(&user, role).await;
@@ -51,7 +53,7 @@ pub fn AdminPage() -> impl IntoView {
             error.set(outcome.err().map(|e| e.to_string()));
             reload();
         });
-    };
+    });
     let sync = move |_| {
         busy.set(true);
         spawn_local(async move {
@@ -74,60 +76,7 @@ pub fn AdminPage() -> impl IntoView {
             <table id="admin-users" class="admin-users">
                 <thead><tr><th>"User"</th><th>"Tenant"</th><th>"Status"</th><th>"Admin role"</th><th></th></tr></thead>
                 <tbody>
-                    {list.into_iter().map(|u| {
-                        let id = u.id.clone();
-                        let who = u.display_name.clone().or(u.email.clone()).unwrap_or_else(|| u.id.clone());
-                        let role = match (&u.admin_role, &u.admin_role_source) {
-                            (Some(r), Some(s)) => format!("{r} ({s})"),
-                            (Some(r), None) => r.clone(),
-                            _ => "—".into(),
-                        };
-                        let actions = match u.admin_role.as_deref() {
-                            None => {
-                                let (a, b) = (id.clone(), id.clone());
-                                view! {
-                                    <button class="grant-tenant-admin" disabled=move || busy.get() on:click=move |_| set_role(a.clone(), Some(AdminRole::TenantAdmin))>"Make tenant admin"</button>
-                                    {move || is_super().then(|| {
-                                        let b = b.clone();
-                                        view! { <button class="grant-super-admin" disabled=move || busy.get() on:click=move |_| set_role(b.clone(), Some(AdminRole::SuperAdmin))>"Make super admin"</button> }
-                                    })}
-                                }
-                                .into_any()
-                            }
-                            Some(role) => {
-                                let last = role == AdminRole::SuperAdmin.as_str() && supers <= 1 && is_super();
-                                let role = role.to_owned();
-                                let mine = my_id().as_deref() == Some(id.as_str());
-                                let title = if last {
-                                    "The only super admin keeps the role: make another user super admin first."
-                                } else if mine {
-                                    "Take your own admin role away (you are asked first)"
-                                } else {
-                                    "Take this user's admin role away"
-                                };
-                                view! {
-                                    <button class="revoke-role" title=title disabled=move || busy.get() || last on:click=move |_| {
-                                        if mine {
-                                            confirming.set(Some((id.clone(), role.clone())));
-                                        } else {
-                                            set_role(id.clone(), None);
-                                        }
-                                    }>"Revoke"</button>
-                                    {last.then(|| view! { <span class="muted last-super">" the only super admin"</span> })}
-                                }
-                                .into_any()
-                            }
-                        };
-                        view! {
-                            <tr data-user=u.id.clone()>
-                                <td title=u.id.clone()>{who}<span class="muted">{u.email.clone().map(|e| format!(" {e}"))}</span></td>
-                                <td>{u.tenant_id.clone()}</td>
-                                <td>{u.status.clone()}</td>
-                                <td class="role">{role}</td>
-                                <td>{actions}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {list.into_iter().map(|user| view! { <UserRow user supers busy is_super my_id confirming set_role/> }).collect_view()}
                 </tbody>
             </table>
             }
@@ -148,7 +97,7 @@ pub fn AdminPage() -> impl IntoView {
                         <button id="confirm-revoke-no" autofocus on:click=move |_| cancel.run(())>"Keep my role"</button>
                         <button id="confirm-revoke-yes" class="danger" on:click=move |_| {
                             confirming.set(None);
-                            set_role(user.clone(), None);
+                            set_role.run((user.clone(), None));
                         }>"Remove my role"</button>
                     </div>
                 </Dialog>
@@ -156,7 +105,124 @@ pub fn AdminPage() -> impl IntoView {
         })
     };
 
-    let flows_table = move || {
+    let body = move || {
+        match me.get() {
+        _ if PLAYGROUND => view! { <p class="muted">"This playground runs without a server: there is nothing to administer."</p> }.into_any(),
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(m)) if !m.is_tenant_admin() => view! {
+            <p id="admin-refused" class="warning">"Only tenant admins and super admins can open this page. Ask an admin of your tenant."</p>
+        }
+        .into_any(),
+        Some(Ok(_)) => view! {
+            <section class="home-section" aria-labelledby="users-title">
+                <h2 id="users-title">{move || if is_super.get() { "Users of every tenant" } else { "Users of your tenant" }}</h2>
+                <p class="muted">"Roles given here are kept by every sync; roles from SCAIFLOW_SUPER_ADMIN_GROUPS follow group membership."</p>
+                {table}
+                {move || error.get().map(|e| view! { <p id="admin-error" class="error" role="alert">{e}</p> })}
+            </section>
+            <section class="home-section" aria-labelledby="tenant-flows-title">
+                <h2 id="tenant-flows-title">"Flows of your tenant"</h2>
+                <p class="muted">"Every flow, whoever owns it; admins may open and share each one."</p>
+                <FlowsTable flows/>
+            </section>
+            {move || is_super.get().then(|| view! {
+                <section class="home-section" aria-labelledby="sync-title">
+                    <h2 id="sync-title">"ScaiKey sync"</h2>
+                    <p class="muted">"Brings users, groups and memberships up to date with ScaiKey now (it also runs on a schedule)."</p>
+                    <button id="sync-now" class="primary" disabled=move || busy.get() on:click=sync>"Sync now"</button>
+                    <SyncStats stats/>
+                </section>
+            })}
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <div class="home">
+            <header class="topbar">
+                <a class="brand" href="/">"ScaiFlow"</a>
+                <span class="page-title">"Admin"</span>
+                <span class="spacer"></span>
+                <crate::account::AccountMenu/>
+            </header>
+            <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}{confirm_view}</main>
+        </div>
+    }
+}
+
+/// One mirrored user with their admin role and what the caller may change about it.
+#[component]
+fn UserRow(
+    user: AdminUser,
+    supers: usize,
+    busy: RwSignal<bool>,
+    is_super: Signal<bool>,
+    my_id: Signal<Option<String>>,
+    confirming: RwSignal<Option<(String, String)>>,
+    set_role: Callback<(String, Option<AdminRole>)>,
+) -> impl IntoView {
+    let u = user;
+    let id = u.id.clone();
+    let who = u.display_name.clone().or(u.email.clone()).unwrap_or_else(|| u.id.clone());
+    let role = match (&u.admin_role, &u.admin_role_source) {
+        (Some(r), Some(s)) => format!("{r} ({s})"),
+        (Some(r), None) => r.clone(),
+        _ => "—".into(),
+    };
+    let actions = match u.admin_role.as_deref() {
+        None => {
+            let (a, b) = (id.clone(), id.clone());
+            view! {
+                <button class="grant-tenant-admin" disabled=move || busy.get() on:click=move |_| set_role.run((a.clone(), Some(AdminRole::TenantAdmin)))>"Make tenant admin"</button>
+                {move || is_super.get().then(|| {
+                    let b = b.clone();
+                    view! { <button class="grant-super-admin" disabled=move || busy.get() on:click=move |_| set_role.run((b.clone(), Some(AdminRole::SuperAdmin)))>"Make super admin"</button> }
+                })}
+            }
+            .into_any()
+        }
+        Some(role) => {
+            let last =
+                role == AdminRole::SuperAdmin.as_str() && supers <= 1 && is_super.get_untracked();
+            let role = role.to_owned();
+            let mine = my_id.get_untracked().as_deref() == Some(id.as_str());
+            let title = if last {
+                "The only super admin keeps the role: make another user super admin first."
+            } else if mine {
+                "Take your own admin role away (you are asked first)"
+            } else {
+                "Take this user's admin role away"
+            };
+            view! {
+                <button class="revoke-role" title=title disabled=move || busy.get() || last on:click=move |_| {
+                    if mine {
+                        confirming.set(Some((id.clone(), role.clone())));
+                    } else {
+                        set_role.run((id.clone(), None));
+                    }
+                }>"Revoke"</button>
+                {last.then(|| view! { <span class="muted last-super">" the only super admin"</span> })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <tr data-user=u.id.clone()>
+            <td title=u.id.clone()>{who}<span class="muted">{u.email.clone().map(|e| format!(" {e}"))}</span></td>
+            <td>{u.tenant_id.clone()}</td>
+            <td>{u.status.clone()}</td>
+            <td class="role">{role}</td>
+            <td>{actions}</td>
+        </tr>
+    }
+}
+
+/// Every flow of the tenant, whoever owns it.
+#[component]
+fn FlowsTable(flows: RwSignal<Option<Result<Vec<AdminFlow>, String>>>) -> impl IntoView {
+    move || {
         match flows.get() {
         None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -181,9 +247,13 @@ pub fn AdminPage() -> impl IntoView {
         }
         .into_any(),
     }
-    };
+    }
+}
 
-    let stats_view = move || {
+/// What the last sync did, or why it failed.
+#[component]
+fn SyncStats(stats: RwSignal<Option<Result<api::SyncStats, String>>>) -> impl IntoView {
+    move || {
         stats.get().map(|outcome| match outcome {
             Err(e) => view! { <p id="sync-error" class="error" role="alert">{e}</p> }.into_any(),
             Ok(stats) => {
@@ -206,51 +276,5 @@ pub fn AdminPage() -> impl IntoView {
                 .into_any()
             }
         })
-    };
-
-    let body = move || {
-        match me.get() {
-        _ if PLAYGROUND => view! { <p class="muted">"This playground runs without a server: there is nothing to administer."</p> }.into_any(),
-        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(m)) if !m.is_tenant_admin() => view! {
-            <p id="admin-refused" class="warning">"Only tenant admins and super admins can open this page. Ask an admin of your tenant."</p>
-        }
-        .into_any(),
-        Some(Ok(_)) => view! {
-            <section class="home-section" aria-labelledby="users-title">
-                <h2 id="users-title">{move || if is_super() { "Users of every tenant" } else { "Users of your tenant" }}</h2>
-                <p class="muted">"Roles given here are kept by every sync; roles from SCAIFLOW_SUPER_ADMIN_GROUPS follow group membership."</p>
-                {table}
-                {move || error.get().map(|e| view! { <p id="admin-error" class="error" role="alert">{e}</p> })}
-            </section>
-            <section class="home-section" aria-labelledby="tenant-flows-title">
-                <h2 id="tenant-flows-title">"Flows of your tenant"</h2>
-                <p class="muted">"Every flow, whoever owns it; admins may open and share each one."</p>
-                {flows_table}
-            </section>
-            {move || is_super().then(|| view! {
-                <section class="home-section" aria-labelledby="sync-title">
-                    <h2 id="sync-title">"ScaiKey sync"</h2>
-                    <p class="muted">"Brings users, groups and memberships up to date with ScaiKey now (it also runs on a schedule)."</p>
-                    <button id="sync-now" class="primary" disabled=move || busy.get() on:click=sync>"Sync now"</button>
-                    {stats_view}
-                </section>
-            })}
-        }
-        .into_any(),
-    }
-    };
-
-    view! {
-        <div class="home">
-            <header class="topbar">
-                <a class="brand" href="/">"ScaiFlow"</a>
-                <span class="page-title">"Admin"</span>
-                <span class="spacer"></span>
-                <crate::account::AccountMenu/>
-            </header>
-            <main class="home-main admin" data-ready=move || mounted.get().to_string()>{body}{confirm_view}</main>
-        </div>
     }
 }

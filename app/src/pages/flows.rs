@@ -46,21 +46,6 @@ pub fn FlowsPage() -> impl IntoView {
             }
         });
     });
-    let drafts_list = RwSignal::new(Vec::<drafts::Draft>::new());
-    Effect::new(move |_| {
-        if !mounted.get() {
-            return;
-        }
-        // Coming back to ScaiFlow in a new tab lands in the work left unsaved last time.
-        if drafts::first_page_of_visit()
-            && let Some(latest) = drafts::latest().and_then(|id| drafts::load(&id))
-            && let Some(window) = web_sys::window()
-        {
-            let _ = window.location().replace(&drafts::href(&latest));
-            return;
-        }
-        drafts_list.set(drafts::all());
-    });
 
     let import_input = NodeRef::<leptos::html::Input>::new();
     let import_error = RwSignal::new(None::<String>);
@@ -101,7 +86,7 @@ pub fn FlowsPage() -> impl IntoView {
             }
         });
     };
-    let duplicate = move |f: api::FlowSummary| {
+    let duplicate = Callback::new(move |f: api::FlowSummary| {
         busy.set(true);
         spawn_local(async move {
             let name = format!("{} (copy)", f.name);
@@ -116,8 +101,8 @@ pub fn FlowsPage() -> impl IntoView {
             }));
             reload();
         });
-    };
-    let restore = move |id: String, name: String| {
+    });
+    let restore = Callback::new(move |(id, name): (String, String)| {
         spawn_local(async move {
             notice.set(Some(match api::restore_flow(&id).await {
                 Ok(_) => Notice::ok(format!("'{name}' is back."), None),
@@ -125,9 +110,97 @@ pub fn FlowsPage() -> impl IntoView {
             }));
             reload();
         });
-    };
+    });
 
-    let list = move || {
+    view! {
+        <div class="home">
+            <header class="topbar">
+                <a class="brand" href="/">"ScaiFlow"</a>
+                <span class="spacer"></span>
+                <button id="home-import" on:click=pick_file>"Import"</button>
+                <input
+                    id="home-import-file"
+                    type="file"
+                    accept=".json,.yaml,.yml,application/json,application/yaml"
+                    hidden
+                    node_ref=import_input
+                    on:change=on_import
+                />
+                {(!PLAYGROUND).then(|| view! {
+                    <a id="admin-link" class="button" href="/admin">"Admin"</a>
+                    <a id="settings-link" class="button" href="/settings">"Settings"</a>
+                })}
+                <button id="new-flow" class="primary" on:click=move |_| go_to("/flows/new")>"New flow"</button>
+                <crate::account::AccountMenu/>
+            </header>
+            <main class="home-main" data-ready=move || mounted.get().to_string()>
+                {move || import_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || notice.get().map(|notice| view! { <NoticeLine notice restore/> })}
+                {move || renaming.get().map(|f| view! { <RenameDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
+                    renaming.set(None);
+                    if let Some(outcome) = outcome {
+                        notice.set(Some(outcome));
+                        reload();
+                    }
+                })/> })}
+                {move || deleting.get().map(|f| view! { <DeleteDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
+                    deleting.set(None);
+                    if let Some(outcome) = outcome {
+                        notice.set(Some(outcome));
+                        reload();
+                    }
+                })/> })}
+                <DraftsSection mounted/>
+                <section class="home-section" aria-labelledby="flows-title">
+                    <h2 id="flows-title">"Flows"</h2>
+                    {(!PLAYGROUND).then(|| view! {
+                        <input
+                            id="flow-search"
+                            type="search"
+                            placeholder="Search by name"
+                            aria-label="Search flows by name"
+                            prop:value=search
+                            on:input=on_search
+                        />
+                    })}
+                    <FlowList flows query busy renaming deleting duplicate/>
+                </section>
+                <section class="home-section" aria-labelledby="examples-title">
+                    <h2 id="examples-title">"Examples"</h2>
+                    <ul class="examples"><Examples/></ul>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+/// What happened to a flow, with a link or an Undo when there is one.
+#[component]
+fn NoticeLine(notice: Notice, restore: Callback<(String, String)>) -> impl IntoView {
+    let n = notice;
+    let undo = n.undo.clone();
+    view! {
+        <p id="home-notice" class=if n.error { "home-notice error" } else { "home-notice" } role=if n.error { "alert" } else { "status" }>
+            {n.text.clone()}" "
+            {n.link.map(|(text, href)| view! { <a href=href>{text}</a> })}
+            {undo.map(|(id, name)| view! {
+                <button id="home-undo" class="link" on:click=move |_| restore.run((id.clone(), name.clone()))>"Undo"</button>
+            })}
+        </p>
+    }
+}
+
+/// The saved flows, as the last search found them.
+#[component]
+fn FlowList(
+    flows: RwSignal<Option<Result<api::FlowPage, ApiError>>>,
+    query: RwSignal<String>,
+    busy: RwSignal<bool>,
+    renaming: RwSignal<Option<api::FlowSummary>>,
+    deleting: RwSignal<Option<api::FlowSummary>>,
+    duplicate: Callback<api::FlowSummary>,
+) -> impl IntoView {
+    move || {
         match flows.get() {
         _ if PLAYGROUND => view! {
             <p id="playground-notice" class="muted">
@@ -154,34 +227,7 @@ pub fn FlowsPage() -> impl IntoView {
             let rows = page
                 .items
                 .into_iter()
-                .map(|f| {
-                    let href = format!("/flows/{}", f.id);
-                    let may_edit = f.access.may_edit();
-                    let may_delete = f.access.may_administer();
-                    let (for_rename, for_copy, for_delete) = (f.clone(), f.clone(), f.clone());
-                    view! {
-                        <li class="flow-row" data-flow-id=f.id.clone()>
-                            <a href=href>
-                                <span class="flow-row-name">{f.name.clone()}</span>
-                                <span class="flow-row-version">{format!("v{}", f.version)}</span>
-                                <span class="flow-row-time">{short_date(&f.updated_at)}</span>
-                            </a>
-                            <span class="flow-row-actions">
-                                {may_edit.then(|| view! {
-                                    <button class="quiet flow-rename" title="Rename this flow" disabled=move || busy.get()
-                                        on:click=move |_| renaming.set(Some(for_rename.clone()))>"Rename"</button>
-                                })}
-                                <button class="quiet flow-duplicate" title="Save a copy of this flow" disabled=move || busy.get()
-                                    on:click=move |_| duplicate(for_copy.clone())>"Duplicate"</button>
-                                {may_delete.then(|| view! {
-                                    <button class="quiet flow-delete" title="Move this flow to the trash" disabled=move || busy.get()
-                                        on:click=move |_| deleting.set(Some(for_delete.clone()))>"Delete"</button>
-                                })}
-                            </span>
-                            <span class="flow-row-description">{f.description.clone()}</span>
-                        </li>
-                    }
-                })
+                .map(|flow| view! { <FlowRow flow busy renaming deleting duplicate/> })
                 .collect_view();
             view! {
                 <p class="muted">{format!("{} flow{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
@@ -190,9 +236,65 @@ pub fn FlowsPage() -> impl IntoView {
             .into_any()
         }
     }
-    };
+    }
+}
 
-    let drafts_view = move || {
+/// One saved flow in the list, with what the caller may do to it.
+#[component]
+fn FlowRow(
+    flow: api::FlowSummary,
+    busy: RwSignal<bool>,
+    renaming: RwSignal<Option<api::FlowSummary>>,
+    deleting: RwSignal<Option<api::FlowSummary>>,
+    duplicate: Callback<api::FlowSummary>,
+) -> impl IntoView {
+    let href = format!("/flows/{}", flow.id);
+    let may_edit = flow.access.may_edit();
+    let may_delete = flow.access.may_administer();
+    let (for_rename, for_copy, for_delete) = (flow.clone(), flow.clone(), flow.clone());
+    view! {
+        <li class="flow-row" data-flow-id=flow.id.clone()>
+            <a href=href>
+                <span class="flow-row-name">{flow.name.clone()}</span>
+                <span class="flow-row-version">{format!("v{}", flow.version)}</span>
+                <span class="flow-row-time">{short_date(&flow.updated_at)}</span>
+            </a>
+            <span class="flow-row-actions">
+                {may_edit.then(|| view! {
+                    <button class="quiet flow-rename" title="Rename this flow" disabled=move || busy.get()
+                        on:click=move |_| renaming.set(Some(for_rename.clone()))>"Rename"</button>
+                })}
+                <button class="quiet flow-duplicate" title="Save a copy of this flow" disabled=move || busy.get()
+                    on:click=move |_| duplicate.run(for_copy.clone())>"Duplicate"</button>
+                {may_delete.then(|| view! {
+                    <button class="quiet flow-delete" title="Move this flow to the trash" disabled=move || busy.get()
+                        on:click=move |_| deleting.set(Some(for_delete.clone()))>"Delete"</button>
+                })}
+            </span>
+            <span class="flow-row-description">{flow.description.clone()}</span>
+        </li>
+    }
+}
+
+/// Unsaved work kept in this browser; coming back in a new tab lands in the latest of it.
+#[component]
+fn DraftsSection(mounted: RwSignal<bool>) -> impl IntoView {
+    let drafts_list = RwSignal::new(Vec::<drafts::Draft>::new());
+    Effect::new(move |_| {
+        if !mounted.get() {
+            return;
+        }
+        // Coming back to ScaiFlow in a new tab lands in the work left unsaved last time.
+        if drafts::first_page_of_visit()
+            && let Some(latest) = drafts::latest().and_then(|id| drafts::load(&id))
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().replace(&drafts::href(&latest));
+            return;
+        }
+        drafts_list.set(drafts::all());
+    });
+    let section = move || {
         let list = drafts_list.get();
         (!list.is_empty()).then(|| {
             let rows = list
@@ -228,8 +330,13 @@ pub fn FlowsPage() -> impl IntoView {
             }
         })
     };
+    section
+}
 
-    let examples = EXAMPLES
+/// The bundled examples, each opening in the editor.
+#[component]
+fn Examples() -> impl IntoView {
+    EXAMPLES
         .iter()
         .map(|e| {
             let description = flow_model::FlowGraph::from_json(e.json)
@@ -245,79 +352,7 @@ pub fn FlowsPage() -> impl IntoView {
                 </li>
             }
         })
-        .collect_view();
-
-    view! {
-        <div class="home">
-            <header class="topbar">
-                <a class="brand" href="/">"ScaiFlow"</a>
-                <span class="spacer"></span>
-                <button id="home-import" on:click=pick_file>"Import"</button>
-                <input
-                    id="home-import-file"
-                    type="file"
-                    accept=".json,.yaml,.yml,application/json,application/yaml"
-                    hidden
-                    node_ref=import_input
-                    on:change=on_import
-                />
-                {(!PLAYGROUND).then(|| view! {
-                    <a id="admin-link" class="button" href="/admin">"Admin"</a>
-                    <a id="settings-link" class="button" href="/settings">"Settings"</a>
-                })}
-                <button id="new-flow" class="primary" on:click=move |_| go_to("/flows/new")>"New flow"</button>
-                <crate::account::AccountMenu/>
-            </header>
-            <main class="home-main" data-ready=move || mounted.get().to_string()>
-                {move || import_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                {move || notice.get().map(|n| {
-                    let undo = n.undo.clone();
-                    view! {
-                        <p id="home-notice" class=if n.error { "home-notice error" } else { "home-notice" } role=if n.error { "alert" } else { "status" }>
-                            {n.text.clone()}" "
-                            {n.link.map(|(text, href)| view! { <a href=href>{text}</a> })}
-                            {undo.map(|(id, name)| view! {
-                                <button id="home-undo" class="link" on:click=move |_| restore(id.clone(), name.clone())>"Undo"</button>
-                            })}
-                        </p>
-                    }
-                })}
-                {move || renaming.get().map(|f| view! { <RenameDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
-                    renaming.set(None);
-                    if let Some(outcome) = outcome {
-                        notice.set(Some(outcome));
-                        reload();
-                    }
-                })/> })}
-                {move || deleting.get().map(|f| view! { <DeleteDialog flow=f done=Callback::new(move |outcome: Option<Notice>| {
-                    deleting.set(None);
-                    if let Some(outcome) = outcome {
-                        notice.set(Some(outcome));
-                        reload();
-                    }
-                })/> })}
-                {drafts_view}
-                <section class="home-section" aria-labelledby="flows-title">
-                    <h2 id="flows-title">"Flows"</h2>
-                    {(!PLAYGROUND).then(|| view! {
-                        <input
-                            id="flow-search"
-                            type="search"
-                            placeholder="Search by name"
-                            aria-label="Search flows by name"
-                            prop:value=search
-                            on:input=on_search
-                        />
-                    })}
-                    {list}
-                </section>
-                <section class="home-section" aria-labelledby="examples-title">
-                    <h2 id="examples-title">"Examples"</h2>
-                    <ul class="examples">{examples}</ul>
-                </section>
-            </main>
-        </div>
-    }
+        .collect_view()
 }
 
 /// What the page says after a rename, copy or delete.

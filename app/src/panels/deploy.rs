@@ -192,7 +192,50 @@ pub fn DeployDialog(
         });
     };
 
-    let steps = move || {
+    let running = Signal::derive(move || matches!(phase.get(), Phase::Running { .. }));
+    view! {
+        <Dialog id="deploy-dialog" labelled_by="deploy-title" class="deploy" locked=running close>
+            <h2 id="deploy-title">"Deploy to ScaiGrid"</h2>
+            <div class="dialog-body">
+                <p>"Deploys saved version "<strong>{target.get_value().1}</strong>"."</p>
+                {edited.then(|| view! {
+                    <p id="deploy-unsaved" class="banner-inline">"The canvas has unsaved changes; they are not part of this deploy. Save first to include them."</p>
+                })}
+                <DeployProblems store check close show_diagnostics/>
+                {topology.map(|scope| view! {
+                    <p class="muted">"The ScaiQueue scope "<code>{scope}</code>" and its queues are found or created first."</p>
+                })}
+                <label class="check">
+                    <input type="checkbox" id="deploy-publish" prop:checked=publish disabled=running
+                        on:change=move |ev| publish.set(event_target_checked(&ev))/>
+                    "Publish as chat model"
+                </label>
+                <ol id="deploy-steps" class="deploy-steps" aria-live="polite"><DeploySteps has_topology publish phase/></ol>
+                <DeployOutcome phase/>
+            </div>
+            <div class="dialog-actions">
+                <button id="deploy-cancel" node_ref=close_button disabled=running on:click=move |_| close.run(())>"Close"</button>
+                <button id="deploy-start" class="primary" autofocus disabled=move || running.get() || blocked() on:click=start>
+                    {move || match phase.get() {
+                        Phase::Running { .. } => "Deploying…",
+                        Phase::Failed { .. } => "Try again",
+                        Phase::Done { .. } => "Deploy again",
+                        Phase::Ready => "Deploy",
+                    }}
+                </button>
+            </div>
+        </Dialog>
+    }
+}
+
+/// The deploy's stages, each ticked off as the server reaches it.
+#[component]
+fn DeploySteps(
+    has_topology: bool,
+    publish: RwSignal<bool>,
+    phase: RwSignal<Phase>,
+) -> impl IntoView {
+    move || {
         let list = stages(has_topology, publish.get());
         let current = phase.get();
         let position = |stage: DeployStage| list.iter().position(|(s, _)| *s == stage);
@@ -224,9 +267,18 @@ pub fn DeployDialog(
                 }
             })
             .collect_view()
-    };
+    }
+}
 
-    let problems = move || {
+/// The errors of the version to deploy, which would stop it at compiling.
+#[component]
+fn DeployProblems(
+    store: CanvasStore,
+    check: RwSignal<Check>,
+    close: Callback<()>,
+    show_diagnostics: Callback<()>,
+) -> impl IntoView {
+    move || {
         match check.get() {
         Check::Checking => Some(view! { <p class="muted" id="deploy-checking" role="status">"Checking the saved version…"</p> }.into_any()),
         Check::Unknown(why) => Some(view! { <p class="muted">{format!("The saved version could not be checked first ({why}); the deploy will say if it does not compile.")}</p> }.into_any()),
@@ -253,9 +305,13 @@ pub fn DeployDialog(
             }.into_any())
         }
     }
-    };
+    }
+}
 
-    let result = move || match phase.get() {
+/// How the last attempt ended.
+#[component]
+fn DeployOutcome(phase: RwSignal<Phase>) -> impl IntoView {
+    move || match phase.get() {
         Phase::Failed { message, .. } => {
             Some(view! { <p id="deploy-error" class="error" role="alert">{message}</p> }.into_any())
         }
@@ -276,40 +332,6 @@ pub fn DeployDialog(
             )
         }
         _ => None,
-    };
-    let running = Signal::derive(move || matches!(phase.get(), Phase::Running { .. }));
-    view! {
-        <Dialog id="deploy-dialog" labelled_by="deploy-title" class="deploy" locked=running close>
-            <h2 id="deploy-title">"Deploy to ScaiGrid"</h2>
-            <div class="dialog-body">
-                <p>"Deploys saved version "<strong>{target.get_value().1}</strong>"."</p>
-                {edited.then(|| view! {
-                    <p id="deploy-unsaved" class="banner-inline">"The canvas has unsaved changes; they are not part of this deploy. Save first to include them."</p>
-                })}
-                {problems}
-                {topology.map(|scope| view! {
-                    <p class="muted">"The ScaiQueue scope "<code>{scope}</code>" and its queues are found or created first."</p>
-                })}
-                <label class="check">
-                    <input type="checkbox" id="deploy-publish" prop:checked=publish disabled=running
-                        on:change=move |ev| publish.set(event_target_checked(&ev))/>
-                    "Publish as chat model"
-                </label>
-                <ol id="deploy-steps" class="deploy-steps" aria-live="polite">{steps}</ol>
-                {result}
-            </div>
-            <div class="dialog-actions">
-                <button id="deploy-cancel" node_ref=close_button disabled=running on:click=move |_| close.run(())>"Close"</button>
-                <button id="deploy-start" class="primary" autofocus disabled=move || running.get() || blocked() on:click=start>
-                    {move || match phase.get() {
-                        Phase::Running { .. } => "Deploying…",
-                        Phase::Failed { .. } => "Try again",
-                        Phase::Done { .. } => "Deploy again",
-                        Phase::Ready => "Deploy",
-                    }}
-                </button>
-            </div>
-        </Dialog>
     }
 }
 

@@ -37,40 +37,15 @@ fn typed_principal(text: &str) -> Option<(PrincipalKind, String)> {
     Some((kind, text.to_owned()))
 }
 
-/// The dialog for flow `flow_id`; `close` hides it.
-#[component]
-pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
-    let flow_id = StoredValue::new(flow_id);
-    let grants = RwSignal::new(None::<Result<Vec<FlowAcl>, String>>);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let reload = move || {
-        spawn_local(async move {
-            let id = flow_id.get_value();
-            grants.set(Some(api::grants(&id).await.map_err(|e| e.to_string())));
-        })
-    };
-    reload();
-    // Runs one change, then shows the grants as the server now has them (or why it refused).
-    let change = move |action: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>,
-    >| {
-        busy.set(true);
-        spawn_local(async move {
-            let outcome = action.await;
-            busy.set(false);
-            error.set(outcome.err().map(|e| e.to_string()));
-            reload();
-        });
-    };
-
-    // The picker: what is typed, what the directory found for it, the one picked.
-    let text = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<FoundPrincipal>::new());
-    let listing = RwSignal::new(false);
-    let highlighted = RwSignal::new(0_usize);
-    let picked = RwSignal::new(None::<FoundPrincipal>);
-    let level = RwSignal::new(Access::View);
+/// Asks the directory for `query` once typing rests, showing what it found unless the text
+/// has changed meanwhile.
+fn directory_search(
+    text: RwSignal<String>,
+    found: RwSignal<Vec<FoundPrincipal>>,
+    highlighted: RwSignal<usize>,
+    listing: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+) -> impl Fn(String) + Copy + Send + Sync + 'static {
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let search = move |query: String| {
         if let Some(t) = timer.get_value() {
@@ -103,6 +78,56 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
             t.clear();
         }
     });
+    search
+}
+
+/// The dialog for flow `flow_id`; `close` hides it.
+#[component]
+pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
+    let flow_id = StoredValue::new(flow_id);
+    let grants = RwSignal::new(None::<Result<Vec<FlowAcl>, String>>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let reload = move || {
+        spawn_local(async move {
+            let id = flow_id.get_value();
+            grants.set(Some(api::grants(&id).await.map_err(|e| e.to_string())));
+        })
+    };
+    reload();
+    // Runs one change, then shows the grants as the server now has them (or why it refused).
+    let change = move |action: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>,
+    >| {
+        busy.set(true);
+        spawn_local(async move {
+            let outcome = action.await;
+            busy.set(false);
+            error.set(outcome.err().map(|e| e.to_string()));
+            reload();
+        });
+    };
+
+    let change_grant = Callback::new(move |asked: GrantChange| {
+        let id = flow_id.get_value();
+        change(match asked {
+            GrantChange::Level { acl, level } => {
+                Box::pin(async move { api::change_grant(&id, &acl, level).await })
+            }
+            GrantChange::Remove { acl } => {
+                Box::pin(async move { api::revoke_grant(&id, &acl).await })
+            }
+        });
+    });
+
+    // The picker: what is typed, what the directory found for it, the one picked.
+    let text = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<FoundPrincipal>::new());
+    let listing = RwSignal::new(false);
+    let highlighted = RwSignal::new(0_usize);
+    let picked = RwSignal::new(None::<FoundPrincipal>);
+    let level = RwSignal::new(Access::View);
+    let search = directory_search(text, found, highlighted, listing, error);
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         text.set(value.clone());
@@ -110,12 +135,12 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
         error.set(None);
         search(value);
     };
-    let pick = move |p: FoundPrincipal| {
+    let pick = Callback::new(move |p: FoundPrincipal| {
         let (name, _) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
         text.set(name);
         picked.set(Some(p));
         listing.set(false);
-    };
+    });
     let on_keys = move |ev: KeyboardEvent| {
         let count = found.with(Vec::len);
         match ev.key().as_str() {
@@ -131,7 +156,7 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
             "Enter" if listing.get_untracked() && count > 0 => {
                 ev.prevent_default();
                 if let Some(p) = found.with(|f| f.get(highlighted.get_untracked()).cloned()) {
-                    pick(p);
+                    pick.run(p);
                 }
             }
             _ => {}
@@ -156,107 +181,12 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
         change(Box::pin(async move { api::grant(&id, kind, &who, lvl).await }));
     };
 
-    let suggestions = move || {
-        let list = found.get();
-        if !listing.get() || text.with(String::is_empty) {
-            return None;
-        }
-        let rows = if list.is_empty() {
-            view! { <li class="muted share-none">"Nobody of this tenant matches (a new user appears after a ScaiKey sync)."</li> }
-                .into_any()
-        } else {
-            list.into_iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let (name, detail) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
-                    let kind = p.kind.as_str();
-                    let kind_attr = kind;
-                    let id = p.id.clone();
-                    view! {
-                        <li
-                            role="option"
-                            class="share-option"
-                            class:highlighted=move || highlighted.get() == i
-                            aria-selected=move || (highlighted.get() == i).to_string()
-                            data-principal=id.clone()
-                            data-kind=kind_attr
-                            title=id
-                            on:mousedown=move |ev| {
-                                // Before the input's blur: the pick must happen first.
-                                ev.prevent_default();
-                                pick(p.clone());
-                            }
-                        >
-                            <span class="share-kind">{kind}</span>" "
-                            <span class="share-name">{name}</span>" "
-                            <span class="muted share-detail">{detail}</span>
-                        </li>
-                    }
-                })
-                .collect_view()
-                .into_any()
-        };
-        Some(
-            view! { <ul id="share-suggestions" class="share-suggestions" role="listbox">{rows}</ul> },
-        )
-    };
-
-    let rows = move || {
-        match grants.get() {
-        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! {
-            <p id="share-empty" class="muted">"Nobody else has access yet. The owner and your tenant's admins always do."</p>
-        }
-        .into_any(),
-        Some(Ok(list)) => view! {
-            <div class="share-grants-box">
-            <table id="share-grants" class="share-grants">
-                <thead><tr><th>"Who"</th><th>"Access"</th><th></th></tr></thead>
-                <tbody>
-                    {list.into_iter().map(|g| {
-                        let acl = StoredValue::new(g.id.clone());
-                        let on_level = move |ev| {
-                            let Some(new_level) = Access::parse(&event_target_value(&ev)) else { return };
-                            let (id, acl) = (flow_id.get_value(), acl.get_value());
-                            change(Box::pin(async move { api::change_grant(&id, &acl, new_level).await }));
-                        };
-                        let on_remove = move |_| {
-                            let (id, acl) = (flow_id.get_value(), acl.get_value());
-                            change(Box::pin(async move { api::revoke_grant(&id, &acl).await }));
-                        };
-                        let title = format!("{} · granted by {} on {}", g.principal_id, g.granted_by, g.granted_at);
-                        let (name, detail) = shown(g.principal_name.as_deref(), g.principal_email.as_deref(), &g.principal_id);
-                        view! {
-                            <tr data-principal=g.principal_id.clone()>
-                                <td title=title>
-                                    <span class="share-kind">{g.principal_type.as_str()}</span>" "
-                                    <span class="share-name">{name}</span>" "
-                                    <span class="muted share-detail">{detail}</span>
-                                </td>
-                                <td>
-                                    <select aria-label="Access level" on:change=on_level disabled=move || busy.get()>
-                                        {Access::ALL.map(|l| view! { <option value=l.as_str() selected=l == g.level>{l.as_str()}</option> })}
-                                    </select>
-                                </td>
-                                <td><button class="quiet share-remove" on:click=on_remove disabled=move || busy.get()>"Remove"</button></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-        }
-        .into_any(),
-    }
-    };
-
     view! {
         <Dialog id="share-dialog" labelled_by="share-title" class="share" close>
             <h2 id="share-title">"Share this flow"</h2>
             <div class="dialog-body">
                 <p class="muted">"view: open and read · edit: change and save · deploy: deploy to ScaiGrid · admin: also share"</p>
-                {rows}
+                <GrantList grants busy change_grant/>
                 <form id="share-form" class="share-form" on:submit=add>
                     <div class="share-picker">
                         <input
@@ -276,7 +206,7 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                             on:focus=move |_| if !text.with_untracked(String::is_empty) { listing.set(true) }
                             on:blur=move |_| listing.set(false)
                         />
-                        {suggestions}
+                        <Suggestions text found listing highlighted pick/>
                     </div>
                     <select id="share-level" aria-label="Access level" prop:value=move || level.get().as_str() on:change=move |ev| level.set(Access::parse(&event_target_value(&ev)).unwrap_or(Access::View))>
                         {Access::ALL.map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> })}
@@ -290,6 +220,141 @@ pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
                 <button id="share-close" on:click=move |_| close.run(())>"Close"</button>
             </div>
         </Dialog>
+    }
+}
+
+/// The explicit grants as the server last listed them.
+#[component]
+fn GrantList(
+    grants: RwSignal<Option<Result<Vec<FlowAcl>, String>>>,
+    busy: RwSignal<bool>,
+    change_grant: Callback<GrantChange>,
+) -> impl IntoView {
+    move || {
+        match grants.get() {
+        None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <p id="share-empty" class="muted">"Nobody else has access yet. The owner and your tenant's admins always do."</p>
+        }
+        .into_any(),
+        Some(Ok(list)) => view! {
+            <div class="share-grants-box">
+            <table id="share-grants" class="share-grants">
+                <thead><tr><th>"Who"</th><th>"Access"</th><th></th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|grant| view! { <GrantRow grant busy change_grant/> }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// What the directory found for the typed text, while the list is open.
+#[component]
+fn Suggestions(
+    text: RwSignal<String>,
+    found: RwSignal<Vec<FoundPrincipal>>,
+    listing: RwSignal<bool>,
+    highlighted: RwSignal<usize>,
+    pick: Callback<FoundPrincipal>,
+) -> impl IntoView {
+    move || {
+        let list = found.get();
+        if !listing.get() || text.with(String::is_empty) {
+            return None;
+        }
+        let rows = if list.is_empty() {
+            view! { <li class="muted share-none">"Nobody of this tenant matches (a new user appears after a ScaiKey sync)."</li> }
+                .into_any()
+        } else {
+            list.into_iter()
+                .enumerate()
+                .map(|(i, p)| view! { <Suggestion i p highlighted pick/> })
+                .collect_view()
+                .into_any()
+        };
+        Some(
+            view! { <ul id="share-suggestions" class="share-suggestions" role="listbox">{rows}</ul> },
+        )
+    }
+}
+
+/// A change to one grant, asked for from its row.
+#[derive(Debug, Clone)]
+enum GrantChange {
+    Level { acl: String, level: Access },
+    Remove { acl: String },
+}
+
+/// One explicit grant: who, at which level, and its removal.
+#[component]
+fn GrantRow(
+    grant: FlowAcl,
+    busy: RwSignal<bool>,
+    change_grant: Callback<GrantChange>,
+) -> impl IntoView {
+    let g = grant;
+    let acl = StoredValue::new(g.id.clone());
+    let on_level = move |ev| {
+        let Some(level) = Access::parse(&event_target_value(&ev)) else { return };
+        change_grant.run(GrantChange::Level { acl: acl.get_value(), level });
+    };
+    let on_remove = move |_| change_grant.run(GrantChange::Remove { acl: acl.get_value() });
+    let title = format!("{} · granted by {} on {}", g.principal_id, g.granted_by, g.granted_at);
+    let (name, detail) =
+        shown(g.principal_name.as_deref(), g.principal_email.as_deref(), &g.principal_id);
+    view! {
+        <tr data-principal=g.principal_id.clone()>
+            <td title=title>
+                <span class="share-kind">{g.principal_type.as_str()}</span>" "
+                <span class="share-name">{name}</span>" "
+                <span class="muted share-detail">{detail}</span>
+            </td>
+            <td>
+                <select aria-label="Access level" on:change=on_level disabled=move || busy.get()>
+                    {Access::ALL.map(|l| view! { <option value=l.as_str() selected=l == g.level>{l.as_str()}</option> })}
+                </select>
+            </td>
+            <td><button class="quiet share-remove" on:click=on_remove disabled=move || busy.get()>"Remove"</button></td>
+        </tr>
+    }
+}
+
+/// One principal the directory found for the typed text.
+#[component]
+fn Suggestion(
+    i: usize,
+    p: FoundPrincipal,
+    highlighted: RwSignal<usize>,
+    pick: Callback<FoundPrincipal>,
+) -> impl IntoView {
+    let (name, detail) = shown(p.name.as_deref(), p.email.as_deref(), &p.id);
+    let kind = p.kind.as_str();
+    let kind_attr = kind;
+    let id = p.id.clone();
+    view! {
+        <li
+            role="option"
+            class="share-option"
+            class:highlighted=move || highlighted.get() == i
+            aria-selected=move || (highlighted.get() == i).to_string()
+            data-principal=id.clone()
+            data-kind=kind_attr
+            title=id
+            on:mousedown=move |ev| {
+                // Before the input's blur: the pick must happen first.
+                ev.prevent_default();
+                pick.run(p.clone());
+            }
+        >
+            <span class="share-kind">{kind}</span>" "
+            <span class="share-name">{name}</span>" "
+            <span class="muted share-detail">{detail}</span>
+        </li>
     }
 }
 
