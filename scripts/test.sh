@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints (native and WASM), the purity of the shared
-# crates, unit and router tests, and the browser tests against the real server and the
-# server-less playground. Installs what it needs first (scripts/setup.sh test).
+# crates, unit and router tests, the release WASM's size budget, and the browser tests against
+# the real server and the server-less playground. Installs what it needs first
+# (scripts/setup.sh test).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -77,6 +78,9 @@ cargo nextest run --locked -p scaiflow-server --no-fail-fast
 stop_services
 trap - EXIT
 unset SCAIFLOW_TEST_MYSQL_URL SCAIFLOW_TEST_S3_BUCKET AWS_ENDPOINT AWS_ALLOW_HTTP AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+
+step "the release WASM stays within its size budget"
+"$REPO_ROOT/scripts/bundle-size.sh"
 
 step "cargo leptos build (server with the stand-in + hydrating WASM)"
 cargo leptos build --bin-features stand-in

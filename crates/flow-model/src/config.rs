@@ -36,7 +36,8 @@ pub const BREAKPOINT: &str = "breakpoint";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct ConfigError {
-    /// Dotted path inside the config (`args.path`, `max_iterations`); `.` for the whole object.
+    /// The field of the config the error is about (`max_iterations`, `form`); `.` for the
+    /// whole object.
     pub path: String,
     pub message: String,
 }
@@ -148,18 +149,36 @@ impl NodeConfig {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(config: &Map<String, Value>) -> Result<T, ConfigError> {
-    // Deserialise from references: no copy of the config is made. Path tracking costs, so it
-    // only runs again to locate an error.
-    let entries = || config.iter().map(|(k, v)| (k.as_str(), v));
-    let fast = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries());
-    if let Ok(typed) = T::deserialize(fast) {
-        return Ok(typed);
-    }
-    let deserializer = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries());
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        ConfigError { path, message: e.into_inner().to_string() }
-    })
+    let error = match T::deserialize(entries(config, None)) {
+        Ok(typed) => return Ok(typed),
+        Err(error) => error.to_string(),
+    };
+    // Every field has a default, so a map of one field reads on its own: the field the error
+    // is about is the first whose map alone fails the same way (`.` when none does: the error
+    // is about the whole object). Locating it by reading again with the same deserializer,
+    // rather than with a path-tracking one, keeps a second copy of every config type's
+    // deserializer out of the browser bundle.
+    let path = config
+        .keys()
+        .find(|key| {
+            T::deserialize(entries(config, Some(key))).is_err_and(|e| e.to_string() == error)
+        })
+        .map_or_else(|| ".".to_owned(), String::clone);
+    Err(ConfigError { path, message: error })
+}
+
+/// `config` (or only its field `only`) as a deserializer, reading from references: no copy of
+/// the config is made.
+fn entries<'a>(
+    config: &'a Map<String, Value>,
+    only: Option<&'a str>,
+) -> serde::de::value::MapDeserializer<
+    'a,
+    impl Iterator<Item = (&'a str, &'a Value)>,
+    serde_json::Error,
+> {
+    let fields = config.iter().filter(move |(key, _)| only.is_none_or(|o| o == key.as_str()));
+    serde::de::value::MapDeserializer::new(fields.map(|(key, value)| (key.as_str(), value)))
 }
 
 #[cfg(test)]
@@ -218,6 +237,19 @@ mod tests {
         let err = NodeConfig::parse(NodeKind::LogicLoop, &config).unwrap_err();
         assert_eq!(err.path, "style");
         assert!(err.message.contains("unknown variant `sometimes`"), "{err}");
+    }
+
+    #[test]
+    fn an_error_inside_a_field_names_that_field() {
+        // A well-typed field first, then the one at fault, nested two levels down.
+        let config = map(json!({"queue": "reviews", "sections": [{"type": "slider"}]}));
+        let err = NodeConfig::parse(NodeKind::HitlReview, &config).unwrap_err();
+        assert_eq!(err.path, "sections");
+        assert!(err.message.contains("slider"), "{err}");
+
+        let config = map(json!({"max_iterations": 3, "style": "while", "condition": 7}));
+        let err = NodeConfig::parse(NodeKind::LogicLoop, &config).unwrap_err();
+        assert_eq!(err.path, "condition");
     }
 
     #[test]
