@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod dev;
 mod flows;
+pub mod health;
 mod lookups;
 mod me;
 mod preview;

@@ -418,7 +418,7 @@ fn secrets<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<SecretsConfig, 
         (None, None) => {
             let key_hex = get("SCAIFLOW_SECRET_KEY").map(str::to_owned);
             if let Some(raw) = &key_hex
-                && crate::secrets::key::SecretKey::from_hex(raw).is_none()
+                && hex::decode_to_slice(raw.trim(), &mut [0_u8; 32]).is_err()
             {
                 return Err(invalid(
                     "SCAIFLOW_SECRET_KEY",

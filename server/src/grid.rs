@@ -4,13 +4,14 @@
 //! `SCAIFLOW_DEPLOY_AUTH=user_jwt` or `api_key` pins one kind. Without any, a deploy answers
 //! `412 missing_scaigrid_credentials` and the other calls `412 missing_credentials`.
 
+use std::sync::Arc;
+
 use scaigrid_client::Client;
 
 use crate::caller::Principal;
-use crate::config::{AuthMode, DeployAuth};
+use crate::config::{AuthMode, Config, DeployAuth, ScaiGridCredential};
 use crate::error::ApiError;
-use crate::secrets;
-use crate::state::AppState;
+use crate::secrets::{self, SecretStore};
 
 /// What the credential is for; only the error code differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,56 +23,70 @@ pub enum Purpose {
 const LOOKUP_FIX: &str = "Set the tenant's ScaiGrid API key in Settings (POST /api/v1/tenants/me/scaigrid_credentials), or SCAIGRID_API_KEY on the server.";
 const DEPLOY_FIX: &str = "Sign in with ScaiKey, or set this tenant's API key via POST /v1/tenants/me/scaigrid_credentials.";
 
-/// A ScaiGrid client with the caller's credential (see the module's documentation).
-pub async fn client(
-    state: &AppState,
-    principal: &Principal,
-    purpose: Purpose,
-) -> Result<Client, ApiError> {
-    let mode = state.config.deploy_auth;
-    let user_token = match state.config.auth {
-        AuthMode::ScaiKey(_) => principal.token.as_ref().map(|t| t.as_str()),
-        AuthMode::Local | AuthMode::Disabled => None,
-    };
-    let unusable = |e: scaigrid_client::Error| ApiError::internal(e);
-    if let Some(token) = user_token.filter(|_| mode != DeployAuth::ApiKey) {
-        return Client::new(&state.config.scaigrid_url, token).map_err(unusable);
-    }
-    let missing = |message: String| match purpose {
-        Purpose::Deploy => ApiError::Precondition {
-            code: "missing_scaigrid_credentials",
-            message,
-            fix: DEPLOY_FIX,
-        },
-        Purpose::Lookup => {
-            ApiError::Precondition { code: "missing_credentials", message, fix: LOOKUP_FIX }
-        }
-    };
-    if mode == DeployAuth::UserJwt {
-        return Err(missing(
-            "SCAIFLOW_DEPLOY_AUTH=user_jwt, but this request carries no user token".to_owned(),
-        ));
-    }
-    let credential = tenant_key(state, &principal.tenant_id).await?.ok_or_else(|| {
-        missing(format!("no ScaiGrid credentials for tenant '{}'", principal.tenant_id))
-    })?;
-    Client::new(&credential.base_url, &credential.api_key).map_err(unusable)
+/// Where ScaiGrid calls get their credential: the configuration and the secret store.
+#[derive(Clone)]
+pub struct Grid {
+    config: Arc<Config>,
+    secrets: Arc<dyn SecretStore>,
 }
 
-/// The tenant's own ScaiGrid key from the secret store, else the server-wide one.
-pub async fn tenant_key(
-    state: &AppState,
-    tenant_id: &str,
-) -> Result<Option<crate::config::ScaiGridCredential>, ApiError> {
-    secrets::scaigrid_credential(state.secrets.as_ref(), state.config.scaigrid.as_ref(), tenant_id)
-        .await
-        .map_err(|error| {
-            tracing::error!(error = %error, "secret store failed");
-            ApiError::Upstream {
-                code: "secret_store_failed",
-                message: "the secret store could not be read; the error is logged".into(),
+impl Grid {
+    pub fn new(config: Arc<Config>, secrets: Arc<dyn SecretStore>) -> Self {
+        Grid { config, secrets }
+    }
+
+    /// A ScaiGrid client with the caller's credential (see the module's documentation).
+    pub async fn client(
+        &self,
+        principal: &Principal,
+        purpose: Purpose,
+    ) -> Result<Client, ApiError> {
+        let mode = self.config.deploy_auth;
+        let user_token = match self.config.auth {
+            AuthMode::ScaiKey(_) => principal.token.as_ref().map(|t| t.as_str()),
+            AuthMode::Local | AuthMode::Disabled => None,
+        };
+        let unusable = |e: scaigrid_client::Error| ApiError::internal(e);
+        if let Some(token) = user_token.filter(|_| mode != DeployAuth::ApiKey) {
+            return Client::new(&self.config.scaigrid_url, token).map_err(unusable);
+        }
+        let missing = |message: String| match purpose {
+            Purpose::Deploy => ApiError::Precondition {
+                code: "missing_scaigrid_credentials",
+                message,
+                fix: DEPLOY_FIX,
+            },
+            Purpose::Lookup => {
+                ApiError::Precondition { code: "missing_credentials", message, fix: LOOKUP_FIX }
             }
-        })
+        };
+        if mode == DeployAuth::UserJwt {
+            return Err(missing(
+                "SCAIFLOW_DEPLOY_AUTH=user_jwt, but this request carries no user token".to_owned(),
+            ));
+        }
+        let credential = self.tenant_key(&principal.tenant_id).await?.ok_or_else(|| {
+            missing(format!("no ScaiGrid credentials for tenant '{}'", principal.tenant_id))
+        })?;
+        Client::new(&credential.base_url, &credential.api_key).map_err(unusable)
+    }
+
+    /// The tenant's own ScaiGrid key from the secret store, else the server-wide one.
+    pub async fn tenant_key(
+        &self,
+        tenant_id: &str,
+    ) -> Result<Option<ScaiGridCredential>, ApiError> {
+        let server_key = self.config.scaigrid.as_ref();
+        secrets::scaigrid_credential(self.secrets.as_ref(), server_key, tenant_id).await.map_err(
+            |error| {
+                tracing::error!(error = %error, "secret store failed");
+                ApiError::Upstream {
+                    code: "secret_store_failed",
+                    message: "the secret store could not be read; the error is logged".into(),
+                }
+            },
+        )
+    }
 }
 
 /// A failed ScaiGrid read as the API answers it: ScaiGrid's 404 stays a 404, the rest is a 502

@@ -12,7 +12,6 @@ pub mod config;
 pub mod error;
 pub mod flows;
 pub mod grid;
-pub mod health;
 pub mod oidc;
 pub mod render;
 pub mod scaikey_admin;
@@ -39,7 +38,7 @@ pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     let (v1, document) = api::router(&state);
     Router::new()
-        .route("/healthz", get(health::healthz))
+        .route("/healthz", get(api::health::healthz))
         .nest("/api/v1", v1)
         .merge(api::document_route(document))
         .leptos_routes(&state, pages, move || app::shell(leptos.clone()))

@@ -309,7 +309,7 @@ async fn sync_mirror(state: AppState, mut stopped: watch::Receiver<bool>) {
         }
         tokio::select! {
             _ = stopped.changed() => return,
-            result = scaiflow_server::sync::run(&state) => {
+            result = state.mirror_sync.run() => {
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "ScaiKey sync failed; the next run tries again");
                 }

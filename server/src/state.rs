@@ -10,11 +10,13 @@ use crate::caller::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::flows::content::Cache;
 use crate::flows::memory::{RowCache, SaveLocks};
+use crate::grid::Grid;
 use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
 use crate::storage::db::Database;
 use crate::storage::objects;
 use crate::storage::principals;
+use crate::sync::MirrorSync;
 
 /// Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -30,11 +32,12 @@ pub struct AppState {
     pub rows: Arc<RowCache>,
     /// Tenant secrets (ScaiGrid credentials).
     pub secrets: Arc<dyn SecretStore>,
+    /// The ScaiGrid credential of each call.
+    pub grid: Grid,
     /// The identity provider, in the `scaikey` auth mode.
     pub scaikey: Option<Arc<ScaiKey>>,
-    /// Held by the ScaiKey sync of the user mirror while it runs.
-    /// Holds one sync of the user mirror at a time (`crate::sync::SyncLock`).
-    pub sync_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The ScaiKey sync of the user mirror, one run at a time.
+    pub mirror_sync: MirrorSync,
     pub leptos: LeptosOptions,
 }
 
@@ -80,16 +83,20 @@ impl AppState {
             AuthMode::Local | AuthMode::Disabled => None,
         };
         let content = Arc::new(Cache::new(config.content_cache_bytes));
+        let config = Arc::new(config);
+        let grid = Grid::new(config.clone(), secrets.clone());
+        let mirror_sync = MirrorSync::new(db.clone(), scaikey.clone(), config.clone());
         Ok(AppState {
-            config: Arc::new(config),
+            config,
             db,
             objects,
             content,
             save_locks: Arc::new(SaveLocks::default()),
             rows: Arc::new(RowCache::default()),
             secrets,
+            grid,
             scaikey,
-            sync_lock: Arc::new(tokio::sync::Mutex::new(())),
+            mirror_sync,
             leptos,
         })
     }

@@ -11,14 +11,15 @@
 //! group reconcile runs over everyone.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::sync::Mutex;
 
 use crate::clock::now_millis;
+use crate::config::Config;
 use crate::oidc::{ProviderError, ScaiKey};
 use crate::scaikey_admin::{AdminApi, AdminError, RemoteGroup, RemoteUser};
-use crate::state::AppState;
 use crate::storage::db::Database;
 use crate::storage::mirror::{self, Upsert};
 
@@ -26,9 +27,6 @@ use crate::storage::mirror::{self, Upsert};
 pub const ADMIN_SCOPE: &str = "admin:read";
 /// The scope of the group walk.
 pub const GROUPS_SCOPE: &str = "groups:read";
-
-/// Holds one sync at a time.
-pub type SyncLock = Mutex<()>;
 
 pub use wire::admin::SyncStats;
 
@@ -59,44 +57,60 @@ pub enum ScaiKeyError {
 const EFFECTIVE_USERS: &str = "effective_users";
 const MEMBER_WALK: &str = "member_walk";
 
-/// Runs the sync, waiting for one already under way to finish first.
-pub async fn run(state: &AppState) -> Result<SyncStats, SyncError> {
-    let Some(scaikey) = state.scaikey.as_deref() else {
-        return Ok(SyncStats {
-            skipped_reason: Some("credentials_missing".into()),
-            ..SyncStats::default()
-        });
-    };
-    let _one_at_a_time = state.sync_lock.lock().await;
-    let started = Instant::now();
-    let admin = AdminApi::new(&scaikey.settings().base_url).map_err(ScaiKeyError::from)?;
-    let mut tokens = Tokens { scaikey, admin: None, groups: None };
-    let db = &state.db;
-    let mut stats = SyncStats::default();
-    for tenant in mirror::synced_tenants(db).await? {
-        let listed =
-            list(&admin, &mut tokens, &state.config.scaikey_application_id, &tenant).await?;
-        let method = if listed.effective { EFFECTIVE_USERS } else { MEMBER_WALK };
-        if stats.users_method.as_deref() != Some(MEMBER_WALK) {
-            stats.users_method = Some(method.into());
+/// What the sync works with, composed once by the server's state: the mirror's database, the
+/// identity provider, the settings it reads and the lock that keeps one run at a time.
+#[derive(Clone)]
+pub struct MirrorSync {
+    db: Database,
+    scaikey: Option<Arc<ScaiKey>>,
+    config: Arc<Config>,
+    one_at_a_time: Arc<Mutex<()>>,
+}
+
+impl MirrorSync {
+    pub fn new(db: Database, scaikey: Option<Arc<ScaiKey>>, config: Arc<Config>) -> Self {
+        MirrorSync { db, scaikey, config, one_at_a_time: Arc::new(Mutex::new(())) }
+    }
+
+    /// Runs the sync, waiting for one already under way to finish first.
+    pub async fn run(&self) -> Result<SyncStats, SyncError> {
+        let Some(scaikey) = self.scaikey.as_deref() else {
+            return Ok(SyncStats {
+                skipped_reason: Some("credentials_missing".into()),
+                ..SyncStats::default()
+            });
+        };
+        let _one_at_a_time = self.one_at_a_time.lock().await;
+        let started = Instant::now();
+        let admin = AdminApi::new(&scaikey.settings().base_url).map_err(ScaiKeyError::from)?;
+        let mut tokens = Tokens { scaikey, admin: None, groups: None };
+        let db = &self.db;
+        let mut stats = SyncStats::default();
+        for tenant in mirror::synced_tenants(db).await? {
+            let listed =
+                list(&admin, &mut tokens, &self.config.scaikey_application_id, &tenant).await?;
+            let method = if listed.effective { EFFECTIVE_USERS } else { MEMBER_WALK };
+            if stats.users_method.as_deref() != Some(MEMBER_WALK) {
+                stats.users_method = Some(method.into());
+            }
+            apply(db, &tenant, &listed, now_millis(), &mut stats).await?;
         }
-        apply(db, &tenant, &listed, now_millis(), &mut stats).await?;
+        let groups = &self.config.super_admin_groups;
+        let reconciled = mirror::reconcile_super_admins(db, groups, None, now_millis()).await?;
+        stats.super_admins_group_promoted = reconciled.promoted;
+        stats.super_admins_group_demoted = reconciled.demoted;
+        stats.super_admin_count = mirror::super_admin_count(db).await?;
+        stats.duration_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+        tracing::info!(stats = ?stats, "ScaiKey sync finished");
+        if stats.super_admin_count == 0 {
+            tracing::warn!(
+                "the ScaiKey sync succeeded but nobody is a super admin: grant the role with \
+                 `scaiflow-server admin grant <email> --role super_admin`, or name the ScaiKey groups \
+                 whose members are super admins in SCAIFLOW_SUPER_ADMIN_GROUPS"
+            );
+        }
+        Ok(stats)
     }
-    let groups = &state.config.super_admin_groups;
-    let reconciled = mirror::reconcile_super_admins(db, groups, None, now_millis()).await?;
-    stats.super_admins_group_promoted = reconciled.promoted;
-    stats.super_admins_group_demoted = reconciled.demoted;
-    stats.super_admin_count = mirror::super_admin_count(db).await?;
-    stats.duration_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    tracing::info!(stats = ?stats, "ScaiKey sync finished");
-    if stats.super_admin_count == 0 {
-        tracing::warn!(
-            "the ScaiKey sync succeeded but nobody is a super admin: grant the role with \
-             `scaiflow-server admin grant <email> --role super_admin`, or name the ScaiKey groups \
-             whose members are super admins in SCAIFLOW_SUPER_ADMIN_GROUPS"
-        );
-    }
-    Ok(stats)
 }
 
 /// The server's admin-API tokens, asked for once per scope per run; `Some(None)` once ScaiKey

@@ -235,7 +235,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
         "application.group_assigned" | "application.group_unassigned" => {
             let state = state.clone();
             tokio::spawn(async move {
-                match crate::sync::run(&state).await {
+                match state.mirror_sync.run().await {
                     Ok(stats) => tracing::info!(?stats, "sync after an application assignment"),
                     Err(error) => {
                         tracing::warn!(%error, "sync after an application assignment failed")

@@ -294,7 +294,7 @@ fn DraftsSection(mounted: RwSignal<bool>) -> impl IntoView {
         }
         drafts_list.set(drafts::all());
     });
-    let section = move || {
+    move || {
         let list = drafts_list.get();
         (!list.is_empty()).then(|| {
             let rows = list
@@ -329,8 +329,7 @@ fn DraftsSection(mounted: RwSignal<bool>) -> impl IntoView {
                 </section>
             }
         })
-    };
-    section
+    }
 }
 
 /// The bundled examples, each opening in the editor.

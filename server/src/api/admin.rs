@@ -196,7 +196,7 @@ pub async fn sync(
     principal: Principal,
 ) -> Result<Json<SyncStats>, ApiError> {
     super_admin(&principal, "sync the user mirror with ScaiKey")?;
-    match crate::sync::run(&state).await {
+    match state.mirror_sync.run().await {
         Ok(stats) => Ok(Json(stats)),
         Err(SyncError::ScaiKey(error)) => {
             tracing::warn!(error = %error, by = %principal.user_id, "ScaiKey sync failed");

@@ -1,7 +1,7 @@
 //! Read-only ScaiGrid lookups for the editor (the Model Picker, importing a ScaiQueue scope,
 //! bunkers), so the browser never holds a ScaiGrid credential.
 //!
-//! The credential is chosen by [`crate::grid::client`]; none → `412 missing_credentials`.
+//! The credential is chosen by [`crate::grid::Grid::client`]; none → `412 missing_credentials`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::caller::Principal;
 use crate::error::{ApiError, ErrorBody};
-use crate::grid::{self, Purpose, failure as grid_failure};
+use crate::grid::{Purpose, failure as grid_failure};
 use crate::state::AppState;
 
 /// The `{"data": [...]}` answer of every lookup.
@@ -23,7 +23,7 @@ pub async fn models(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<Data<Model>>, ApiError> {
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let data = grid.models().await.map_err(|e| grid_failure(e, "models"))?;
     Ok(Json(Data { data }))
 }
@@ -35,7 +35,7 @@ pub async fn scopes(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<Data<Scope>>, ApiError> {
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let data = grid.scopes().await.map_err(|e| grid_failure(e, "scopes"))?;
     Ok(Json(Data { data }))
 }
@@ -50,7 +50,7 @@ pub async fn queues(
     State(state): State<AppState>,
     Path(scope_id): Path<String>,
 ) -> Result<Json<Data<Queue>>, ApiError> {
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let what = format!("scope '{scope_id}'");
     let data = grid.queues(&scope_id).await.map_err(|e| grid_failure(e, &what))?;
     Ok(Json(Data { data }))
@@ -63,7 +63,7 @@ pub async fn bunkers(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<Data<Value>>, ApiError> {
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let data = grid.bunkers().await.map_err(|e| grid_failure(e, "bunkers"))?;
     Ok(Json(Data { data }))
 }

@@ -1,7 +1,7 @@
 //! The ScaiCore proxy (`/scaicore/...`): runtime events for the canvas's Live Runs panel and
 //! debugger overlay, checkpoints and their resolution, and invoking a Core. ScaiGrid's answers
 //! pass through unmodified inside `{"data": …}`, so fields newer runtimes add reach the canvas.
-//! Credentials as for every ScaiGrid call ([`crate::grid::client`]).
+//! Credentials as for every ScaiGrid call ([`crate::grid::Grid::client`]).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,7 +14,7 @@ use wire::runtime::{CheckpointStatus, EventsAnswer};
 use crate::api::ApiQuery;
 use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
-use crate::grid::{self, Purpose, proxy_failure};
+use crate::grid::{Purpose, proxy_failure};
 use crate::state::AppState;
 
 /// ScaiGrid's answer, as it wrote it.
@@ -72,7 +72,7 @@ pub async fn events(
     ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<EventsAnswer>, ApiError> {
     let limit = limit(query.limit)?;
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let data = grid
         .events(query.core_id.as_deref(), limit, query.cursor.as_deref())
         .await
@@ -99,7 +99,7 @@ pub async fn checkpoints(
             "/status",
         ));
     }
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let page = grid
         .checkpoints(query.core_id.as_deref(), &status, limit)
         .await
@@ -126,7 +126,7 @@ pub async fn resolve(
     Path(checkpoint_id): Path<String>,
     ApiJson(request): ApiJson<ResolveRequest>,
 ) -> Result<Json<Passed>, ApiError> {
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let mut body = serde_json::to_value(&request).map_err(ApiError::internal)?;
     body["resolved_by"] = Value::from(format!("user:{}", principal.user_id));
     let what = format!("checkpoint '{checkpoint_id}'");
@@ -151,7 +151,7 @@ pub async fn invoke(
     if !request.input.is_object() {
         return Err(ApiError::invalid("input must be a JSON object", "/input"));
     }
-    let grid = grid::client(&state, &principal, Purpose::Lookup).await?;
+    let grid = state.grid.client(&principal, Purpose::Lookup).await?;
     let body = serde_json::to_value(&request).map_err(ApiError::internal)?;
     let what = format!("core '{core_id}'");
     let data = grid.invoke(&core_id, &body).await.map_err(|e| proxy_failure(e, &what))?;

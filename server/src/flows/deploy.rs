@@ -18,7 +18,7 @@ use super::{Flows, content, repo};
 use crate::caller::{Access, Principal};
 use crate::clock::now_millis;
 use crate::error::ApiError;
-use crate::grid::{self, Purpose};
+use crate::grid::Purpose;
 
 /// A deployment left `running` this long is taken to have been interrupted (the server
 /// stopped during it): longer than the slowest deploy the client's retries and timeouts allow.
@@ -124,7 +124,10 @@ impl Flows<'_> {
             plan(flow, request.publish_as_model, request.model_visibility_group_ids.clone())
                 .await
                 .map_err(|e| (DeployStage::Compiling, None, e))?;
-        let grid = grid::client(self.state, principal, Purpose::Deploy)
+        let grid = self
+            .state
+            .grid
+            .client(principal, Purpose::Deploy)
             .await
             .map_err(|e| (DeployStage::Credentials, None, e))?;
         plan.existing_core = repo::deployed_core(&self.state.db, flow_id)

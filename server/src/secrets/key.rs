@@ -18,19 +18,13 @@ impl std::fmt::Debug for SecretKey {
 impl SecretKey {
     /// Reads 64 hex digits.
     pub fn from_hex(text: &str) -> Option<SecretKey> {
-        let text = text.trim();
-        if text.len() != 64 {
-            return None;
-        }
         let mut key = [0_u8; 32];
-        for (i, byte) in key.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
+        hex::decode_to_slice(text.trim(), &mut key).ok()?;
         Some(SecretKey(key))
     }
 
     pub(super) fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 
     /// The key in `file`, if the file exists.
