@@ -1,5 +1,5 @@
-//! ScaiFlow's server: the axum router with the server-rendered editor, health and (growing) the
-//! REST API, plus the configuration, storage and logging it is wired from.
+//! ScaiFlow's server: the axum router with the server-rendered editor, `/healthz` and the REST
+//! API, plus the configuration, storage and logging it is wired from.
 //!
 //! `main.rs` only turns configuration into state and state into a listening router; everything
 //! testable lives here so router tests drive the real thing in-process.
