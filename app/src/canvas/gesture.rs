@@ -94,7 +94,6 @@ impl Pointer {
     /// A button goes down: starts the gesture what was hit calls for.
     pub fn press(self, ev: PointerEvent) {
         let Pointer { store, gesture, panning, band, wire, connecting } = self;
-        let capture = |ev: &PointerEvent| self.capture(ev);
         let button = ev.button();
         if (button != 0 && button != 1) || gesture.with_value(Option::is_some) {
             return;
@@ -178,7 +177,7 @@ impl Pointer {
             gesture.set_value(Some(Gesture::Pan(PanGesture::start(pointer, at))));
             panning.set(true);
         }
-        capture(&ev);
+        self.capture(&ev);
         ev.prevent_default();
         // Keep keyboard focus on the canvas so shortcuts apply to it.
         if let Some(el) = store.element.get_untracked() {
