@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 
 step "cargo leptos build --release (with the ScaiGrid stand-in)"
-cargo leptos build --release --precompress --bin-features stand-in
+cargo leptos build --release --precompress --split --lib-features split --bin-features stand-in
 
 url="http://${SCAIFLOW_API_HOST:-127.0.0.1}:${SCAIFLOW_API_PORT:-8001}/"
 step "starting ScaiFlow at $url (Ctrl-C stops it)"

@@ -48,7 +48,7 @@ fi
 cargo clippy --locked -p scaiflow-server --no-default-features --bin scaiflow-server -- -D warnings
 
 step "cargo clippy (wasm32: browser crates)"
-cargo clippy --locked --target wasm32-unknown-unknown -p frontend -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p frontend --features split -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-features --features csr \
   --bin scaiflow-playground -- -D warnings
 
@@ -82,8 +82,8 @@ unset SCAIFLOW_TEST_MYSQL_URL SCAIFLOW_TEST_S3_BUCKET AWS_ENDPOINT AWS_ALLOW_HTT
 step "the release WASM stays within its size budget"
 "$REPO_ROOT/scripts/bundle-size.sh"
 
-step "cargo leptos build (server with the stand-in + hydrating WASM)"
-cargo leptos build --bin-features stand-in
+step "cargo leptos build --split (server with the stand-in + hydrating WASM in pieces)"
+cargo leptos build --split --lib-features split --bin-features stand-in
 
 step "trunk build (server-less playground)"
 trunk build

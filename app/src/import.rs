@@ -12,23 +12,52 @@ pub async fn picked_file(
     let picked = crate::browser::read_picked_file(input).await;
     input.set_value("");
     let (name, text) = picked?;
-    let flow = parse_flow(&text).map(|mut flow| {
+    let flow = match kind_of(&text) {
+        Text::Json(json) => from_json(json),
+        Text::Manifest(yaml) => from_manifest_apart(yaml.to_owned()).await,
+        Text::Empty => Err(EMPTY.to_owned()),
+    };
+    let flow = flow.map(|mut flow| {
         flow.id = crate::canvas::fresh_ids().next("flow", |_| false);
         flow
     });
     Some((name, flow))
 }
 
-/// Parses `text` as FlowGraph JSON when it looks like JSON, else as a YAML manifest.
-pub fn parse_flow(text: &str) -> Result<FlowGraph, String> {
+const EMPTY: &str = "the file is empty";
+
+/// What a file's text looks like (JSON when it starts with `{`), without a byte-order mark and
+/// leading blanks.
+enum Text<'t> {
+    Json(&'t str),
+    Manifest(&'t str),
+    Empty,
+}
+
+fn kind_of(text: &str) -> Text<'_> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
-        FlowGraph::from_json(trimmed).map_err(|e| format!("not a FlowGraph document: {e}"))
+        Text::Json(trimmed)
     } else if trimmed.is_empty() {
-        Err("the file is empty".to_owned())
+        Text::Empty
     } else {
-        compiler::import::from_yaml(trimmed).map_err(|e| format!("not a ScaiCore manifest: {e}"))
+        Text::Manifest(trimmed)
     }
+}
+
+fn from_json(json: &str) -> Result<FlowGraph, String> {
+    FlowGraph::from_json(json).map_err(|e| format!("not a FlowGraph document: {e}"))
+}
+
+fn from_manifest(yaml: &str) -> Result<FlowGraph, String> {
+    compiler::import::from_yaml(yaml).map_err(|e| format!("not a ScaiCore manifest: {e}"))
+}
+
+/// [`from_manifest`], from its own piece of the bundle (the YAML reader and the importer):
+/// loaded when a manifest is first imported.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn from_manifest_apart(yaml: String) -> Result<FlowGraph, String> {
+    from_manifest(&yaml)
 }
 
 #[cfg(test)]
@@ -36,6 +65,15 @@ mod tests {
     use flow_model::EXAMPLES;
 
     use super::*;
+
+    /// What [`picked_file`] makes of a file's text, without the browser.
+    fn parse_flow(text: &str) -> Result<FlowGraph, String> {
+        match kind_of(text) {
+            Text::Json(json) => from_json(json),
+            Text::Manifest(yaml) => from_manifest(yaml),
+            Text::Empty => Err(EMPTY.to_owned()),
+        }
+    }
 
     #[test]
     fn json_and_compiled_yaml_both_import() {

@@ -15,9 +15,10 @@ use crate::editor::Chrome;
 use crate::editor::overlays::{ConflictDialog, HelpOverlay};
 use crate::editor::status::{Banners, EmptyCanvas, StatusBar, Toast};
 use crate::editor::toolbar::Toolbar;
-use crate::panels::deploy::DeployState;
+use crate::panels::deploy::{DeployState, deploy_dialog};
 use crate::panels::preview::PreviewPane;
 use crate::panels::properties::PropertiesPanel;
+use crate::panels::share::share_dialog;
 use crate::session::Session;
 use crate::session::open::{Opened, Source, open};
 use crate::session::shortcuts::Panels;
@@ -80,8 +81,15 @@ fn EditorRoute(source: Source) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Some(Ok(opened)) => view! { <Editor opened/> }.into_any(),
+        Some(Ok(opened)) => Suspend::new(editor(opened)).into_any(),
     }
+}
+
+/// The editor on `opened`, loaded with its own piece of the bundle: the flows list and the
+/// loading frame do not wait for the canvas and the panels.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn editor(opened: Opened) -> AnyView {
+    view! { <Editor opened/> }.into_any()
 }
 
 #[component]
@@ -133,6 +141,8 @@ fn Editor(opened: Opened) -> impl IntoView {
         request_animation_frame(move || store.remeasure());
     });
     on_cleanup(move || resize.remove());
+    // The node forms come in the background once the canvas is up.
+    request_idle_callback(crate::panels::properties::preload);
 
     view! {
         <div class="editor" data-ready="true">
@@ -157,11 +167,14 @@ fn Editor(opened: Opened) -> impl IntoView {
             </main>
             <StatusBar session/>
             <ConflictDialog session/>
-            {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| view! {
-                <crate::panels::deploy::DeployDialog store flow_id version edited=session.edited_untracked() close=Callback::new(move |()| deploying.set(false)) on_deployed show_diagnostics/>
+            {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| {
+                let close = Callback::new(move |()| deploying.set(false));
+                let edited = session.edited_untracked();
+                Suspend::new(deploy_dialog(store, flow_id, version, edited, close, on_deployed, show_diagnostics))
             })}
-            {move || sharing.get().then(|| view! {
-                <crate::panels::share::ShareDialog flow_id=store.flow().id close=Callback::new(move |()| sharing.set(false))/>
+            {move || sharing.get().then(|| {
+                let close = Callback::new(move |()| sharing.set(false));
+                Suspend::new(share_dialog(store.with_flow(|f| f.id.clone()), close))
             })}
             <Show when=move || help.get()>
                 <HelpOverlay close=Callback::new(move |()| help.set(false))/>

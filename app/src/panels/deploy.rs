@@ -87,11 +87,26 @@ enum Check {
     Unknown(String),
 }
 
+/// [`DeployDialog`], from its own piece of the bundle: loaded when the dialog first opens.
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn deploy_dialog(
+    store: CanvasStore,
+    flow_id: String,
+    version: String,
+    edited: bool,
+    close: Callback<()>,
+    on_deployed: Callback<Deployed>,
+    show_diagnostics: Callback<()>,
+) -> AnyView {
+    view! { <DeployDialog store flow_id version edited close on_deployed show_diagnostics/> }
+        .into_any()
+}
+
 /// The Deploy dialog for the saved version `version` of flow `flow_id`. It checks the version
 /// first and says when it has errors (deploying would stop at compiling), runs the deploy with
 /// each stage ticked off as the server reaches it, then shows the result until it is closed.
 #[component]
-pub fn DeployDialog(
+fn DeployDialog(
     store: CanvasStore,
     flow_id: String,
     version: String,

@@ -37,7 +37,7 @@ pub fn PropertiesPanel(store: CanvasStore, open: RwSignal<bool>) -> impl IntoVie
     let many = move || store.selection.with(|s| s.nodes.len() + s.edges.len() > 1);
     let body = move || {
         match editing.get() {
-        Some(id) => view! { <NodePanel store lookups id/> }.into_any(),
+        Some(id) => Suspend::new(node_panel(store, lookups, id)).into_any(),
         None if many() => view! {
             <p class="muted panel-note">"Several items are selected. Select one node to edit it, or click the empty canvas for the flow's properties."</p>
         }
@@ -53,6 +53,21 @@ pub fn PropertiesPanel(store: CanvasStore, open: RwSignal<bool>) -> impl IntoVie
             </fieldset>
         </aside>
     }
+}
+
+/// [`NodePanel`], from its own piece of the bundle (the node forms): loaded when a node is
+/// first selected, or earlier by [`preload`].
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn node_panel(store: CanvasStore, lookups: Lookups, id: String) -> AnyView {
+    view! { <NodePanel store lookups id/> }.into_any()
+}
+
+/// Starts loading the node forms' piece of the bundle in the background, so that selecting a
+/// first node does not wait for it.
+pub fn preload() {
+    // The split build of the browser bundle only: elsewhere the forms are already there.
+    #[cfg(all(feature = "split", target_arch = "wasm32"))]
+    leptos::task::spawn_local(__preload_node_panel());
 }
 
 /// The form of one node.

@@ -81,9 +81,15 @@ fn directory_search(
     search
 }
 
+/// [`ShareDialog`], from its own piece of the bundle: loaded when the dialog first opens.
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn share_dialog(flow_id: String, close: Callback<()>) -> AnyView {
+    view! { <ShareDialog flow_id close/> }.into_any()
+}
+
 /// The dialog for flow `flow_id`; `close` hides it.
 #[component]
-pub fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
+fn ShareDialog(flow_id: String, close: Callback<()>) -> impl IntoView {
     let flow_id = StoredValue::new(flow_id);
     let grants = RwSignal::new(None::<Result<Vec<FlowAcl>, String>>);
     let error = RwSignal::new(None::<String>);

@@ -2,6 +2,7 @@
 //! painted (a burst of changes is analysed once), the flow is analysed in the browser and, while
 //! the preview pane is open, compiled for its tab. The diagnostics mark the cards and edges they
 //! concern on the canvas and are counted in the status bar; the preview pane shows the rest.
+//! The compiler is its own piece of the browser bundle, loaded just after the editor.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use compiler::{Diagnostic, Format, Severity};
 use flow_model::FlowGraph;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::canvas::CanvasStore;
 
@@ -45,7 +47,7 @@ impl Analysis {
     }
 
     fn follow(self, store: CanvasStore) {
-        let Analysis { open, tab, tally, latest } = self;
+        let Analysis { open, tab, .. } = self;
         // At most one run is waiting. It runs just after the next frame is painted (an
         // animation frame, then a task), so the edit shows first and input is never held up;
         // it reads the flow as it is when it runs, so a burst of edits is analysed once and a
@@ -71,22 +73,37 @@ impl Analysis {
                         } else {
                             Tab::Diagnostics
                         };
-                        let preview = store.with_flow(|flow| render(flow, wanted, revision));
-                        store.set_problems(problems(&preview.diagnostics));
-                        if store.diagnostics.with_untracked(|d| **d != preview.diagnostics) {
-                            store.diagnostics.set(Arc::new(preview.diagnostics.clone()));
-                        }
-                        let errors = preview.diagnostics.iter().filter(|d| d.is_error()).count();
-                        let counts = (errors, preview.diagnostics.len() - errors);
-                        if tally.get_untracked() != counts {
-                            tally.set(counts);
-                        }
-                        latest.set(Some(Arc::new(preview)));
+                        let flow = store.flow();
+                        spawn_local(async move {
+                            self.show(store, render_apart(flow, wanted, revision).await);
+                        });
                     },
                     std::time::Duration::ZERO,
                 );
             });
         });
+    }
+
+    /// Marks the canvas, counts the problems and keeps `preview` for the pane, unless a newer
+    /// result is already shown: runs that waited for the compiler's piece of the bundle may
+    /// finish out of order.
+    fn show(self, store: CanvasStore, preview: Preview) {
+        let stale = self.latest.with_untracked(|latest| {
+            latest.as_ref().is_some_and(|latest| latest.revision > preview.revision)
+        });
+        if stale {
+            return;
+        }
+        store.set_problems(problems(&preview.diagnostics));
+        if store.diagnostics.with_untracked(|d| **d != preview.diagnostics) {
+            store.diagnostics.set(Arc::new(preview.diagnostics.clone()));
+        }
+        let errors = preview.diagnostics.iter().filter(|d| d.is_error()).count();
+        let counts = (errors, preview.diagnostics.len() - errors);
+        if self.tally.get_untracked() != counts {
+            self.tally.set(counts);
+        }
+        self.latest.set(Some(Arc::new(preview)));
     }
 }
 
@@ -198,6 +215,13 @@ pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
     let (text, bytes) = artifact.unzip();
     let lines = text.as_deref().map(line_starts).unwrap_or_default();
     Preview { revision, tab, diagnostics, text, draft: has_errors, bytes, lines }
+}
+
+/// [`render`], from the piece of the bundle that holds the compiler: the editor is on screen
+/// before it loads, and the badges follow.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn render_apart(flow: FlowGraph, tab: Tab, revision: u64) -> Preview {
+    render(&flow, tab, revision)
 }
 
 /// The worst severity per node and per edge, for the canvas's badges.
