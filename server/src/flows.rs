@@ -12,8 +12,11 @@ pub mod content;
 pub mod deploy;
 pub mod memory;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use flow_model::FlowGraph;
+use object_store::ObjectStore;
 use serde::{Deserialize, Serialize};
 pub use wire::deploy::{Deployment, DeploymentList};
 pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo, VersionList};
@@ -21,8 +24,11 @@ pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo
 use crate::caller::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::grid::Grid;
+use crate::storage::db::Database;
 use crate::storage::flows as repo;
+use content::Cache;
+use memory::{RowCache, SaveLocks};
 use repo::{FlowRow, ListFilter, VersionRow};
 use wire::{DeployStage, DeployStatus};
 
@@ -89,14 +95,38 @@ pub struct ListQuery {
     pub deleted: Option<bool>,
 }
 
-/// The flows service over the shared state.
-pub struct Flows<'s> {
-    state: &'s AppState,
+/// The flows service: what it reads and writes, shared by every request (cheap to clone).
+#[derive(Clone)]
+pub struct Flows {
+    db: Database,
+    objects: Arc<dyn ObjectStore>,
+    /// Flow contents recently read or written (versions never change, so never stale).
+    content: Arc<Cache>,
+    /// Saves (and deploys) of one flow through this process, one at a time.
+    save_locks: Arc<SaveLocks>,
+    /// Flow rows recently read, for reads.
+    rows: Arc<RowCache>,
+    /// The ScaiGrid credential of each deploy.
+    grid: Grid,
 }
 
-impl<'s> Flows<'s> {
-    pub fn new(state: &'s AppState) -> Self {
-        Flows { state }
+impl Flows {
+    /// The service over `db` and `objects`, keeping up to `cache_bytes` of flow contents in
+    /// memory.
+    pub fn new(
+        db: Database,
+        objects: Arc<dyn ObjectStore>,
+        cache_bytes: usize,
+        grid: Grid,
+    ) -> Self {
+        Flows {
+            db,
+            objects,
+            content: Arc::new(Cache::new(cache_bytes)),
+            save_locks: Arc::new(SaveLocks::default()),
+            rows: Arc::new(RowCache::default()),
+            grid,
+        }
     }
 
     pub async fn list(
@@ -116,7 +146,7 @@ impl<'s> Flows<'s> {
             limit: limit + 1,
         };
         let (mut rows, total) =
-            repo::list(&self.state.db, principal, &filter).await.map_err(ApiError::internal)?;
+            repo::list(&self.db, principal, &filter).await.map_err(ApiError::internal)?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next_cursor =
@@ -148,7 +178,7 @@ impl<'s> Flows<'s> {
         let bytes = Bytes::from(encode(&content));
         let now = now_millis();
         let key = content::key(&principal.tenant_id, &id, &version);
-        match content::create(self.state.objects.as_ref(), &key, bytes.clone())
+        match content::create(self.objects.as_ref(), &key, bytes.clone())
             .await
             .map_err(ApiError::internal)?
         {
@@ -170,19 +200,19 @@ impl<'s> Flows<'s> {
             deleted_at: None,
         };
         let first = version_row(&row, &version, 1, &key, &bytes, principal, now);
-        if let Err(e) = repo::create(&self.state.db, &row, &first).await {
-            content::discard(self.state.objects.as_ref(), &key).await;
+        if let Err(e) = repo::create(&self.db, &row, &first).await {
+            content::discard(self.objects.as_ref(), &key).await;
             return Err(ApiError::internal(e));
         }
-        self.state.content.insert(key.as_ref(), bytes.clone());
-        self.state.rows.put(&row);
+        self.content.insert(key.as_ref(), bytes.clone());
+        self.rows.put(&row);
         Ok(StoredFlow { summary: summary(row, Access::Admin), content: bytes })
     }
 
     pub async fn get(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
         let (row, access) = self.authorized(principal, id, Access::View).await?;
         let key = content::key(&row.tenant_id, &row.id, &row.current_version);
-        let bytes = content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
+        let bytes = content::read(self.objects.as_ref(), &self.content, key.as_ref())
             .await
             .map_err(ApiError::internal)?;
         Ok(StoredFlow { summary: summary(row, access), content: bytes })
@@ -204,7 +234,7 @@ impl<'s> Flows<'s> {
         let attempts = if if_match.is_some() { 1 } else { UNCONDITIONAL_ATTEMPTS };
         // Saves of one flow queue up in this process; only saves through other server
         // instances can still race (and are caught by the conditional update).
-        let _turn = self.state.save_locks.lock(id).await;
+        let _turn = self.save_locks.lock(id).await;
         let mut outcome = self.update_once(principal, id, &request, if_match).await;
         for attempt in 1..attempts {
             match outcome {
@@ -247,7 +277,7 @@ impl<'s> Flows<'s> {
 
         // Content equal to the current version's (once id and version are set the same way)
         // is not a change.
-        let current = repo::version(&self.state.db, &row.id, &row.current_version)
+        let current = repo::version(&self.db, &row.id, &row.current_version)
             .await
             .map_err(ApiError::internal)?
             .ok_or_else(|| {
@@ -280,7 +310,7 @@ impl<'s> Flows<'s> {
             content.version = version.clone();
             let bytes = Bytes::from(encode(&content));
             let key = content::key(&row.tenant_id, &row.id, &version);
-            if content::create(self.state.objects.as_ref(), &key, bytes.clone())
+            if content::create(self.objects.as_ref(), &key, bytes.clone())
                 .await
                 .map_err(ApiError::internal)?
                 == content::Created::Taken
@@ -296,9 +326,9 @@ impl<'s> Flows<'s> {
             };
             let result = self.commit(row, access, &update, Some(&bytes)).await;
             if result.is_err() {
-                content::discard(self.state.objects.as_ref(), &key).await;
+                content::discard(self.objects.as_ref(), &key).await;
             } else {
-                self.state.content.insert(key.as_ref(), bytes);
+                self.content.insert(key.as_ref(), bytes);
             }
             return result;
         }
@@ -316,13 +346,12 @@ impl<'s> Flows<'s> {
         update: &repo::Update<'_>,
         new_content: Option<&Bytes>,
     ) -> Result<StoredFlow, ApiError> {
-        let moved =
-            repo::update(&self.state.db, &row.tenant_id, &row.id, &row.current_version, update)
-                .await
-                .map_err(ApiError::internal)?;
+        let moved = repo::update(&self.db, &row.tenant_id, &row.id, &row.current_version, update)
+            .await
+            .map_err(ApiError::internal)?;
         if !moved {
-            self.state.rows.forget(&row.id);
-            let now = repo::flow(&self.state.db, Some(&row.tenant_id), &row.id)
+            self.rows.forget(&row.id);
+            let now = repo::flow(&self.db, Some(&row.tenant_id), &row.id)
                 .await
                 .map_err(ApiError::internal)?;
             return match now {
@@ -342,12 +371,12 @@ impl<'s> Flows<'s> {
             updated_at: update.updated_at,
             ..row
         };
-        self.state.rows.put(&saved);
+        self.rows.put(&saved);
         let bytes = match new_content {
             Some(bytes) => bytes.clone(),
             None => {
                 let key = content::key(&saved.tenant_id, &saved.id, &version);
-                content::read(self.state.objects.as_ref(), &self.state.content, key.as_ref())
+                content::read(self.objects.as_ref(), &self.content, key.as_ref())
                     .await
                     .map_err(ApiError::internal)?
             }
@@ -358,22 +387,17 @@ impl<'s> Flows<'s> {
     /// Moves a flow to the trash (its versions are kept).
     pub async fn delete(&self, principal: &Principal, id: &str) -> Result<(), ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
-        let done = repo::set_deleted(
-            &self.state.db,
-            &row.tenant_id,
-            &row.id,
-            Some(now_millis()),
-            now_millis(),
-        )
-        .await
-        .map_err(ApiError::internal)?;
-        self.state.rows.forget(&row.id);
+        let done =
+            repo::set_deleted(&self.db, &row.tenant_id, &row.id, Some(now_millis()), now_millis())
+                .await
+                .map_err(ApiError::internal)?;
+        self.rows.forget(&row.id);
         if done { Ok(()) } else { Err(ApiError::not_found(format!("flow '{id}'"))) }
     }
 
     /// Takes a flow out of the trash.
     pub async fn restore(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
-        let row = repo::flow(&self.state.db, principal.tenant_scope(), id)
+        let row = repo::flow(&self.db, principal.tenant_scope(), id)
             .await
             .map_err(ApiError::internal)?
             .filter(|r| r.deleted_at.is_some() && principal.reaches(&r.tenant_id))
@@ -385,10 +409,10 @@ impl<'s> Flows<'s> {
             }
             Some(_) => {}
         }
-        let done = repo::set_deleted(&self.state.db, &row.tenant_id, &row.id, None, now_millis())
+        let done = repo::set_deleted(&self.db, &row.tenant_id, &row.id, None, now_millis())
             .await
             .map_err(ApiError::internal)?;
-        self.state.rows.forget(&row.id);
+        self.rows.forget(&row.id);
         if !done {
             return Err(ApiError::not_found(format!("deleted flow '{id}'")));
         }
@@ -397,7 +421,7 @@ impl<'s> Flows<'s> {
 
     pub async fn versions(&self, principal: &Principal, id: &str) -> Result<VersionList, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
-        let rows = repo::versions(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = repo::versions(&self.db, &row.id).await.map_err(ApiError::internal)?;
         let items: Vec<VersionInfo> = rows.into_iter().map(version_info).collect();
         Ok(VersionList { total: items.len() as u64, items })
     }
@@ -409,14 +433,13 @@ impl<'s> Flows<'s> {
         version: &str,
     ) -> Result<StoredVersion, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
-        let found = repo::version(&self.state.db, &row.id, version)
+        let found = repo::version(&self.db, &row.id, version)
             .await
             .map_err(ApiError::internal)?
             .ok_or_else(|| ApiError::not_found(format!("version '{version}' of flow '{id}'")))?;
-        let bytes =
-            content::read(self.state.objects.as_ref(), &self.state.content, &found.object_key)
-                .await
-                .map_err(ApiError::internal)?;
+        let bytes = content::read(self.objects.as_ref(), &self.content, &found.object_key)
+            .await
+            .map_err(ApiError::internal)?;
         Ok(StoredVersion { info: version_info(found), content: bytes })
     }
 
@@ -426,7 +449,7 @@ impl<'s> Flows<'s> {
         id: &str,
     ) -> Result<DeploymentList, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
-        let rows = repo::deployments(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = repo::deployments(&self.db, &row.id).await.map_err(ApiError::internal)?;
         let items = rows.into_iter().map(deployment).collect::<Result<Vec<_>, _>>()?;
         Ok(DeploymentList { total: items.len() as u64, items })
     }
@@ -442,17 +465,17 @@ impl<'s> Flows<'s> {
         let not_found = || ApiError::not_found(format!("flow '{id}'"));
         // Reads may use a recently read row; anything that writes decides on a fresh one.
         let cached = (needed == Access::View)
-            .then(|| self.state.rows.get(id))
+            .then(|| self.rows.get(id))
             .flatten()
             .filter(|r| principal.reaches(&r.tenant_id));
         let row = match cached {
             Some(row) => Some(row),
             None => {
-                let row = repo::flow(&self.state.db, principal.tenant_scope(), id)
+                let row = repo::flow(&self.db, principal.tenant_scope(), id)
                     .await
                     .map_err(ApiError::internal)?;
                 if let Some(row) = &row {
-                    self.state.rows.put(row);
+                    self.rows.put(row);
                 }
                 row
             }
@@ -478,7 +501,7 @@ impl<'s> Flows<'s> {
         if row.owner_id == principal.user_id || principal.is_tenant_admin() {
             return Ok(Some(Access::Admin));
         }
-        repo::granted(&self.state.db, &row.id, principal).await.map_err(ApiError::internal)
+        repo::granted(&self.db, &row.id, principal).await.map_err(ApiError::internal)
     }
 }
 

@@ -8,8 +8,7 @@ use object_store::ObjectStore;
 
 use crate::caller::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
-use crate::flows::content::Cache;
-use crate::flows::memory::{RowCache, SaveLocks};
+use crate::flows::Flows;
 use crate::grid::Grid;
 use crate::oidc::ScaiKey;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
@@ -24,12 +23,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Database,
     pub objects: Arc<dyn ObjectStore>,
-    /// Flow contents recently read or written (versions never change, so never stale).
-    pub content: Arc<Cache>,
-    /// Saves of one flow through this process, one at a time.
-    pub save_locks: Arc<SaveLocks>,
-    /// Flow rows recently read, for reads.
-    pub rows: Arc<RowCache>,
+    /// The flows service (over the database and the object store above).
+    pub flows: Flows,
     /// Tenant secrets (ScaiGrid credentials).
     pub secrets: Arc<dyn SecretStore>,
     /// The ScaiGrid credential of each call.
@@ -82,23 +77,12 @@ impl AppState {
             AuthMode::ScaiKey(settings) => Some(Arc::new(ScaiKey::new(settings.clone()))),
             AuthMode::Local | AuthMode::Disabled => None,
         };
-        let content = Arc::new(Cache::new(config.content_cache_bytes));
         let config = Arc::new(config);
         let grid = Grid::new(config.clone(), secrets.clone());
+        let flows =
+            Flows::new(db.clone(), objects.clone(), config.content_cache_bytes, grid.clone());
         let mirror_sync = MirrorSync::new(db.clone(), scaikey.clone(), config.clone());
-        Ok(AppState {
-            config,
-            db,
-            objects,
-            content,
-            save_locks: Arc::new(SaveLocks::default()),
-            rows: Arc::new(RowCache::default()),
-            secrets,
-            grid,
-            scaikey,
-            mirror_sync,
-            leptos,
-        })
+        Ok(AppState { config, db, objects, flows, secrets, grid, scaikey, mirror_sync, leptos })
     }
 }
 

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
 use crate::flows::deploy::{DeployRequest, DeployResponse};
 use crate::flows::{
-    CreateFlow, DeploymentList, FlowPage, Flows, ListQuery, StoredFlow, UpdateFlow, VersionList,
+    CreateFlow, DeploymentList, FlowPage, ListQuery, StoredFlow, UpdateFlow, VersionList,
 };
 // The bodies the stored forms write, for the OpenAPI document.
 use crate::state::AppState;
@@ -60,7 +60,7 @@ pub async fn list(
     principal: Principal,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<FlowPage>, ApiError> {
-    Flows::new(&state).list(&principal, query).await.map(Json)
+    state.flows.list(&principal, query).await.map(Json)
 }
 
 /// Creates a flow; the caller becomes its owner.
@@ -72,7 +72,7 @@ pub async fn create(
     principal: Principal,
     ApiJson(request): ApiJson<CreateFlow>,
 ) -> Result<Response, ApiError> {
-    let flow = Flows::new(&state).create(&principal, request).await?;
+    let flow = state.flows.create(&principal, request).await?;
     Ok(detail(StatusCode::CREATED, flow))
 }
 
@@ -84,7 +84,7 @@ pub async fn get(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let flow = Flows::new(&state).get(&principal, &id).await?;
+    let flow = state.flows.get(&principal, &id).await?;
     Ok(detail(StatusCode::OK, flow))
 }
 
@@ -103,7 +103,7 @@ pub async fn update(
     ApiJson(request): ApiJson<UpdateFlow>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
-    let flow = Flows::new(&state).update(&principal, &id, request, expected.as_deref()).await?;
+    let flow = state.flows.update(&principal, &id, request, expected.as_deref()).await?;
     Ok(detail(StatusCode::OK, flow))
 }
 
@@ -115,7 +115,7 @@ pub async fn delete(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    Flows::new(&state).delete(&principal, &id).await?;
+    state.flows.delete(&principal, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,7 +127,7 @@ pub async fn restore(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let flow = Flows::new(&state).restore(&principal, &id).await?;
+    let flow = state.flows.restore(&principal, &id).await?;
     Ok(detail(StatusCode::OK, flow))
 }
 
@@ -139,7 +139,7 @@ pub async fn versions(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<VersionList>, ApiError> {
-    Flows::new(&state).versions(&principal, &id).await.map(Json)
+    state.flows.versions(&principal, &id).await.map(Json)
 }
 
 /// One version with its content.
@@ -151,7 +151,7 @@ pub async fn version(
     principal: Principal,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let found = Flows::new(&state).version(&principal, &id, &version).await?;
+    let found = state.flows.version(&principal, &id, &version).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], found.to_json()).into_response())
 }
 
@@ -163,7 +163,7 @@ pub async fn deployments(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<DeploymentList>, ApiError> {
-    Flows::new(&state).deployments(&principal, &id).await.map(Json)
+    state.flows.deployments(&principal, &id).await.map(Json)
 }
 
 /// Deploys a stored version to ScaiGrid: provisions the flow's ScaiQueue scope and queues,
@@ -180,7 +180,7 @@ pub async fn deploy(
     Path(id): Path<String>,
     OptionalJson(request): OptionalJson<DeployRequest>,
 ) -> Result<Json<DeployResponse>, ApiError> {
-    Flows::new(&state).deploy(&principal, &id, request).await.map(Json)
+    state.flows.deploy(&principal, &id, request).await.map(Json)
 }
 
 #[cfg(test)]
@@ -214,7 +214,7 @@ pub async fn acls(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FlowAcl>>, ApiError> {
-    Ok(Json(Flows::new(&state).acls(&principal, &id).await?))
+    Ok(Json(state.flows.acls(&principal, &id).await?))
 }
 
 /// Grants a user or group of the tenant a level on the flow.
@@ -228,7 +228,7 @@ pub async fn grant(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<GrantAcl>,
 ) -> Result<(StatusCode, Json<FlowAcl>), ApiError> {
-    let acl = Flows::new(&state).grant(&principal, &id, request).await?;
+    let acl = state.flows.grant(&principal, &id, request).await?;
     Ok((StatusCode::CREATED, Json(acl)))
 }
 
@@ -243,7 +243,7 @@ pub async fn change_acl(
     Path((id, acl_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<ChangeAcl>,
 ) -> Result<Json<FlowAcl>, ApiError> {
-    Ok(Json(Flows::new(&state).change_acl(&principal, &id, &acl_id, request).await?))
+    Ok(Json(state.flows.change_acl(&principal, &id, &acl_id, request).await?))
 }
 
 /// Revokes a grant.
@@ -255,6 +255,6 @@ pub async fn revoke(
     principal: Principal,
     Path((id, acl_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    Flows::new(&state).revoke(&principal, &id, &acl_id).await?;
+    state.flows.revoke(&principal, &id, &acl_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

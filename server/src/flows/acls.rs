@@ -46,14 +46,14 @@ fn level(text: &str, pointer: &str) -> Result<Access, ApiError> {
     })
 }
 
-impl Flows<'_> {
+impl Flows {
     /// The explicit grants of a flow (implicit admins are not listed).
     pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
-        let rows = rows::acls(&self.state.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = rows::acls(&self.db, &row.id).await.map_err(ApiError::internal)?;
         let mut named = Vec::with_capacity(rows.len());
         for row in rows {
-            named.push(shown(row, &self.state.db).await?);
+            named.push(shown(row, &self.db).await?);
         }
         Ok(named)
     }
@@ -83,14 +83,10 @@ impl Flows<'_> {
                 fix: "Grants are for other users and groups.",
             });
         }
-        let known = principals::principal_known(
-            &self.state.db,
-            &row.tenant_id,
-            &request.principal_type,
-            who,
-        )
-        .await
-        .map_err(ApiError::internal)?;
+        let known =
+            principals::principal_known(&self.db, &row.tenant_id, &request.principal_type, who)
+                .await
+                .map_err(ApiError::internal)?;
         if !known {
             return Err(ApiError::not_found(format!(
                 "{} '{who}' in this tenant (run a ScaiKey sync if it is new)",
@@ -106,13 +102,13 @@ impl Flows<'_> {
             granted_by: principal.user_id.clone(),
             granted_at: now_millis(),
         };
-        if !rows::insert_acl(&self.state.db, &acl).await.map_err(ApiError::internal)? {
+        if !rows::insert_acl(&self.db, &acl).await.map_err(ApiError::internal)? {
             return Err(ApiError::Conflict {
                 message: format!("{} '{who}' already has a grant on this flow", acl.principal_type),
                 fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
             });
         }
-        shown(acl, &self.state.db).await
+        shown(acl, &self.db).await
     }
 
     /// Changes the level of a grant.
@@ -125,16 +121,16 @@ impl Flows<'_> {
     ) -> Result<FlowAcl, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let level = level(&request.level, "/level")?;
-        let changed = rows::set_acl_level(&self.state.db, &row.id, acl_id, level.as_str())
+        let changed = rows::set_acl_level(&self.db, &row.id, acl_id, level.as_str())
             .await
             .map_err(ApiError::internal)?;
         if !changed {
             return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
         }
-        let acl = rows::acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+        let acl = rows::acl(&self.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
         let acl =
             acl.ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
-        shown(acl, &self.state.db).await
+        shown(acl, &self.db).await
     }
 
     /// Revokes a grant. The owner's access is implicit and not a grant, so it cannot be
@@ -147,7 +143,7 @@ impl Flows<'_> {
     ) -> Result<(), ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let removed =
-            rows::delete_acl(&self.state.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+            rows::delete_acl(&self.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
         if removed {
             Ok(())
         } else {

@@ -24,7 +24,7 @@ use crate::grid::Purpose;
 /// stopped during it): longer than the slowest deploy the client's retries and timeouts allow.
 pub const STALE_AFTER_MS: i64 = 15 * 60 * 1000;
 
-impl Flows<'_> {
+impl Flows {
     /// Deploys version `request.version` (default current) of flow `id`; needs `deploy` access.
     /// The deploy runs on its own task, so it finishes (and its record with it) even when the
     /// caller goes away meanwhile.
@@ -34,11 +34,10 @@ impl Flows<'_> {
         id: &str,
         request: DeployRequest,
     ) -> Result<DeployResponse, ApiError> {
-        let state = self.state.clone();
+        let flows = self.clone();
         let (principal, id) = (principal.clone(), id.to_owned());
-        let task = tokio::spawn(async move {
-            Flows::new(&state).deploy_to_the_end(&principal, &id, request).await
-        });
+        let task =
+            tokio::spawn(async move { flows.deploy_to_the_end(&principal, &id, request).await });
         task.await.map_err(ApiError::internal)?
     }
 
@@ -49,17 +48,16 @@ impl Flows<'_> {
         request: DeployRequest,
     ) -> Result<DeployResponse, ApiError> {
         let (row, _) = self.authorized(principal, id, Access::Deploy).await?;
-        let _turn = self.state.save_locks.lock(&format!("deploy:{}", row.id)).await;
+        let _turn = self.save_locks.lock(&format!("deploy:{}", row.id)).await;
         let version = request.version.clone().unwrap_or_else(|| row.current_version.clone());
-        let db = &self.state.db;
+        let db = &self.db;
         let stored = repo::version(db, &row.id, &version)
             .await
             .map_err(ApiError::internal)?
             .ok_or_else(|| ApiError::not_found(format!("version '{version}' of flow '{id}'")))?;
-        let bytes =
-            content::read(self.state.objects.as_ref(), &self.state.content, &stored.object_key)
-                .await
-                .map_err(ApiError::internal)?;
+        let bytes = content::read(self.objects.as_ref(), &self.content, &stored.object_key)
+            .await
+            .map_err(ApiError::internal)?;
         let mut record = repo::DeploymentRow {
             id: format!("dep_{}", uuid::Uuid::new_v4().simple()),
             flow_id: row.id.clone(),
@@ -125,18 +123,17 @@ impl Flows<'_> {
                 .await
                 .map_err(|e| (DeployStage::Compiling, None, e))?;
         let grid = self
-            .state
             .grid
             .client(principal, Purpose::Deploy)
             .await
             .map_err(|e| (DeployStage::Credentials, None, e))?;
-        plan.existing_core = repo::deployed_core(&self.state.db, flow_id)
+        plan.existing_core = repo::deployed_core(&self.db, flow_id)
             .await
             .map_err(|e| (DeployStage::Creating, None, ApiError::internal(e)))?;
 
         // Stages are written in order by one task while the deploy goes on.
         let (stages, mut heard) = tokio::sync::mpsc::unbounded_channel::<Stage>();
-        let db = self.state.db.clone();
+        let db = self.db.clone();
         let id = deployment_id.to_owned();
         let writer = tokio::spawn(async move {
             while let Some(stage) = heard.recv().await {
