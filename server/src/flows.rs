@@ -11,6 +11,7 @@ pub mod acls;
 pub mod content;
 pub mod deploy;
 pub mod memory;
+mod records;
 
 use std::sync::Arc;
 
@@ -22,15 +23,15 @@ pub use wire::deploy::{Deployment, DeploymentList};
 pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo, VersionList};
 
 use crate::caller::{Access, Principal};
-use crate::clock::{now_millis, rfc3339};
+use crate::clock::now_millis;
 use crate::error::ApiError;
 use crate::grid::Grid;
 use crate::storage::db::Database;
 use crate::storage::flows as repo;
 use content::Cache;
 use memory::{RowCache, SaveLocks};
-use repo::{FlowRow, ListFilter, VersionRow};
-use wire::{DeployStage, DeployStatus};
+use records::{deployment, summary, version_info, version_row};
+use repo::{FlowRow, ListFilter};
 
 /// How many version numbers a save tries past objects left by interrupted saves.
 const VERSION_ATTEMPTS: usize = 20;
@@ -530,80 +531,6 @@ fn checked_name(name: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(name.to_owned())
-}
-
-fn summary(row: FlowRow, access: Access) -> FlowSummary {
-    FlowSummary {
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        owner_id: row.owner_id,
-        tenant_id: row.tenant_id,
-        version: row.current_version,
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
-        deleted_at: row.deleted_at.map(rfc3339),
-        access,
-    }
-}
-
-fn version_row(
-    flow: &FlowRow,
-    version: &str,
-    seq: i64,
-    key: &object_store::path::Path,
-    bytes: &[u8],
-    principal: &Principal,
-    now: i64,
-) -> VersionRow {
-    VersionRow {
-        flow_id: flow.id.clone(),
-        version: version.to_owned(),
-        seq,
-        object_key: key.to_string(),
-        sha256: content::sha256_hex(bytes),
-        size: bytes.len() as i64,
-        author_id: principal.user_id.clone(),
-        created_at: now,
-    }
-}
-
-/// A deployment record as the API shows it; a status or stage this server never writes is an
-/// internal error, not a guess.
-fn deployment(d: repo::DeploymentRow) -> Result<Deployment, ApiError> {
-    let status = DeployStatus::parse(&d.status).ok_or_else(|| {
-        ApiError::internal(format!("deployment '{}' has the unknown status '{}'", d.id, d.status))
-    })?;
-    let stage = match d.stage.as_deref() {
-        None => None,
-        Some(name) => Some(DeployStage::parse(name).ok_or_else(|| {
-            ApiError::internal(format!("deployment '{}' has the unknown stage '{name}'", d.id))
-        })?),
-    };
-    Ok(Deployment {
-        id: d.id,
-        flow_id: d.flow_id,
-        version: d.version,
-        status,
-        core_id: d.core_id,
-        published_slug: d.published_slug,
-        error: d.error_code,
-        message: d.error_message,
-        deployed_by: d.deployed_by,
-        created_at: rfc3339(d.created_at),
-        stage,
-        finished_at: d.finished_at.map(rfc3339),
-    })
-}
-
-fn version_info(row: VersionRow) -> VersionInfo {
-    VersionInfo {
-        version: row.version,
-        created_at: rfc3339(row.created_at),
-        author_id: row.author_id,
-        size: u64::try_from(row.size).unwrap_or(0),
-        sha256: row.sha256,
-    }
 }
 
 fn encode_cursor(name: &str, id: &str) -> String {
