@@ -14,7 +14,7 @@ cd "$REPO_ROOT"
 # gzip -9 bytes that opening the editor downloads. The target is 450,000 (docs/BENCHMARKS.md,
 # "Browser bundle"); until the cuts reach it, the budget is the size measured when it was last
 # lowered plus 2 %, so the bundle can only shrink.
-budget=881000
+budget=843000
 
 cargo leptos build --release --precompress --split --lib-features split --frontend-only
 pkg=target/site/pkg

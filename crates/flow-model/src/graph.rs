@@ -193,9 +193,9 @@ impl FlowGraph {
     /// Parses a flow document from JSON text.
     pub fn from_json(text: &str) -> Result<Self, ParseError> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let flow = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            ParseError::new(e.into_inner(), Some(path))
+        let flow = FlowGraph::deserialize(&mut deserializer).map_err(|e| {
+            let path = path_at(text, e.line(), e.column());
+            ParseError::new(e, Some(path))
         })?;
         deserializer.end().map_err(|e| ParseError::new(e, None))?;
         Ok(flow)
@@ -211,6 +211,73 @@ impl FlowGraph {
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
     }
+}
+
+/// The JSON path (`nodes[2].type`, `.` for the root) of the value that ends at `line` and
+/// `column` (1-based, in bytes, as serde_json reports an error) of `text`. The path is read off
+/// the text: a path-tracking deserializer would put a second copy of every document type's
+/// deserializer into the browser bundle, for errors only.
+fn path_at(text: &str, line: usize, column: usize) -> String {
+    enum Frame {
+        /// The key whose value is being read, if any.
+        Object(Option<String>),
+        /// The index of the element being read.
+        Array(usize),
+    }
+    let line_start: usize =
+        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let end = (line_start + column).min(text.len());
+    let bytes = &text.as_bytes()[..end];
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key && let Some(Frame::Object(key)) = frames.last_mut() {
+                    *key = Some(String::from_utf8_lossy(&bytes[start..i.min(bytes.len())]).into());
+                    expect_key = false;
+                }
+            }
+            b'{' => {
+                frames.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => frames.push(Frame::Array(0)),
+            b'}' | b']' => {
+                frames.pop();
+                expect_key = false;
+            }
+            b',' => match frames.last_mut() {
+                Some(Frame::Object(key)) => {
+                    *key = None;
+                    expect_key = true;
+                }
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &frames {
+        match frame {
+            Frame::Object(Some(key)) if path.is_empty() => path.push_str(key),
+            Frame::Object(Some(key)) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Frame::Object(None) => {}
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() { ".".to_owned() } else { path }
 }
 
 /// serde_json appends " at line L column C" to its messages; ParseError carries both apart.
@@ -292,6 +359,35 @@ mod tests {
         assert!(err.message.contains("entry_chat"), "{err}");
         assert_eq!(err.path.as_deref(), Some("nodes[0].type"));
         assert!(err.to_string().contains("(nodes[0].type)"), "{err}");
+    }
+
+    #[test]
+    fn data_errors_deep_in_the_document_name_their_path() {
+        let text = MINIMAL.replace(r#""x": 0"#, r#""x": "left""#);
+        let err = FlowGraph::from_json(&text).unwrap_err();
+        assert!(err.message.contains("invalid type"), "{err}");
+        assert_eq!(err.path.as_deref(), Some("nodes[0].position.x"));
+        let second = MINIMAL.replace(
+            r#""edges": []"#,
+            r#""edges": [{"id": "e1", "type": "sequential", "source": {"node": "a", "port": "out"},
+                          "target": {"node": "a", "port": "in"}},
+                         {"id": "e2", "type": "data", "source": {"node": 7, "port": "out"},
+                          "target": {"node": "a", "port": "in"}}]"#,
+        );
+        let err = FlowGraph::from_json(&second).unwrap_err();
+        assert_eq!(err.path.as_deref(), Some("edges[1].source.node"));
+        // Keys and strings holding brackets, commas and escaped quotes do not confuse it.
+        let tricky = MINIMAL.replace(
+            r#""name": "Hello""#,
+            r#""name": "a, [b] {c} \"d\"", "x_odd\"key,": [1, {"k": "]"}]"#,
+        );
+        let err = FlowGraph::from_json(&tricky.replace(r#""x": 0"#, r#""x": []"#)).unwrap_err();
+        assert_eq!(err.path.as_deref(), Some("nodes[0].position.x"));
+        let missing =
+            FlowGraph::from_json(r#"{"name": "n", "version": "1", "nodes": [], "edges": []}"#)
+                .unwrap_err();
+        assert!(missing.message.contains("missing field `id`"), "{missing}");
+        assert_eq!(missing.path, None, "the root's own field: no path");
     }
 
     #[test]
