@@ -12,6 +12,7 @@ mod lookups;
 mod me;
 mod preview;
 mod scaicore;
+mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -25,6 +26,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, BodyLimit, ErrorBody};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -80,7 +82,7 @@ fn routes() -> (Router<AppState>, Document) {
         .routes(routes!(auth::refresh))
         .routes(routes!(me::scaigrid_credentials, me::set_scaigrid_credentials))
         .routes(routes!(me::principals))
-        .routes(routes!(crate::webhooks::scaikey))
+        .routes(routes!(webhooks::scaikey))
         .routes(routes!(lookups::models))
         .routes(routes!(lookups::scopes))
         .routes(routes!(lookups::queues))
@@ -168,12 +170,13 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(ApiError::Invalid {
+            Err(rejection) => Err(Problem::Invalid {
                 message: rejection.body_text(),
                 pointer: None,
                 line: None,
                 column: None,
-            }),
+            }
+            .into()),
         }
     }
 }

@@ -8,6 +8,7 @@ use axum::http::{Method, header};
 use crate::caller::{MANAGE_SCOPE, Principal, Token, VIEW_SCOPE};
 use crate::config::AuthMode;
 use crate::error::ApiError;
+use crate::problem::Problem;
 use crate::state::AppState;
 
 impl<S> FromRequestParts<S> for Principal
@@ -38,10 +39,8 @@ where
             }
             Err(provider) => {
                 tracing::error!(error = %provider, "cannot verify bearer tokens");
-                return Err(ApiError::Upstream {
-                    code: "scaikey_unavailable",
-                    message: format!("ScaiKey could not be asked to verify the token: {provider}"),
-                });
+                let message = format!("ScaiKey could not be asked to verify the token: {provider}");
+                return Err(Problem::upstream("scaikey_unavailable", message).into());
             }
         };
         let scopes = claims.scopes();

@@ -1,5 +1,5 @@
-//! The API's one error type, its JSON body `{"detail": {"error", "message", "fix"?, ...}}`, and
-//! the JSON body extractor whose rejections use it.
+//! The API's one error type, its JSON body `{"detail": {"error", "message", "fix"?, ...}}`, the
+//! status of each service [`Problem`], and the JSON body extractor whose rejections use it.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -8,25 +8,21 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-/// Everything an API handler can answer besides success.
+use crate::problem::Problem;
+
+/// Everything an API handler can answer besides success: a service's [`Problem`], or a refusal
+/// of the HTTP layer's own (no token, a missing scope, a body that is not JSON).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The flow (or version) does not exist for this caller, including flows of other tenants
-    /// and flows the caller may not see.
-    #[error("{what} not found")]
-    NotFound { what: String },
-    /// The caller may see the flow but not do this.
-    #[error("this needs '{needed}' access to the flow")]
-    Forbidden { needed: &'static str },
+    /// What a service refused or failed with.
+    #[error(transparent)]
+    Problem(#[from] Problem),
     #[error("{message}")]
     Unauthorized { message: String },
     /// ScaiKey refused a token request (an expired or reused code, a verifier mismatch): its
     /// OAuth `error` and `error_description`.
     #[error("ScaiKey refused: {error}: {description}")]
     Provider { error: String, description: String },
-    /// Something must be set up first (ScaiGrid credentials), with what to do.
-    #[error("{message}")]
-    Precondition { code: &'static str, message: String, fix: &'static str },
     /// A feature this server is not configured for.
     #[error("{message}")]
     Unavailable { message: &'static str, fix: &'static str },
@@ -36,115 +32,61 @@ pub enum ApiError {
     /// Only a tenant admin or a super admin may do this.
     #[error("only a tenant admin or a super admin may {what}")]
     AdminOnly { what: &'static str },
-    /// A value the operation cannot take (an unknown ACL level), with its JSON pointer.
+    /// A refusal with its own status and code (a webhook delivery's `invalid_signature`).
     #[error("{message}")]
-    BadRequest { message: String, pointer: String },
-    /// The request conflicts with what exists (a principal that already has a grant).
-    #[error("{message}")]
-    Conflict { message: String, fix: &'static str },
-    /// A service we depend on failed (the secret store).
-    #[error("{message}")]
-    Upstream { code: &'static str, message: String },
-    /// A failure with its own status and code and extra fields in `detail` (a deploy's
-    /// `compile_error` with `diagnostics`, `scaiqueue_provision_failed` with `scope` and
-    /// `queue`, `scaicore_create_failed` with the upstream `status`).
-    #[error("{message}")]
-    Detailed {
-        status: StatusCode,
-        code: &'static str,
-        message: String,
-        fix: Option<&'static str>,
-        extra: Box<Map<String, Value>>,
-    },
-    /// `If-Match` named an older version, or another save won the race.
-    #[error("the flow is at version {current}, not {expected}")]
-    VersionConflict { current: String, expected: String },
-    /// The body is not what the endpoint takes; `pointer` locates the problem.
-    #[error("{message}")]
-    Invalid { message: String, pointer: Option<String>, line: Option<usize>, column: Option<usize> },
+    Detailed { status: StatusCode, code: &'static str, message: String },
     #[error("the request body is larger than the limit of {limit} bytes")]
     TooLarge { limit: usize },
     #[error("send the body as JSON with content-type application/json")]
     UnsupportedMediaType,
-    /// A failure of ours; logged with its cause, answered without it.
-    #[error("internal error: {0}")]
-    Internal(String),
 }
 
 impl ApiError {
     pub fn not_found(what: impl Into<String>) -> Self {
-        ApiError::NotFound { what: what.into() }
+        Problem::not_found(what).into()
     }
 
     pub fn invalid(message: impl Into<String>, pointer: impl Into<String>) -> Self {
-        ApiError::Invalid {
-            message: message.into(),
-            pointer: Some(pointer.into()),
-            line: None,
-            column: None,
-        }
+        Problem::invalid(message, pointer).into()
     }
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
-        ApiError::Internal(error.to_string())
+        Problem::internal(error).into()
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Problem(problem) => problem_status(problem),
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Scope { .. } => StatusCode::FORBIDDEN,
             ApiError::Provider { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Precondition { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::Upstream { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Detailed { status, .. } => *status,
-            ApiError::VersionConflict { .. } => StatusCode::CONFLICT,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The `detail` object.
     pub fn detail(&self) -> Map<String, Value> {
         let (code, fix) = match self {
-            ApiError::NotFound { .. } => ("not_found", None),
-            ApiError::Forbidden { .. } => {
-                ("forbidden", Some("Ask the flow's owner or an admin for access."))
-            }
+            ApiError::Problem(problem) => (problem.code(), problem.fix()),
             ApiError::Unauthorized { .. } => ("unauthorized", Some("Sign in with ScaiKey.")),
             // ScaiKey's own OAuth error code (`invalid_grant`, ...).
             ApiError::Provider { error, .. } => (error.as_str(), None),
             ApiError::Unavailable { fix, .. } => ("not_configured", Some(*fix)),
-            ApiError::Precondition { code, fix, .. } => (*code, Some(*fix)),
             ApiError::Scope { .. } => (
                 "insufficient_scope",
                 Some("Sign in again; if it persists, ask for the scope in ScaiKey."),
             ),
             ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
-            ApiError::Upstream { code, .. } => (*code, None),
-            ApiError::Detailed { code, fix, .. } => (*code, *fix),
-            ApiError::BadRequest { .. } => ("bad_request", None),
-            ApiError::Conflict { fix, .. } => ("conflict", Some(*fix)),
-            ApiError::VersionConflict { .. } => (
-                "version_conflict",
-                Some("Reload the flow, reapply your change to the current version and save again."),
-            ),
-            ApiError::Invalid { .. } => ("invalid_request", None),
+            ApiError::Detailed { code, .. } => (*code, None),
             ApiError::TooLarge { .. } => ("payload_too_large", None),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", None),
-            ApiError::Internal(_) => ("internal_error", None),
         };
         let message = match self {
-            ApiError::Internal(_) => {
-                "the server failed to handle this request; the error is logged".to_owned()
-            }
+            ApiError::Problem(problem) => problem.public_message(),
             other => other.to_string(),
         };
         let mut detail = Map::new();
@@ -154,29 +96,12 @@ impl ApiError {
             detail.insert("fix".into(), fix.into());
         }
         match self {
-            ApiError::VersionConflict { current, .. } => {
-                detail.insert("current_version".into(), current.clone().into());
-            }
-            ApiError::Invalid { pointer, line, column, .. } => {
-                if let Some(pointer) = pointer {
-                    detail.insert("pointer".into(), pointer.clone().into());
-                }
-                if let (Some(line), Some(column)) = (line, column) {
-                    detail.insert("line".into(), (*line).into());
-                    detail.insert("column".into(), (*column).into());
-                }
-            }
-            ApiError::BadRequest { pointer, .. } => {
-                detail.insert("pointer".into(), pointer.clone().into());
-            }
+            ApiError::Problem(problem) => detail.extend(problem.details()),
             ApiError::Provider { description, .. } => {
                 detail.insert("error_description".into(), description.clone().into());
             }
             ApiError::TooLarge { limit } => {
                 detail.insert("limit".into(), (*limit).into());
-            }
-            ApiError::Detailed { extra, .. } => {
-                detail.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             _ => {}
         }
@@ -184,14 +109,31 @@ impl ApiError {
     }
 }
 
+/// The status each service problem answers with (spec §13, error codes).
+fn problem_status(problem: &Problem) -> StatusCode {
+    match problem {
+        Problem::NotFound { .. } => StatusCode::NOT_FOUND,
+        Problem::Forbidden { .. } => StatusCode::FORBIDDEN,
+        Problem::VersionConflict { .. } | Problem::Conflict { .. } => StatusCode::CONFLICT,
+        Problem::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Problem::BadRequest { .. } | Problem::Unfit { .. } => StatusCode::BAD_REQUEST,
+        Problem::Precondition { .. } => StatusCode::PRECONDITION_FAILED,
+        Problem::Upstream { .. } => StatusCode::BAD_GATEWAY,
+        Problem::Refused { upstream_status, .. } => {
+            StatusCode::from_u16(*upstream_status).unwrap_or(StatusCode::BAD_REQUEST)
+        }
+        Problem::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(cause) = &self {
+        if let ApiError::Problem(Problem::Internal(cause)) = &self {
             tracing::error!(error = %cause, "request failed");
         }
         let status = self.status();
         let mut response = (status, axum::Json(json!({"detail": self.detail()}))).into_response();
-        if let ApiError::VersionConflict { current, .. } = &self
+        if let ApiError::Problem(Problem::VersionConflict { current, .. }) = &self
             && let Ok(etag) = HeaderValue::from_str(&format!("\"{current}\""))
         {
             response.headers_mut().insert(header::ETAG, etag);
@@ -260,12 +202,13 @@ async fn body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge { limit }
         } else {
-            ApiError::Invalid {
+            Problem::Invalid {
                 message: rejection.body_text(),
                 pointer: None,
                 line: None,
                 column: None,
             }
+            .into()
         }
     })
 }
@@ -285,7 +228,12 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
             _ => strip_position(&e.to_string()),
         };
-        ApiError::Invalid { message, pointer, line: Some(e.line()), column: Some(e.column()) }
+        ApiError::from(Problem::Invalid {
+            message,
+            pointer,
+            line: Some(e.line()),
+            column: Some(e.column()),
+        })
     };
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().clone();

@@ -24,8 +24,8 @@ pub use wire::flows::{CreateFlow, FlowPage, FlowSummary, UpdateFlow, VersionInfo
 
 use crate::caller::{Access, Principal};
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::grid::Grid;
+use crate::problem::Problem;
 use crate::storage::db::Database;
 use crate::storage::flows as repo;
 use content::Cache;
@@ -130,14 +130,10 @@ impl Flows {
         }
     }
 
-    pub async fn list(
-        &self,
-        principal: &Principal,
-        query: ListQuery,
-    ) -> Result<FlowPage, ApiError> {
+    pub async fn list(&self, principal: &Principal, query: ListQuery) -> Result<FlowPage, Problem> {
         let limit = query.limit.unwrap_or(100);
         if !(1..=500).contains(&limit) {
-            return Err(ApiError::invalid("limit must be between 1 and 500", "/limit"));
+            return Err(Problem::invalid("limit must be between 1 and 500", "/limit"));
         }
         let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
         let filter = ListFilter {
@@ -147,7 +143,7 @@ impl Flows {
             limit: limit + 1,
         };
         let (mut rows, total) =
-            repo::list(&self.db, principal, &filter).await.map_err(ApiError::internal)?;
+            repo::list(&self.db, principal, &filter).await.map_err(Problem::internal)?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next_cursor =
@@ -164,7 +160,7 @@ impl Flows {
         &self,
         principal: &Principal,
         request: CreateFlow,
-    ) -> Result<StoredFlow, ApiError> {
+    ) -> Result<StoredFlow, Problem> {
         let name = checked_name(&request.name)?;
         let description = request.description.unwrap_or_default();
         let mut content = request.content;
@@ -181,12 +177,12 @@ impl Flows {
         let key = content::key(&principal.tenant_id, &id, &version);
         match content::create(self.objects.as_ref(), &key, bytes.clone())
             .await
-            .map_err(ApiError::internal)?
+            .map_err(Problem::internal)?
         {
             content::Created::Stored => {}
             // A fresh id cannot collide unless the store is shared with a broken writer.
             content::Created::Taken => {
-                return Err(ApiError::internal(format!("object {key} already exists")));
+                return Err(Problem::internal(format!("object {key} already exists")));
             }
         }
         let row = FlowRow {
@@ -203,19 +199,19 @@ impl Flows {
         let first = version_row(&row, &version, 1, &key, &bytes, principal, now);
         if let Err(e) = repo::create(&self.db, &row, &first).await {
             content::discard(self.objects.as_ref(), &key).await;
-            return Err(ApiError::internal(e));
+            return Err(Problem::internal(e));
         }
         self.content.insert(key.as_ref(), bytes.clone());
         self.rows.put(&row);
         Ok(StoredFlow { summary: summary(row, Access::Admin), content: bytes })
     }
 
-    pub async fn get(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
+    pub async fn get(&self, principal: &Principal, id: &str) -> Result<StoredFlow, Problem> {
         let (row, access) = self.authorized(principal, id, Access::View).await?;
         let key = content::key(&row.tenant_id, &row.id, &row.current_version);
         let bytes = content::read(self.objects.as_ref(), &self.content, key.as_ref())
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         Ok(StoredFlow { summary: summary(row, access), content: bytes })
     }
 
@@ -228,7 +224,7 @@ impl Flows {
         id: &str,
         request: UpdateFlow,
         if_match: Option<&str>,
-    ) -> Result<StoredFlow, ApiError> {
+    ) -> Result<StoredFlow, Problem> {
         // Without If-Match the caller accepts whatever version is current: a save that loses a
         // race is applied again to the new current version, after a short randomised pause so
         // busy writers spread out.
@@ -239,7 +235,7 @@ impl Flows {
         let mut outcome = self.update_once(principal, id, &request, if_match).await;
         for attempt in 1..attempts {
             match outcome {
-                Err(ApiError::VersionConflict { .. }) => {
+                Err(Problem::VersionConflict { .. }) => {
                     let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 4);
                     tokio::time::sleep(std::time::Duration::from_millis(
                         jitter + attempt.min(8) as u64,
@@ -259,12 +255,12 @@ impl Flows {
         id: &str,
         request: &UpdateFlow,
         if_match: Option<&str>,
-    ) -> Result<StoredFlow, ApiError> {
+    ) -> Result<StoredFlow, Problem> {
         let (row, access) = self.authorized(principal, id, Access::Edit).await?;
         if let Some(expected) = if_match
             && expected != row.current_version
         {
-            return Err(ApiError::VersionConflict {
+            return Err(Problem::VersionConflict {
                 current: row.current_version,
                 expected: expected.to_owned(),
             });
@@ -280,9 +276,9 @@ impl Flows {
         // is not a change.
         let current = repo::version(&self.db, &row.id, &row.current_version)
             .await
-            .map_err(ApiError::internal)?
+            .map_err(Problem::internal)?
             .ok_or_else(|| {
-                ApiError::internal(format!(
+                Problem::internal(format!(
                     "flow {} has no row for its version {}",
                     row.id, row.current_version
                 ))
@@ -313,7 +309,7 @@ impl Flows {
             let key = content::key(&row.tenant_id, &row.id, &version);
             if content::create(self.objects.as_ref(), &key, bytes.clone())
                 .await
-                .map_err(ApiError::internal)?
+                .map_err(Problem::internal)?
                 == content::Created::Taken
             {
                 continue;
@@ -333,7 +329,7 @@ impl Flows {
             }
             return result;
         }
-        Err(ApiError::internal(format!(
+        Err(Problem::internal(format!(
             "no free version number after {} for flow {}",
             row.current_version, row.id
         )))
@@ -346,21 +342,21 @@ impl Flows {
         access: Access,
         update: &repo::Update<'_>,
         new_content: Option<&Bytes>,
-    ) -> Result<StoredFlow, ApiError> {
+    ) -> Result<StoredFlow, Problem> {
         let moved = repo::update(&self.db, &row.tenant_id, &row.id, &row.current_version, update)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         if !moved {
             self.rows.forget(&row.id);
             let now = repo::flow(&self.db, Some(&row.tenant_id), &row.id)
                 .await
-                .map_err(ApiError::internal)?;
+                .map_err(Problem::internal)?;
             return match now {
-                Some(now) if now.deleted_at.is_none() => Err(ApiError::VersionConflict {
+                Some(now) if now.deleted_at.is_none() => Err(Problem::VersionConflict {
                     current: now.current_version,
                     expected: row.current_version,
                 }),
-                _ => Err(ApiError::not_found(format!("flow '{}'", row.id))),
+                _ => Err(Problem::not_found(format!("flow '{}'", row.id))),
             };
         }
         let version =
@@ -379,50 +375,50 @@ impl Flows {
                 let key = content::key(&saved.tenant_id, &saved.id, &version);
                 content::read(self.objects.as_ref(), &self.content, key.as_ref())
                     .await
-                    .map_err(ApiError::internal)?
+                    .map_err(Problem::internal)?
             }
         };
         Ok(StoredFlow { summary: summary(saved, access), content: bytes })
     }
 
     /// Moves a flow to the trash (its versions are kept).
-    pub async fn delete(&self, principal: &Principal, id: &str) -> Result<(), ApiError> {
+    pub async fn delete(&self, principal: &Principal, id: &str) -> Result<(), Problem> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let done =
             repo::set_deleted(&self.db, &row.tenant_id, &row.id, Some(now_millis()), now_millis())
                 .await
-                .map_err(ApiError::internal)?;
+                .map_err(Problem::internal)?;
         self.rows.forget(&row.id);
-        if done { Ok(()) } else { Err(ApiError::not_found(format!("flow '{id}'"))) }
+        if done { Ok(()) } else { Err(Problem::not_found(format!("flow '{id}'"))) }
     }
 
     /// Takes a flow out of the trash.
-    pub async fn restore(&self, principal: &Principal, id: &str) -> Result<StoredFlow, ApiError> {
+    pub async fn restore(&self, principal: &Principal, id: &str) -> Result<StoredFlow, Problem> {
         let row = repo::flow(&self.db, principal.tenant_scope(), id)
             .await
-            .map_err(ApiError::internal)?
+            .map_err(Problem::internal)?
             .filter(|r| r.deleted_at.is_some() && principal.reaches(&r.tenant_id))
-            .ok_or_else(|| ApiError::not_found(format!("deleted flow '{id}'")))?;
+            .ok_or_else(|| Problem::not_found(format!("deleted flow '{id}'")))?;
         match self.access(principal, &row).await? {
-            None => return Err(ApiError::not_found(format!("deleted flow '{id}'"))),
+            None => return Err(Problem::not_found(format!("deleted flow '{id}'"))),
             Some(a) if a < Access::Admin => {
-                return Err(ApiError::Forbidden { needed: Access::Admin.as_str() });
+                return Err(Problem::Forbidden { needed: Access::Admin });
             }
             Some(_) => {}
         }
         let done = repo::set_deleted(&self.db, &row.tenant_id, &row.id, None, now_millis())
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         self.rows.forget(&row.id);
         if !done {
-            return Err(ApiError::not_found(format!("deleted flow '{id}'")));
+            return Err(Problem::not_found(format!("deleted flow '{id}'")));
         }
         self.get(principal, id).await
     }
 
-    pub async fn versions(&self, principal: &Principal, id: &str) -> Result<VersionList, ApiError> {
+    pub async fn versions(&self, principal: &Principal, id: &str) -> Result<VersionList, Problem> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
-        let rows = repo::versions(&self.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = repo::versions(&self.db, &row.id).await.map_err(Problem::internal)?;
         let items: Vec<VersionInfo> = rows.into_iter().map(version_info).collect();
         Ok(VersionList { total: items.len() as u64, items })
     }
@@ -432,15 +428,15 @@ impl Flows {
         principal: &Principal,
         id: &str,
         version: &str,
-    ) -> Result<StoredVersion, ApiError> {
+    ) -> Result<StoredVersion, Problem> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
         let found = repo::version(&self.db, &row.id, version)
             .await
-            .map_err(ApiError::internal)?
-            .ok_or_else(|| ApiError::not_found(format!("version '{version}' of flow '{id}'")))?;
+            .map_err(Problem::internal)?
+            .ok_or_else(|| Problem::not_found(format!("version '{version}' of flow '{id}'")))?;
         let bytes = content::read(self.objects.as_ref(), &self.content, &found.object_key)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         Ok(StoredVersion { info: version_info(found), content: bytes })
     }
 
@@ -448,9 +444,9 @@ impl Flows {
         &self,
         principal: &Principal,
         id: &str,
-    ) -> Result<DeploymentList, ApiError> {
+    ) -> Result<DeploymentList, Problem> {
         let (row, _) = self.authorized(principal, id, Access::View).await?;
-        let rows = repo::deployments(&self.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = repo::deployments(&self.db, &row.id).await.map_err(Problem::internal)?;
         let items = rows.into_iter().map(deployment).collect::<Result<Vec<_>, _>>()?;
         Ok(DeploymentList { total: items.len() as u64, items })
     }
@@ -462,8 +458,8 @@ impl Flows {
         principal: &Principal,
         id: &str,
         needed: Access,
-    ) -> Result<(FlowRow, Access), ApiError> {
-        let not_found = || ApiError::not_found(format!("flow '{id}'"));
+    ) -> Result<(FlowRow, Access), Problem> {
+        let not_found = || Problem::not_found(format!("flow '{id}'"));
         // Reads may use a recently read row; anything that writes decides on a fresh one.
         let cached = (needed == Access::View)
             .then(|| self.rows.get(id))
@@ -474,7 +470,7 @@ impl Flows {
             None => {
                 let row = repo::flow(&self.db, principal.tenant_scope(), id)
                     .await
-                    .map_err(ApiError::internal)?;
+                    .map_err(Problem::internal)?;
                 if let Some(row) = &row {
                     self.rows.put(row);
                 }
@@ -484,7 +480,7 @@ impl Flows {
         let row = row.filter(|r| r.deleted_at.is_none()).ok_or_else(not_found)?;
         match self.access(principal, &row).await? {
             None => Err(not_found()),
-            Some(access) if access < needed => Err(ApiError::Forbidden { needed: needed.as_str() }),
+            Some(access) if access < needed => Err(Problem::Forbidden { needed }),
             Some(access) => Ok((row, access)),
         }
     }
@@ -495,14 +491,14 @@ impl Flows {
         &self,
         principal: &Principal,
         row: &FlowRow,
-    ) -> Result<Option<Access>, ApiError> {
+    ) -> Result<Option<Access>, Problem> {
         if !principal.reaches(&row.tenant_id) {
             return Ok(None);
         }
         if row.owner_id == principal.user_id || principal.is_tenant_admin() {
             return Ok(Some(Access::Admin));
         }
-        repo::granted(&self.db, &row.id, principal).await.map_err(ApiError::internal)
+        repo::granted(&self.db, &row.id, principal).await.map_err(Problem::internal)
     }
 }
 
@@ -519,13 +515,13 @@ pub fn bump_patch(version: &str) -> String {
     format!("{}.{}.{}", parts[0], parts[1], parts[2] + 1)
 }
 
-fn checked_name(name: &str) -> Result<String, ApiError> {
+fn checked_name(name: &str) -> Result<String, Problem> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ApiError::invalid("the name must not be empty", "/name"));
+        return Err(Problem::invalid("the name must not be empty", "/name"));
     }
     if name.chars().count() > NAME_LIMIT {
-        return Err(ApiError::invalid(
+        return Err(Problem::invalid(
             format!("the name is longer than {NAME_LIMIT} characters"),
             "/name",
         ));
@@ -539,13 +535,13 @@ fn encode_cursor(name: &str, id: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor(cursor: &str) -> Result<(String, String), ApiError> {
+fn decode_cursor(cursor: &str) -> Result<(String, String), Problem> {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| ApiError::invalid("the cursor is not one this server gave out", "/cursor"))
+        .ok_or_else(|| Problem::invalid("the cursor is not one this server gave out", "/cursor"))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use scaigrid_client::Client;
 
 use crate::caller::Principal;
 use crate::config::{AuthMode, Config, DeployAuth, ScaiGridCredential};
-use crate::error::ApiError;
+use crate::problem::Problem;
 use crate::secrets::{self, SecretStore};
 
 /// What the credential is for; only the error code differs.
@@ -36,28 +36,24 @@ impl Grid {
     }
 
     /// A ScaiGrid client with the caller's credential (see the module's documentation).
-    pub async fn client(
-        &self,
-        principal: &Principal,
-        purpose: Purpose,
-    ) -> Result<Client, ApiError> {
+    pub async fn client(&self, principal: &Principal, purpose: Purpose) -> Result<Client, Problem> {
         let mode = self.config.deploy_auth;
         let user_token = match self.config.auth {
             AuthMode::ScaiKey(_) => principal.token.as_ref().map(|t| t.as_str()),
             AuthMode::Local | AuthMode::Disabled => None,
         };
-        let unusable = |e: scaigrid_client::Error| ApiError::internal(e);
+        let unusable = |e: scaigrid_client::Error| Problem::internal(e);
         if let Some(token) = user_token.filter(|_| mode != DeployAuth::ApiKey) {
             return Client::new(&self.config.scaigrid_url, token).map_err(unusable);
         }
         let missing = |message: String| match purpose {
-            Purpose::Deploy => ApiError::Precondition {
+            Purpose::Deploy => Problem::Precondition {
                 code: "missing_scaigrid_credentials",
                 message,
                 fix: DEPLOY_FIX,
             },
             Purpose::Lookup => {
-                ApiError::Precondition { code: "missing_credentials", message, fix: LOOKUP_FIX }
+                Problem::Precondition { code: "missing_credentials", message, fix: LOOKUP_FIX }
             }
         };
         if mode == DeployAuth::UserJwt {
@@ -72,18 +68,15 @@ impl Grid {
     }
 
     /// The tenant's own ScaiGrid key from the secret store, else the server-wide one.
-    pub async fn tenant_key(
-        &self,
-        tenant_id: &str,
-    ) -> Result<Option<ScaiGridCredential>, ApiError> {
+    pub async fn tenant_key(&self, tenant_id: &str) -> Result<Option<ScaiGridCredential>, Problem> {
         let server_key = self.config.scaigrid.as_ref();
         secrets::scaigrid_credential(self.secrets.as_ref(), server_key, tenant_id).await.map_err(
             |error| {
                 tracing::error!(error = %error, "secret store failed");
-                ApiError::Upstream {
-                    code: "secret_store_failed",
-                    message: "the secret store could not be read; the error is logged".into(),
-                }
+                Problem::upstream(
+                    "secret_store_failed",
+                    "the secret store could not be read; the error is logged",
+                )
             },
         )
     }
@@ -91,12 +84,12 @@ impl Grid {
 
 /// A failed ScaiGrid read as the API answers it: ScaiGrid's 404 stays a 404, the rest is a 502
 /// `scaigrid_error` naming ScaiGrid's status, code and message.
-pub fn failure(error: scaigrid_client::Error, what: &str) -> ApiError {
+pub fn failure(error: scaigrid_client::Error, what: &str) -> Problem {
     match &error {
-        scaigrid_client::Error::Api(failure) if failure.status == 404 => ApiError::not_found(what),
+        scaigrid_client::Error::Api(failure) if failure.status == 404 => Problem::not_found(what),
         _ => {
             tracing::warn!(error = %error, "ScaiGrid call failed");
-            ApiError::Upstream { code: "scaigrid_error", message: error.to_string() }
+            Problem::upstream("scaigrid_error", error.to_string())
         }
     }
 }
@@ -105,20 +98,17 @@ pub fn failure(error: scaigrid_client::Error, what: &str) -> ApiError {
 /// ScaiGrid's refusals of the request itself (400, 409, 422: a resolution that is not one of
 /// the options, a checkpoint no longer pending) keep their status as `scaigrid_rejected` with
 /// ScaiGrid's message and code, and anything else is a 502 `scaigrid_error`.
-pub fn proxy_failure(error: scaigrid_client::Error, what: &str) -> ApiError {
+pub fn proxy_failure(error: scaigrid_client::Error, what: &str) -> Problem {
     match &error {
         scaigrid_client::Error::Api(api) if matches!(api.status, 400 | 409 | 422) => {
-            let status = axum::http::StatusCode::from_u16(api.status)
-                .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
             let extra = serde_json::Map::from_iter([
                 ("upstream_code".to_owned(), serde_json::Value::from(api.code.clone())),
                 ("upstream_details".to_owned(), api.details.clone().unwrap_or_default()),
             ]);
-            ApiError::Detailed {
-                status,
+            Problem::Refused {
+                upstream_status: api.status,
                 code: "scaigrid_rejected",
                 message: api.message.clone(),
-                fix: None,
                 extra: Box::new(extra),
             }
         }

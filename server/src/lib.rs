@@ -13,6 +13,7 @@ pub mod error;
 pub mod flows;
 pub mod grid;
 pub mod oidc;
+pub mod problem;
 pub mod render;
 pub mod scaikey_admin;
 pub mod secrets;

@@ -1,5 +1,5 @@
-//! `POST /api/v1/webhooks/scaikey`: ScaiKey tells us about users, groups and memberships, and
-//! the local mirror (which flow ACLs name) follows.
+//! ScaiKey's webhook deliveries: ScaiKey tells us about users, groups and memberships, and the
+//! local mirror (which flow ACLs name) follows. The HTTP handler is `api::webhooks`.
 //!
 //! Each delivery is signed: `X-ScaiKey-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
 //! `"<timestamp>.<raw body>"` with `SCAIFLOW_SCAIKEY_WEBHOOK_SECRET`, compared in constant time;
@@ -7,18 +7,14 @@
 //! read (`type`/`id`/`created_at` and `event_type`/`event_id`/`timestamp`), and both spellings of
 //! the membership events. A redelivered event id is acknowledged without being applied twice.
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::Sha256;
 
 use crate::clock::now_millis;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::storage::db::Database;
 use crate::storage::mirror;
+use crate::sync::MirrorSync;
 
 /// How far a delivery's timestamp may be from our clock.
 const FRESHNESS_SECONDS: i64 = 5 * 60;
@@ -40,23 +36,6 @@ pub enum Refusal {
     BadBody,
 }
 
-impl From<Refusal> for ApiError {
-    fn from(refusal: Refusal) -> ApiError {
-        let (status, code) = match refusal {
-            Refusal::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, "webhook_not_configured"),
-            Refusal::BadBody => (StatusCode::BAD_REQUEST, "invalid_request"),
-            _ => (StatusCode::BAD_REQUEST, "invalid_signature"),
-        };
-        ApiError::Detailed {
-            status,
-            code,
-            message: refusal.to_string(),
-            fix: None,
-            extra: Box::default(),
-        }
-    }
-}
-
 /// HMAC-SHA256 (RFC 2104).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac(key, message).finalize().into_bytes().into()
@@ -70,10 +49,17 @@ fn mac(key: &[u8], message: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
+/// What a delivery is signed with: its `X-ScaiKey-Signature` header and, for signatures without
+/// their `t=`, its `X-ScaiKey-Timestamp` header.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signed<'a> {
+    pub signature: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+}
+
 /// Checks a delivery's signature and freshness against `secret` at `now` (unix seconds).
-pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str, now: i64) -> Result<(), Refusal> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let signature = header("x-scaikey-signature").ok_or(Refusal::NoSignature)?;
+pub fn verify(signed: Signed<'_>, body: &[u8], secret: &str, now: i64) -> Result<(), Refusal> {
+    let signature = signed.signature.ok_or(Refusal::NoSignature)?;
     let mut stamp = None;
     let mut given = Vec::new();
     for part in signature.split(',').map(str::trim) {
@@ -86,9 +72,8 @@ pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str, now: i64) -> Resul
     if given.is_empty() {
         return Err(Refusal::NoSignature);
     }
-    let stamp = stamp
-        .or_else(|| header("x-scaikey-timestamp").map(str::to_owned))
-        .ok_or(Refusal::NoTimestamp)?;
+    let stamp =
+        stamp.or_else(|| signed.timestamp.map(str::to_owned)).ok_or(Refusal::NoTimestamp)?;
     let seconds: i64 = stamp.trim().parse().map_err(|_| Refusal::NoTimestamp)?;
     if (now - seconds).abs() > FRESHNESS_SECONDS {
         return Err(Refusal::Stale);
@@ -131,45 +116,17 @@ impl Event {
     }
 }
 
-/// Receives a ScaiKey event: `{"handled": true}` once applied (or already applied),
-/// `{"handled": false}` for event types the mirror does not follow (so ScaiKey stops retrying).
-#[utoipa::path(post, path = "/webhooks/scaikey", tag = "auth",
-    request_body(content = Object, description = "A ScaiKey event, signed in X-ScaiKey-Signature"),
-    responses((status = 200, description = "`{handled}`"), (status = 400, body = crate::error::ErrorBody),
-        (status = 500, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn scaikey(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let secret = state.config.webhook_secret.as_deref().ok_or(Refusal::NotConfigured)?;
-    if let Err(refusal) = verify(&headers, &body, secret, now_millis() / 1000) {
-        tracing::warn!(reason = %refusal, "ScaiKey webhook refused");
-        return Err(refusal.into());
-    }
-    let event = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .as_ref()
-        .and_then(Event::read)
-        .ok_or(Refusal::BadBody)?;
-    match apply(&state, &event).await {
-        Ok(handled) => Ok(Json(json!({"handled": handled}))),
-        Err(e) => {
-            tracing::error!(error = %e, event = %event.kind, "ScaiKey webhook failed");
-            Err(ApiError::Detailed {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                code: "internal_error",
-                message: "the event could not be applied; the error is logged".to_owned(),
-                fix: None,
-                extra: Box::default(),
-            })
-        }
-    }
+/// What applying an event works with: the mirror's database, the groups whose members are super
+/// admins, and the full sync (which an application assignment starts).
+pub struct Mirror<'a> {
+    pub db: &'a Database,
+    pub super_admin_groups: &'a [String],
+    pub sync: &'a MirrorSync,
 }
 
 /// Applies `event` to the mirror once; `false` for event types we do not act on.
-async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
-    let db = &state.db;
+pub async fn apply(mirror_of: Mirror<'_>, event: &Event) -> Result<bool, sqlx::Error> {
+    let db = mirror_of.db;
     let now = now_millis();
     if let Some(id) = &event.id
         && !mirror::first_delivery(db, id, &event.kind, now).await?
@@ -217,7 +174,7 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
             if mirror::add_member(db, &group, &user).await?.is_none() {
                 return Ok(false);
             }
-            reconcile_super_admin(state, &user, now).await?;
+            reconcile_super_admin(&mirror_of, &user, now).await?;
             Ok(true)
         }
         "group_membership.removed" | "group.member_removed" => {
@@ -226,16 +183,16 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
                 return Ok(false);
             };
             mirror::remove_member(db, &group, &user, now).await?;
-            reconcile_super_admin(state, &user, now).await?;
+            reconcile_super_admin(&mirror_of, &user, now).await?;
             Ok(true)
         }
         // Who may use the application changed: a sync brings the effective users (and the
         // super-admin roles that follow groups) up to date. It runs after the answer, so
         // ScaiKey's delivery does not wait on it.
         "application.group_assigned" | "application.group_unassigned" => {
-            let state = state.clone();
+            let sync = mirror_of.sync.clone();
             tokio::spawn(async move {
-                match state.mirror_sync.run().await {
+                match sync.run().await {
                     Ok(stats) => tracing::info!(?stats, "sync after an application assignment"),
                     Err(error) => {
                         tracing::warn!(%error, "sync after an application assignment failed")
@@ -249,13 +206,14 @@ async fn apply(state: &AppState, event: &Event) -> Result<bool, sqlx::Error> {
 }
 
 /// The super-admin group reconcile for the one user a membership event is about.
-async fn reconcile_super_admin(state: &AppState, user: &str, now: i64) -> Result<(), sqlx::Error> {
-    let groups = &state.config.super_admin_groups;
-    mirror::reconcile_super_admins(&state.db, groups, Some(user), now).await.map(drop)
+async fn reconcile_super_admin(of: &Mirror<'_>, user: &str, now: i64) -> Result<(), sqlx::Error> {
+    mirror::reconcile_super_admins(of.db, of.super_admin_groups, Some(user), now).await.map(drop)
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -274,43 +232,43 @@ mod tests {
         );
     }
 
-    fn signed(secret: &str, t: i64, body: &[u8]) -> HeaderMap {
+    fn signed(secret: &str, t: i64, body: &[u8]) -> String {
         let mut message = format!("{t}.").into_bytes();
         message.extend_from_slice(body);
-        let mut headers = HeaderMap::new();
-        let value = format!("t={t},v1={}", hex::encode(hmac_sha256(secret.as_bytes(), &message)));
-        headers.insert("X-ScaiKey-Signature", value.parse().unwrap());
-        headers
+        format!("t={t},v1={}", hex::encode(hmac_sha256(secret.as_bytes(), &message)))
+    }
+
+    fn by(signature: &str) -> Signed<'_> {
+        Signed { signature: Some(signature), timestamp: None }
     }
 
     #[test]
     fn signatures_are_checked_with_their_timestamp() {
         let body = br#"{"type":"user.created"}"#;
         let now = 1_800_000_000;
-        assert_eq!(verify(&signed("s3cret", now, body), body, "s3cret", now), Ok(()));
-        assert_eq!(verify(&signed("s3cret", now - 299, body), body, "s3cret", now), Ok(()));
+        assert_eq!(verify(by(&signed("s3cret", now, body)), body, "s3cret", now), Ok(()));
+        assert_eq!(verify(by(&signed("s3cret", now - 299, body)), body, "s3cret", now), Ok(()));
         assert_eq!(
-            verify(&signed("s3cret", now - 301, body), body, "s3cret", now),
+            verify(by(&signed("s3cret", now - 301, body)), body, "s3cret", now),
             Err(Refusal::Stale)
         );
         assert_eq!(
-            verify(&signed("other", now, body), body, "s3cret", now),
+            verify(by(&signed("other", now, body)), body, "s3cret", now),
             Err(Refusal::BadSignature)
         );
         let tampered = br#"{"type":"user.deleted"}"#;
         assert_eq!(
-            verify(&signed("s3cret", now, body), tampered, "s3cret", now),
+            verify(by(&signed("s3cret", now, body)), tampered, "s3cret", now),
             Err(Refusal::BadSignature)
         );
-        assert_eq!(verify(&HeaderMap::new(), body, "s3cret", now), Err(Refusal::NoSignature));
+        assert_eq!(verify(Signed::default(), body, "s3cret", now), Err(Refusal::NoSignature));
         // The timestamp may come in its own header instead.
-        let mut headers = signed("s3cret", now, body);
-        let only_mac =
-            headers["x-scaikey-signature"].to_str().unwrap().split(',').nth(1).unwrap().to_owned();
-        headers.insert("x-scaikey-signature", only_mac.parse().unwrap());
-        assert_eq!(verify(&headers, body, "s3cret", now), Err(Refusal::NoTimestamp));
-        headers.insert("X-Scaikey-Timestamp", now.to_string().parse().unwrap());
-        assert_eq!(verify(&headers, body, "s3cret", now), Ok(()));
+        let signature = signed("s3cret", now, body);
+        let only_mac = signature.split(',').nth(1).unwrap();
+        assert_eq!(verify(by(only_mac), body, "s3cret", now), Err(Refusal::NoTimestamp));
+        let stamp = now.to_string();
+        let apart = Signed { signature: Some(only_mac), timestamp: Some(&stamp) };
+        assert_eq!(verify(apart, body, "s3cret", now), Ok(()));
     }
 
     #[test]

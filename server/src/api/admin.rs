@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use crate::caller::{AdminRole, Principal};
 use crate::clock::rfc3339;
 use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::problem::Problem;
 use crate::state::AppState;
 use crate::storage::flows as repo;
 use crate::storage::{mirror, principals};
@@ -127,10 +128,11 @@ pub async fn grant_role(
     tenant_admin(&principal, "grant admin roles")?;
     let role = request.role.as_str();
     if !matches!(role, "tenant_admin" | "super_admin") {
-        return Err(ApiError::BadRequest {
+        return Err(Problem::BadRequest {
             message: format!("unknown role '{role}': use tenant_admin or super_admin"),
             pointer: "/role".into(),
-        });
+        }
+        .into());
     }
     if role == "super_admin" {
         super_admin(&principal, "grant super_admin")?;
@@ -177,13 +179,14 @@ async fn demote(state: &AppState, user_id: &str, role: Option<&str>) -> Result<(
     if done {
         return Ok(());
     }
-    Err(ApiError::Conflict {
+    Err(Problem::Conflict {
         message: format!(
             "'{user_id}' is the only super admin: super admin cannot be taken from the last one"
         ),
         fix: "Make another user super admin first (or name ScaiKey groups in \
               SCAIFLOW_SUPER_ADMIN_GROUPS), then revoke this one.",
-    })
+    }
+    .into())
 }
 
 /// Syncs the user mirror with ScaiKey now (the same run as the background loop) and answers
@@ -200,7 +203,7 @@ pub async fn sync(
         Ok(stats) => Ok(Json(stats)),
         Err(SyncError::ScaiKey(error)) => {
             tracing::warn!(error = %error, by = %principal.user_id, "ScaiKey sync failed");
-            Err(ApiError::Upstream { code: "scaikey_unavailable", message: error.to_string() })
+            Err(Problem::upstream("scaikey_unavailable", error.to_string()).into())
         }
         Err(SyncError::Database(e)) => Err(ApiError::internal(e)),
     }

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, header};
 use crate::config::AuthMode;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::oidc::{ProviderError, ScaiKey, Tokens};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 pub use wire::account::{AuthConfig, ExchangeRequest, RefreshRequest};
@@ -128,7 +129,7 @@ fn provider_failure(error: ProviderError) -> ApiError {
         ProviderError::Rejected { error, description } => ApiError::Provider { error, description },
         ProviderError::Unavailable(message) => {
             tracing::error!(error = %message, "ScaiKey token request failed");
-            ApiError::Upstream { code: "scaikey_unavailable", message }
+            Problem::upstream("scaikey_unavailable", message).into()
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::auth::bearer_token;
 use crate::caller::Principal;
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::flows::deploy::{deploy_failure, plan};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -64,7 +65,7 @@ pub async fn deploy(
     let plan = plan(flow, request.publish_as_model, None).await?;
     let tenant = Principal::local().tenant_id;
     let credential =
-        state.grid.tenant_key(&tenant).await?.ok_or_else(|| ApiError::Precondition {
+        state.grid.tenant_key(&tenant).await?.ok_or_else(|| Problem::Precondition {
             code: "missing_scaigrid_credentials",
             message: format!("no ScaiGrid credentials for tenant '{tenant}'"),
             fix: "Set SCAIGRID_API_KEY on the server, or the local tenant's key in Settings.",

@@ -60,7 +60,7 @@ pub async fn list(
     principal: Principal,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<FlowPage>, ApiError> {
-    state.flows.list(&principal, query).await.map(Json)
+    Ok(Json(state.flows.list(&principal, query).await?))
 }
 
 /// Creates a flow; the caller becomes its owner.
@@ -139,7 +139,7 @@ pub async fn versions(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<VersionList>, ApiError> {
-    state.flows.versions(&principal, &id).await.map(Json)
+    Ok(Json(state.flows.versions(&principal, &id).await?))
 }
 
 /// One version with its content.
@@ -163,7 +163,7 @@ pub async fn deployments(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<DeploymentList>, ApiError> {
-    state.flows.deployments(&principal, &id).await.map(Json)
+    Ok(Json(state.flows.deployments(&principal, &id).await?))
 }
 
 /// Deploys a stored version to ScaiGrid: provisions the flow's ScaiQueue scope and queues,
@@ -180,7 +180,7 @@ pub async fn deploy(
     Path(id): Path<String>,
     OptionalJson(request): OptionalJson<DeployRequest>,
 ) -> Result<Json<DeployResponse>, ApiError> {
-    state.flows.deploy(&principal, &id, request).await.map(Json)
+    Ok(Json(state.flows.deploy(&principal, &id, request).await?))
 }
 
 #[cfg(test)]

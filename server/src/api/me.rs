@@ -10,6 +10,7 @@ use crate::api::ApiQuery;
 use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::problem::Problem;
 use crate::secrets::{self, SecretError};
 use crate::state::AppState;
 
@@ -120,10 +121,11 @@ pub async fn set_scaigrid_credentials(
 /// A secret store failure as the API answers it (502, logged with its cause).
 fn secret_failure(error: SecretError) -> ApiError {
     tracing::error!(error = %error, "secret store failed");
-    ApiError::Upstream {
-        code: "secret_store_failed",
-        message: "the secret store could not be read or written; the error is logged".into(),
-    }
+    Problem::upstream(
+        "secret_store_failed",
+        "the secret store could not be read or written; the error is logged",
+    )
+    .into()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

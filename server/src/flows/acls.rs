@@ -5,7 +5,7 @@
 use super::Flows;
 use crate::caller::{Access, Principal};
 use crate::clock::{now_millis, rfc3339};
-use crate::error::ApiError;
+use crate::problem::Problem;
 use crate::storage::acls::{self as rows, AclRow};
 use crate::storage::principals;
 
@@ -14,9 +14,9 @@ pub use wire::sharing::{ChangeAcl, FlowAcl, GrantAcl};
 
 /// A stored grant as the API shows it, with its principal's name and e-mail from the mirror. A
 /// level or principal type this server never writes is an internal error, not a guess.
-async fn shown(row: AclRow, db: &crate::storage::db::Database) -> Result<FlowAcl, ApiError> {
+async fn shown(row: AclRow, db: &crate::storage::db::Database) -> Result<FlowAcl, Problem> {
     let unknown = |what: &str, value: &str| {
-        ApiError::internal(format!("grant '{}' has the unknown {what} '{value}'", row.id))
+        Problem::internal(format!("grant '{}' has the unknown {what} '{value}'", row.id))
     };
     let level = Access::parse(&row.level).ok_or_else(|| unknown("level", &row.level))?;
     let kind = PrincipalKind::parse(&row.principal_type)
@@ -24,7 +24,7 @@ async fn shown(row: AclRow, db: &crate::storage::db::Database) -> Result<FlowAcl
     let (name, email) =
         crate::storage::mirror::principal_names(db, &row.principal_type, &row.principal_id)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
     Ok(FlowAcl {
         id: row.id,
         flow_id: row.flow_id,
@@ -39,8 +39,8 @@ async fn shown(row: AclRow, db: &crate::storage::db::Database) -> Result<FlowAcl
 }
 
 /// The level named by `text`, or a 400 naming the field.
-fn level(text: &str, pointer: &str) -> Result<Access, ApiError> {
-    Access::parse(text).ok_or_else(|| ApiError::BadRequest {
+fn level(text: &str, pointer: &str) -> Result<Access, Problem> {
+    Access::parse(text).ok_or_else(|| Problem::BadRequest {
         message: format!("unknown level '{text}': use view, edit, deploy or admin"),
         pointer: pointer.to_owned(),
     })
@@ -48,9 +48,9 @@ fn level(text: &str, pointer: &str) -> Result<Access, ApiError> {
 
 impl Flows {
     /// The explicit grants of a flow (implicit admins are not listed).
-    pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, ApiError> {
+    pub async fn acls(&self, principal: &Principal, id: &str) -> Result<Vec<FlowAcl>, Problem> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
-        let rows = rows::acls(&self.db, &row.id).await.map_err(ApiError::internal)?;
+        let rows = rows::acls(&self.db, &row.id).await.map_err(Problem::internal)?;
         let mut named = Vec::with_capacity(rows.len());
         for row in rows {
             named.push(shown(row, &self.db).await?);
@@ -64,10 +64,10 @@ impl Flows {
         principal: &Principal,
         id: &str,
         request: GrantAcl,
-    ) -> Result<FlowAcl, ApiError> {
+    ) -> Result<FlowAcl, Problem> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         if PrincipalKind::parse(&request.principal_type).is_none() {
-            return Err(ApiError::BadRequest {
+            return Err(Problem::BadRequest {
                 message: format!(
                     "unknown principal_type '{}': use user or group",
                     request.principal_type
@@ -78,7 +78,7 @@ impl Flows {
         let level = level(&request.level, "/level")?;
         let who = request.principal_id.trim();
         if request.principal_type == "user" && who == row.owner_id {
-            return Err(ApiError::Conflict {
+            return Err(Problem::Conflict {
                 message: format!("'{who}' owns the flow and so administers it already"),
                 fix: "Grants are for other users and groups.",
             });
@@ -86,9 +86,9 @@ impl Flows {
         let known =
             principals::principal_known(&self.db, &row.tenant_id, &request.principal_type, who)
                 .await
-                .map_err(ApiError::internal)?;
+                .map_err(Problem::internal)?;
         if !known {
-            return Err(ApiError::not_found(format!(
+            return Err(Problem::not_found(format!(
                 "{} '{who}' in this tenant (run a ScaiKey sync if it is new)",
                 request.principal_type
             )));
@@ -102,8 +102,8 @@ impl Flows {
             granted_by: principal.user_id.clone(),
             granted_at: now_millis(),
         };
-        if !rows::insert_acl(&self.db, &acl).await.map_err(ApiError::internal)? {
-            return Err(ApiError::Conflict {
+        if !rows::insert_acl(&self.db, &acl).await.map_err(Problem::internal)? {
+            return Err(Problem::Conflict {
                 message: format!("{} '{who}' already has a grant on this flow", acl.principal_type),
                 fix: "Change its level with PATCH /flows/{id}/acls/{acl_id}, or delete it first.",
             });
@@ -118,18 +118,18 @@ impl Flows {
         id: &str,
         acl_id: &str,
         request: ChangeAcl,
-    ) -> Result<FlowAcl, ApiError> {
+    ) -> Result<FlowAcl, Problem> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let level = level(&request.level, "/level")?;
         let changed = rows::set_acl_level(&self.db, &row.id, acl_id, level.as_str())
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         if !changed {
-            return Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")));
+            return Err(Problem::not_found(format!("grant '{acl_id}' of flow '{id}'")));
         }
-        let acl = rows::acl(&self.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+        let acl = rows::acl(&self.db, &row.id, acl_id).await.map_err(Problem::internal)?;
         let acl =
-            acl.ok_or_else(|| ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
+            acl.ok_or_else(|| Problem::not_found(format!("grant '{acl_id}' of flow '{id}'")))?;
         shown(acl, &self.db).await
     }
 
@@ -140,14 +140,14 @@ impl Flows {
         principal: &Principal,
         id: &str,
         acl_id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Problem> {
         let (row, _) = self.authorized(principal, id, Access::Admin).await?;
         let removed =
-            rows::delete_acl(&self.db, &row.id, acl_id).await.map_err(ApiError::internal)?;
+            rows::delete_acl(&self.db, &row.id, acl_id).await.map_err(Problem::internal)?;
         if removed {
             Ok(())
         } else {
-            Err(ApiError::not_found(format!("grant '{acl_id}' of flow '{id}'")))
+            Err(Problem::not_found(format!("grant '{acl_id}' of flow '{id}'")))
         }
     }
 }

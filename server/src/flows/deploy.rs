@@ -7,7 +7,6 @@
 //! the flow's newest successful deployment (same id, same published slug) when it still
 //! exists, and creates one otherwise.
 
-use axum::http::StatusCode;
 use flow_model::FlowGraph;
 use scaigrid_client::deploy::{Failure, Plan, Stage};
 use serde_json::{Map, Value, json};
@@ -17,8 +16,8 @@ use wire::{DeployAction, DeployStage, DeployStatus};
 use super::{Flows, content, repo};
 use crate::caller::{Access, Principal};
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::grid::Purpose;
+use crate::problem::Problem;
 
 /// A deployment left `running` this long is taken to have been interrupted (the server
 /// stopped during it): longer than the slowest deploy the client's retries and timeouts allow.
@@ -33,12 +32,12 @@ impl Flows {
         principal: &Principal,
         id: &str,
         request: DeployRequest,
-    ) -> Result<DeployResponse, ApiError> {
+    ) -> Result<DeployResponse, Problem> {
         let flows = self.clone();
         let (principal, id) = (principal.clone(), id.to_owned());
         let task =
             tokio::spawn(async move { flows.deploy_to_the_end(&principal, &id, request).await });
-        task.await.map_err(ApiError::internal)?
+        task.await.map_err(Problem::internal)?
     }
 
     async fn deploy_to_the_end(
@@ -46,18 +45,18 @@ impl Flows {
         principal: &Principal,
         id: &str,
         request: DeployRequest,
-    ) -> Result<DeployResponse, ApiError> {
+    ) -> Result<DeployResponse, Problem> {
         let (row, _) = self.authorized(principal, id, Access::Deploy).await?;
         let _turn = self.save_locks.lock(&format!("deploy:{}", row.id)).await;
         let version = request.version.clone().unwrap_or_else(|| row.current_version.clone());
         let db = &self.db;
         let stored = repo::version(db, &row.id, &version)
             .await
-            .map_err(ApiError::internal)?
-            .ok_or_else(|| ApiError::not_found(format!("version '{version}' of flow '{id}'")))?;
+            .map_err(Problem::internal)?
+            .ok_or_else(|| Problem::not_found(format!("version '{version}' of flow '{id}'")))?;
         let bytes = content::read(self.objects.as_ref(), &self.content, &stored.object_key)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Problem::internal)?;
         let mut record = repo::DeploymentRow {
             id: format!("dep_{}", uuid::Uuid::new_v4().simple()),
             flow_id: row.id.clone(),
@@ -72,7 +71,7 @@ impl Flows {
             stage: Some(DeployStage::Compiling.as_str().into()),
             finished_at: None,
         };
-        repo::insert_deployment(db, &record, &row.tenant_id).await.map_err(ApiError::internal)?;
+        repo::insert_deployment(db, &record, &row.tenant_id).await.map_err(Problem::internal)?;
 
         let result = self.run(principal, &row.id, &bytes, &request, &record.id).await;
         record.finished_at = Some(now_millis());
@@ -87,13 +86,11 @@ impl Flows {
                 record.status = DeployStatus::Failed.as_str().into();
                 record.stage = Some(stage.as_str().to_owned());
                 record.core_id = core_id.clone();
-                let detail = error.detail();
-                record.error_code = detail.get("error").and_then(Value::as_str).map(str::to_owned);
-                record.error_message =
-                    detail.get("message").and_then(Value::as_str).map(str::to_owned);
+                record.error_code = Some(error.code().to_owned());
+                record.error_message = Some(error.public_message());
             }
         }
-        repo::finish_deployment(db, &record).await.map_err(ApiError::internal)?;
+        repo::finish_deployment(db, &record).await.map_err(Problem::internal)?;
         let outcome = result.map_err(|(_, _, error)| error)?;
         tracing::info!(flow_id = %row.id, version, core_id = %outcome.core_id, action = outcome.action.as_str(),
             "flow deployed");
@@ -114,9 +111,9 @@ impl Flows {
         bytes: &[u8],
         request: &DeployRequest,
         deployment_id: &str,
-    ) -> Result<Deployed, (DeployStage, Option<String>, ApiError)> {
+    ) -> Result<Deployed, (DeployStage, Option<String>, Problem)> {
         let flow = FlowGraph::from_json(&String::from_utf8_lossy(bytes)).map_err(|e| {
-            (DeployStage::Compiling, None, ApiError::internal(format!("stored flow: {e}")))
+            (DeployStage::Compiling, None, Problem::internal(format!("stored flow: {e}")))
         })?;
         let mut plan =
             plan(flow, request.publish_as_model, request.model_visibility_group_ids.clone())
@@ -129,7 +126,7 @@ impl Flows {
             .map_err(|e| (DeployStage::Credentials, None, e))?;
         plan.existing_core = repo::deployed_core(&self.db, flow_id)
             .await
-            .map_err(|e| (DeployStage::Creating, None, ApiError::internal(e)))?;
+            .map_err(|e| (DeployStage::Creating, None, Problem::internal(e)))?;
 
         // Stages are written in order by one task while the deploy goes on.
         let (stages, mut heard) = tokio::sync::mpsc::unbounded_channel::<Stage>();
@@ -178,14 +175,14 @@ pub async fn plan(
     flow: FlowGraph,
     publish_as_model: Option<bool>,
     group_ids: Option<Vec<String>>,
-) -> Result<Plan, ApiError> {
+) -> Result<Plan, Problem> {
     // Compiling is CPU work; keep it off the threads that serve other requests.
     let (flow, compiled) = tokio::task::spawn_blocking(move || {
         let compiled = compiler::compile_flow(&flow, compiler::Format::Yaml);
         (flow, compiled)
     })
     .await
-    .map_err(ApiError::internal)?;
+    .map_err(Problem::internal)?;
     let output = compiled.map_err(|error| {
         // The diagnostics' own shape, the one the validate endpoint and the canvas use.
         let diagnostics: Vec<Value> = error
@@ -194,8 +191,7 @@ pub async fn plan(
             .filter(|d| d.is_error())
             .filter_map(|d| serde_json::to_value(d).ok())
             .collect();
-        ApiError::Detailed {
-            status: StatusCode::BAD_REQUEST,
+        Problem::Unfit {
             code: "compile_error",
             message: error.to_string(),
             fix: Some("Fix the errors the editor's Diagnostics list (Preview › Diagnostics), save, and deploy again."),
@@ -210,7 +206,7 @@ pub async fn plan(
 }
 
 /// A failed deploy as the documented errors (spec §12.3).
-pub fn deploy_failure(failure: Failure) -> ApiError {
+pub fn deploy_failure(failure: Failure) -> Problem {
     let upstream_status = failure.error.status();
     let upstream_message = match &failure.error {
         scaigrid_client::Error::Api(api) if !api.message.is_empty() => api.message.clone(),
@@ -218,8 +214,7 @@ pub fn deploy_failure(failure: Failure) -> ApiError {
     };
     tracing::warn!(stage = DeployStage::from(failure.stage).as_str(), error = %failure.error, "deploy failed");
     let mut extra = Map::new();
-    let bad_gateway = |code, message, fix, extra| ApiError::Detailed {
-        status: StatusCode::BAD_GATEWAY,
+    let bad_gateway = |code, message, fix, extra| Problem::Upstream {
         code,
         message,
         fix,

@@ -3,7 +3,7 @@
 use super::{Deployment, FlowSummary, VersionInfo, content, repo};
 use crate::caller::{Access, Principal};
 use crate::clock::rfc3339;
-use crate::error::ApiError;
+use crate::problem::Problem;
 use repo::{FlowRow, VersionRow};
 use wire::{DeployStage, DeployStatus};
 
@@ -45,14 +45,14 @@ pub(super) fn version_row(
 
 /// A deployment record as the API shows it; a status or stage this server never writes is an
 /// internal error, not a guess.
-pub(super) fn deployment(d: repo::DeploymentRow) -> Result<Deployment, ApiError> {
+pub(super) fn deployment(d: repo::DeploymentRow) -> Result<Deployment, Problem> {
     let status = DeployStatus::parse(&d.status).ok_or_else(|| {
-        ApiError::internal(format!("deployment '{}' has the unknown status '{}'", d.id, d.status))
+        Problem::internal(format!("deployment '{}' has the unknown status '{}'", d.id, d.status))
     })?;
     let stage = match d.stage.as_deref() {
         None => None,
         Some(name) => Some(DeployStage::parse(name).ok_or_else(|| {
-            ApiError::internal(format!("deployment '{}' has the unknown stage '{name}'", d.id))
+            Problem::internal(format!("deployment '{}' has the unknown stage '{name}'", d.id))
         })?),
     };
     Ok(Deployment {
