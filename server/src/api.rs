@@ -6,11 +6,13 @@
 mod admin;
 mod auth;
 mod dev;
+pub mod error;
 mod flows;
 pub mod health;
 mod lookups;
 mod me;
 mod preview;
+pub mod principal;
 mod scaicore;
 mod webhooks;
 
@@ -25,7 +27,7 @@ use utoipa::openapi::RefOr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, BodyLimit, ErrorBody};
+use crate::api::error::{ApiError, BodyLimit, ErrorBody};
 use crate::problem::Problem;
 use crate::state::AppState;
 

@@ -5,11 +5,9 @@
 //! testable lives here so router tests drive the real thing in-process.
 
 pub mod api;
-pub mod auth;
 pub mod caller;
 pub mod clock;
 pub mod config;
-pub mod error;
 pub mod flows;
 pub mod grid;
 pub mod oidc;

@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::caller::{AdminRole, Principal};
 use crate::clock::rfc3339;
-use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::storage::flows as repo;

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::config::AuthMode;
-use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::oidc::{ProviderError, ScaiKey, Tokens};
 use crate::problem::Problem;
 use crate::state::AppState;

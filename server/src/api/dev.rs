@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::bearer_token;
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
+use crate::api::principal::bearer_token;
 use crate::caller::Principal;
-use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::flows::deploy::{deploy_failure, plan};
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -78,7 +78,7 @@ pub async fn deploy(
 }
 
 fn content_pointer(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let inner = crate::error::pointer(error.path());
+    let inner = crate::api::error::pointer(error.path());
     format!("/content{}", if inner == "/." { "" } else { &inner })
 }
 

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiQuery;
+use crate::api::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::caller::Principal;
-use crate::error::{ApiError, ApiJson, ErrorBody, OptionalJson};
 use crate::flows::acls::{ChangeAcl, FlowAcl, GrantAcl};
 use crate::flows::deploy::{DeployRequest, DeployResponse};
 use crate::flows::{

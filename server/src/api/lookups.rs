@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use scaigrid_client::{Model, Queue, Scope};
 use serde_json::Value;
 
+use crate::api::error::{ApiError, ErrorBody};
 use crate::caller::Principal;
-use crate::error::{ApiError, ErrorBody};
 use crate::grid::{Purpose, failure as grid_failure};
 use crate::state::AppState;
 

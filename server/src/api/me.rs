@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::api::ApiQuery;
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
 use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
-use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::problem::Problem;
 use crate::secrets::{self, SecretError};
 use crate::state::AppState;

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::caller::Principal;
-use crate::error::{ApiError, ApiJson, ErrorBody};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

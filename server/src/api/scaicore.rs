@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use wire::runtime::{CheckpointStatus, EventsAnswer};
 
 use crate::api::ApiQuery;
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::caller::Principal;
-use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::grid::{Purpose, proxy_failure};
 use crate::state::AppState;
 

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
+use crate::api::error::{ApiError, ErrorBody};
 use crate::clock::now_millis;
-use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::webhooks::{Event, Mirror, Refusal, Signed, apply, verify};
 

@@ -5,9 +5,9 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 
+use crate::api::error::ApiError;
 use crate::caller::{MANAGE_SCOPE, Principal, Token, VIEW_SCOPE};
 use crate::config::AuthMode;
-use crate::error::ApiError;
 use crate::problem::Problem;
 use crate::state::AppState;
 
