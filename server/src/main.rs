@@ -9,9 +9,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use scaiflow_server::config::{AuthMode, Config};
+use scaiflow_server::site::router;
+use scaiflow_server::state::AppState;
 use scaiflow_server::storage::db::Database;
 use scaiflow_server::storage::mirror;
-use scaiflow_server::{AppState, Config, config::AuthMode, router, telemetry};
+use scaiflow_server::telemetry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 

@@ -2,7 +2,7 @@
 //! `SCAIGRID_BASE_URL`), built in only with the `stand-in` feature: a production build leaves
 //! the stand-in out and refuses the setting at start (exit 2) instead of ignoring it.
 
-use scaiflow_server::Config;
+use scaiflow_server::config::Config;
 
 /// Whether this binary carries the stand-in.
 pub const BUILT_IN: bool = cfg!(feature = "stand-in");

@@ -24,8 +24,6 @@ macro_rules! with_pool {
     };
 }
 
-/// An insert's outcome: `Ok(false)` when a unique key refused the row (it exists already),
-/// other failures as they are.
 /// A `LIKE` pattern matching `text` anywhere, its wildcards escaped with `!` (use
 /// `ESCAPE '!'`, which both dialects take).
 pub fn contains_pattern(text: &str) -> String {
@@ -33,6 +31,8 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// An insert's outcome: `Ok(false)` when a unique key refused the row (it exists already),
+/// other failures as they are.
 pub fn inserted(result: Result<(), sqlx::Error>) -> Result<bool, sqlx::Error> {
     match result {
         Ok(()) => Ok(true),

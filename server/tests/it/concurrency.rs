@@ -101,20 +101,19 @@ async fn without_if_match_every_save_is_applied() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_still_let_one_writer_win_each_version() {
     let app = TestApp::new().await;
-    let twin = scaiflow_server::AppState::open((*app.state.config).clone()).await.unwrap();
+    let twin = scaiflow_server::state::AppState::open((*app.state.config).clone()).await.unwrap();
     let id = create(&app, "Twins").await;
     let mut version = "1.0.0".to_owned();
     for round in 0..4 {
-        let routers =
-            (0..6)
-                .map(|writer| {
-                    if writer % 2 == 0 {
-                        app.router()
-                    } else {
-                        scaiflow_server::router(twin.clone())
-                    }
-                })
-                .collect();
+        let routers = (0..6)
+            .map(|writer| {
+                if writer % 2 == 0 {
+                    app.router()
+                } else {
+                    scaiflow_server::site::router(twin.clone())
+                }
+            })
+            .collect();
         let winners = race(routers, &id, Some(&version), round).await;
         assert_eq!(winners.len(), 1, "round {round}");
         version = winners[0]["version"].as_str().unwrap().to_owned();

@@ -129,7 +129,8 @@ async fn killed_saves_never_leave_a_row_without_its_object() {
     }
 
     // Verify with the server's own storage code.
-    let state = scaiflow_server::AppState::open(crate::process_config(dir.path())).await.unwrap();
+    let state =
+        scaiflow_server::state::AppState::open(crate::process_config(dir.path())).await.unwrap();
     let rows = repo::versions(&state.db, &id).await.unwrap();
     assert!(rows.len() > ROUNDS, "saves happened between kills ({} versions)", rows.len());
     let cache = content::Cache::new(0);

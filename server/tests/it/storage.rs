@@ -39,6 +39,6 @@ async fn a_database_in_a_missing_directory_is_a_clear_startup_error() {
         dir.path().display()
     ))
     .unwrap();
-    let err = scaiflow_server::AppState::open(config).await.err().unwrap().to_string();
+    let err = scaiflow_server::state::AppState::open(config).await.err().unwrap().to_string();
     assert!(err.starts_with("cannot open database sqlite://"), "{err}");
 }
