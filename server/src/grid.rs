@@ -8,10 +8,13 @@ use std::sync::Arc;
 
 use scaigrid_client::Client;
 
+use crate::admin::tenant_admin;
 use crate::caller::Principal;
-use crate::config::{AuthMode, Config, DeployAuth, ScaiGridCredential};
+use crate::config::{AuthMode, Config, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
 use crate::problem::Problem;
-use crate::secrets::{self, SecretStore};
+use crate::secrets::{self, SecretError, SecretStore};
+
+pub use wire::account::{Credentials, CredentialsRequest};
 
 /// What the credential is for; only the error code differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +83,79 @@ impl Grid {
             },
         )
     }
+
+    /// The ScaiGrid credential the tenant's calls use, as Settings shows it (the key masked).
+    pub async fn credentials(&self, principal: &Principal) -> Result<Credentials, Problem> {
+        let config = &self.config;
+        let grid = secrets::scaigrid_credential(
+            self.secrets.as_ref(),
+            config.scaigrid.as_ref(),
+            &principal.tenant_id,
+        )
+        .await
+        .map_err(secret_failure)?;
+        // Signed in with ScaiKey, calls carry the user's own token first (see `client`).
+        let user_token =
+            matches!(config.auth, AuthMode::ScaiKey(_)) && config.deploy_auth != DeployAuth::ApiKey;
+        let grid = grid.filter(|_| config.deploy_auth != DeployAuth::UserJwt);
+        Ok(Credentials {
+            configured: user_token || grid.is_some(),
+            user_token,
+            base_url: match (&grid, user_token) {
+                (_, true) => Some(config.scaigrid_url.clone()),
+                (Some(g), false) => Some(g.base_url.clone()),
+                (None, false) => None,
+            },
+            masked_key: grid.as_ref().map(ScaiGridCredential::masked_key),
+        })
+    }
+
+    /// Stores the tenant's ScaiGrid credential in the secret store (tenant or super admins).
+    pub async fn set_credentials(
+        &self,
+        principal: &Principal,
+        request: &CredentialsRequest,
+    ) -> Result<(), Problem> {
+        tenant_admin(principal, "set the tenant's ScaiGrid credentials")?;
+        let api_key = request.api_key.trim();
+        if api_key.is_empty() || api_key.chars().any(char::is_whitespace) {
+            return Err(Problem::invalid(
+                "api_key must be a ScaiGrid API key (sgk_...)",
+                "/api_key",
+            ));
+        }
+        let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => DEFAULT_SCAIGRID_URL.to_owned(),
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(_) => {
+                return Err(Problem::invalid("base_url must be an http(s):// URL", "/base_url"));
+            }
+        };
+        let tenant = &principal.tenant_id;
+        // The base URL first: a key never points at a stale URL.
+        let store = self.secrets.as_ref();
+        store
+            .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_BASE_URL), &base_url)
+            .await
+            .map_err(secret_failure)?;
+        store
+            .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_API_KEY), api_key)
+            .await
+            .map_err(secret_failure)?;
+        tracing::info!(tenant = %tenant, user = %principal.user_id, "tenant ScaiGrid credentials set");
+        Ok(())
+    }
+}
+
+/// A secret store failure as the caller hears it (logged with its cause).
+fn secret_failure(error: SecretError) -> Problem {
+    tracing::error!(error = %error, "secret store failed");
+    Problem::upstream(
+        "secret_store_failed",
+        "the secret store could not be read or written; the error is logged",
+    )
 }
 
 /// A failed ScaiGrid read as the API answers it: ScaiGrid's 404 stays a 404, the rest is a 502

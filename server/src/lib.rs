@@ -6,6 +6,7 @@
 //! in-process. This root only declares the modules: it imports none of them, so the layers
 //! below never reach back up through it.
 
+pub mod admin;
 pub mod api;
 pub mod caller;
 pub mod clock;

@@ -21,6 +21,9 @@ pub enum Problem {
     /// The caller may see the flow but not do this.
     #[error("this needs '{}' access to the flow", needed.as_str())]
     Forbidden { needed: Access },
+    /// Only a tenant admin or a super admin may do this.
+    #[error("only a tenant admin or a super admin may {what}")]
+    AdminOnly { what: &'static str },
     /// A save named an older version than the flow's, or another save won the race.
     #[error("the flow is at version {current}, not {expected}")]
     VersionConflict { current: String, expected: String },
@@ -85,7 +88,7 @@ impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
             Problem::NotFound { .. } => "not_found",
-            Problem::Forbidden { .. } => "forbidden",
+            Problem::Forbidden { .. } | Problem::AdminOnly { .. } => "forbidden",
             Problem::VersionConflict { .. } => "version_conflict",
             Problem::Invalid { .. } => "invalid_request",
             Problem::BadRequest { .. } => "bad_request",
@@ -112,6 +115,7 @@ impl Problem {
     pub fn fix(&self) -> Option<&'static str> {
         match self {
             Problem::Forbidden { .. } => Some("Ask the flow's owner or an admin for access."),
+            Problem::AdminOnly { .. } => Some("Ask an admin of your tenant."),
             Problem::VersionConflict { .. } => {
                 Some("Reload the flow, reapply your change to the current version and save again.")
             }

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use object_store::ObjectStore;
 
+use crate::admin::Admin;
 use crate::caller::Principal;
 use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::flows::Flows;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub scaikey: Option<Arc<ScaiKey>>,
     /// The ScaiKey sync of the user mirror, one run at a time.
     pub mirror_sync: MirrorSync,
+    /// The admin roles and the mirror as admins see it.
+    pub admin: Admin,
     pub leptos: LeptosOptions,
 }
 
@@ -82,7 +85,19 @@ impl AppState {
         let flows =
             Flows::new(db.clone(), objects.clone(), config.content_cache_bytes, grid.clone());
         let mirror_sync = MirrorSync::new(db.clone(), scaikey.clone(), config.clone());
-        Ok(AppState { config, db, objects, flows, secrets, grid, scaikey, mirror_sync, leptos })
+        let admin = Admin::new(db.clone(), mirror_sync.clone());
+        Ok(AppState {
+            config,
+            db,
+            objects,
+            flows,
+            secrets,
+            grid,
+            scaikey,
+            mirror_sync,
+            admin,
+            leptos,
+        })
     }
 }
 

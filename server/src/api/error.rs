@@ -29,9 +29,6 @@ pub enum ApiError {
     /// The token lacks the scope the operation needs.
     #[error("this needs the '{needed}' scope, which the token does not carry")]
     Scope { needed: &'static str },
-    /// Only a tenant admin or a super admin may do this.
-    #[error("only a tenant admin or a super admin may {what}")]
-    AdminOnly { what: &'static str },
     /// A refusal with its own status and code (a webhook delivery's `invalid_signature`).
     #[error("{message}")]
     Detailed { status: StatusCode, code: &'static str, message: String },
@@ -61,7 +58,6 @@ impl ApiError {
             ApiError::Scope { .. } => StatusCode::FORBIDDEN,
             ApiError::Provider { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::AdminOnly { .. } => StatusCode::FORBIDDEN,
             ApiError::Detailed { status, .. } => *status,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -80,7 +76,6 @@ impl ApiError {
                 "insufficient_scope",
                 Some("Sign in again; if it persists, ask for the scope in ScaiKey."),
             ),
-            ApiError::AdminOnly { .. } => ("forbidden", Some("Ask an admin of your tenant.")),
             ApiError::Detailed { code, .. } => (*code, None),
             ApiError::TooLarge { .. } => ("payload_too_large", None),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", None),
@@ -113,7 +108,7 @@ impl ApiError {
 fn problem_status(problem: &Problem) -> StatusCode {
     match problem {
         Problem::NotFound { .. } => StatusCode::NOT_FOUND,
-        Problem::Forbidden { .. } => StatusCode::FORBIDDEN,
+        Problem::Forbidden { .. } | Problem::AdminOnly { .. } => StatusCode::FORBIDDEN,
         Problem::VersionConflict { .. } | Problem::Conflict { .. } => StatusCode::CONFLICT,
         Problem::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Problem::BadRequest { .. } | Problem::Unfit { .. } => StatusCode::BAD_REQUEST,

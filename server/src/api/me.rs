@@ -9,9 +9,6 @@ use serde::Deserialize;
 use crate::api::ApiQuery;
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
-use crate::config::{AuthMode, DEFAULT_SCAIGRID_URL, DeployAuth, ScaiGridCredential};
-use crate::problem::Problem;
-use crate::secrets::{self, SecretError};
 use crate::state::AppState;
 
 pub use wire::account::{Credentials as CredentialsResponse, CredentialsRequest, Me as MeResponse};
@@ -54,27 +51,7 @@ pub async fn scaigrid_credentials(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<CredentialsResponse>, ApiError> {
-    let grid = secrets::scaigrid_credential(
-        state.secrets.as_ref(),
-        state.config.scaigrid.as_ref(),
-        &principal.tenant_id,
-    )
-    .await
-    .map_err(secret_failure)?;
-    // Signed in with ScaiKey, calls carry the user's own token first (see api/lookups).
-    let user_token = matches!(state.config.auth, AuthMode::ScaiKey(_))
-        && state.config.deploy_auth != DeployAuth::ApiKey;
-    let grid = grid.filter(|_| state.config.deploy_auth != DeployAuth::UserJwt);
-    Ok(Json(CredentialsResponse {
-        configured: user_token || grid.is_some(),
-        user_token,
-        base_url: match (&grid, user_token) {
-            (_, true) => Some(state.config.scaigrid_url.clone()),
-            (Some(g), false) => Some(g.base_url.clone()),
-            (None, false) => None,
-        },
-        masked_key: grid.as_ref().map(ScaiGridCredential::masked_key),
-    }))
+    Ok(Json(state.grid.credentials(&principal).await?))
 }
 
 /// Stores the tenant's ScaiGrid credential in the secret store (tenant or super admins only).
@@ -87,45 +64,8 @@ pub async fn set_scaigrid_credentials(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<CredentialsRequest>,
 ) -> Result<StatusCode, ApiError> {
-    if !principal.is_tenant_admin() {
-        return Err(ApiError::AdminOnly { what: "set the tenant's ScaiGrid credentials" });
-    }
-    let api_key = request.api_key.trim();
-    if api_key.is_empty() || api_key.chars().any(char::is_whitespace) {
-        return Err(ApiError::invalid("api_key must be a ScaiGrid API key (sgk_...)", "/api_key"));
-    }
-    let base_url = match request.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        None => DEFAULT_SCAIGRID_URL.to_owned(),
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-            url.trim_end_matches('/').to_owned()
-        }
-        Some(_) => {
-            return Err(ApiError::invalid("base_url must be an http(s):// URL", "/base_url"));
-        }
-    };
-    let tenant = &principal.tenant_id;
-    // The base URL first: a key never points at a stale URL.
-    let store = state.secrets.as_ref();
-    store
-        .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_BASE_URL), &base_url)
-        .await
-        .map_err(secret_failure)?;
-    store
-        .write(&secrets::tenant_path(tenant, secrets::SCAIGRID_API_KEY), api_key)
-        .await
-        .map_err(secret_failure)?;
-    tracing::info!(tenant = %tenant, user = %principal.user_id, "tenant ScaiGrid credentials set");
+    state.grid.set_credentials(&principal, &request).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A secret store failure as the API answers it (502, logged with its cause).
-fn secret_failure(error: SecretError) -> ApiError {
-    tracing::error!(error = %error, "secret store failed");
-    Problem::upstream(
-        "secret_store_failed",
-        "the secret store could not be read or written; the error is logged",
-    )
-    .into()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
