@@ -12,16 +12,21 @@ pub async fn picked_file(
     let picked = crate::browser::read_picked_file(input).await;
     input.set_value("");
     let (name, text) = picked?;
-    let flow = match kind_of(&text) {
-        Text::Json(json) => from_json(json),
-        Text::Manifest(yaml) => from_manifest_apart(yaml.to_owned()).await,
-        Text::Empty => Err(EMPTY.to_owned()),
-    };
-    let flow = flow.map(|mut flow| {
+    let flow = parse(&text).await.map(|mut flow| {
         flow.id = crate::canvas::fresh_ids().next("flow", |_| false);
         flow
     });
     Some((name, flow))
+}
+
+/// A file's text as a flow: a FlowGraph document, or a ScaiCore manifest read back (by the
+/// importer's own piece of the bundle, fetched the first time a manifest is imported).
+async fn parse(text: &str) -> Result<FlowGraph, String> {
+    match kind_of(text) {
+        Text::Json(json) => from_json(json),
+        Text::Manifest(yaml) => from_manifest_apart(yaml.to_owned()).await,
+        Text::Empty => Err(EMPTY.to_owned()),
+    }
 }
 
 const EMPTY: &str = "the file is empty";
@@ -66,12 +71,13 @@ mod tests {
 
     use super::*;
 
-    /// What [`picked_file`] makes of a file's text, without the browser.
+    /// What [`picked_file`] makes of a file's text, without the browser: natively the
+    /// importer is no piece of its own, so [`parse`] is ready at its first poll.
     fn parse_flow(text: &str) -> Result<FlowGraph, String> {
-        match kind_of(text) {
-            Text::Json(json) => from_json(json),
-            Text::Manifest(yaml) => from_manifest(yaml),
-            Text::Empty => Err(EMPTY.to_owned()),
+        use std::task::{Context, Poll, Waker};
+        match std::pin::pin!(parse(text)).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(flow) => flow,
+            Poll::Pending => panic!("parsing waited for something natively"),
         }
     }
 
