@@ -42,6 +42,9 @@ pub enum Problem {
     /// what to do and the details (`diagnostics`).
     #[error("{message}")]
     Unfit { code: &'static str, message: String, fix: Option<&'static str>, extra: Details },
+    /// This server is not set up for it (a webhook without its secret): it fails closed.
+    #[error("{message}")]
+    NotConfigured { code: &'static str, message: String },
     /// Something must be set up first (ScaiGrid credentials), with what to do.
     #[error("{message}")]
     Precondition { code: &'static str, message: String, fix: &'static str },
@@ -53,9 +56,14 @@ pub enum Problem {
     /// (`upstream_status` 400, 409 or 422), which the caller hears as such.
     #[error("{message}")]
     Refused { upstream_status: u16, code: &'static str, message: String, extra: Details },
-    /// A failure of ours; logged with its cause, told without it.
+    /// A failure of ours; logged with its cause, told without it (see [`Problem::Failed`] for
+    /// one whose message names what failed).
     #[error("internal error: {0}")]
     Internal(String),
+    /// A failure of ours that the caller hears about in `message` (what could not be done, never
+    /// why), logged where it happens.
+    #[error("{message}")]
+    Failed { message: &'static str },
 }
 
 /// The extra fields of a problem's `detail` (boxed: most problems have none).
@@ -94,10 +102,11 @@ impl Problem {
             Problem::BadRequest { .. } => "bad_request",
             Problem::Conflict { .. } => "conflict",
             Problem::Unfit { code, .. }
+            | Problem::NotConfigured { code, .. }
             | Problem::Precondition { code, .. }
             | Problem::Upstream { code, .. }
             | Problem::Refused { code, .. } => code,
-            Problem::Internal(_) => "internal_error",
+            Problem::Internal(_) | Problem::Failed { .. } => "internal_error",
         }
     }
 

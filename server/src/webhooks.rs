@@ -12,6 +12,7 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::clock::now_millis;
+use crate::problem::{Details, Problem};
 use crate::storage::db::Database;
 use crate::storage::mirror;
 use crate::sync::MirrorSync;
@@ -34,6 +35,45 @@ pub enum Refusal {
     BadSignature,
     #[error("the body is not a JSON event")]
     BadBody,
+}
+
+impl From<Refusal> for Problem {
+    fn from(refusal: Refusal) -> Problem {
+        let message = refusal.to_string();
+        let code = match refusal {
+            Refusal::NotConfigured => {
+                return Problem::NotConfigured { code: "webhook_not_configured", message };
+            }
+            Refusal::BadBody => "invalid_request",
+            _ => "invalid_signature",
+        };
+        Problem::Unfit { code, message, fix: None, extra: Details::default() }
+    }
+}
+
+/// Checks a delivery, signed with `secret` (none: the server is not set up for webhooks and
+/// refuses every delivery), and applies its event to the mirror once: `true` when applied (or
+/// applied before), `false` for an event type the mirror does not follow.
+pub async fn receive(
+    mirror: Mirror<'_>,
+    secret: Option<&str>,
+    signed: Signed<'_>,
+    body: &[u8],
+) -> Result<bool, Problem> {
+    let secret = secret.ok_or(Refusal::NotConfigured)?;
+    if let Err(refusal) = verify(signed, body, secret, now_millis() / 1000) {
+        tracing::warn!(reason = %refusal, "ScaiKey webhook refused");
+        return Err(refusal.into());
+    }
+    let event = serde_json::from_slice::<Value>(body)
+        .ok()
+        .as_ref()
+        .and_then(Event::read)
+        .ok_or(Refusal::BadBody)?;
+    apply(mirror, &event).await.map_err(|e| {
+        tracing::error!(error = %e, event = %event.kind, "ScaiKey webhook failed");
+        Problem::Failed { message: "the event could not be applied; the error is logged" }
+    })
 }
 
 /// HMAC-SHA256 (RFC 2104).
@@ -125,7 +165,7 @@ pub struct Mirror<'a> {
 }
 
 /// Applies `event` to the mirror once; `false` for event types we do not act on.
-pub async fn apply(mirror_of: Mirror<'_>, event: &Event) -> Result<bool, sqlx::Error> {
+async fn apply(mirror_of: Mirror<'_>, event: &Event) -> Result<bool, sqlx::Error> {
     let db = mirror_of.db;
     let now = now_millis();
     if let Some(id) = &event.id

@@ -29,9 +29,6 @@ pub enum ApiError {
     /// The token lacks the scope the operation needs.
     #[error("this needs the '{needed}' scope, which the token does not carry")]
     Scope { needed: &'static str },
-    /// A refusal with its own status and code (a webhook delivery's `invalid_signature`).
-    #[error("{message}")]
-    Detailed { status: StatusCode, code: &'static str, message: String },
     #[error("the request body is larger than the limit of {limit} bytes")]
     TooLarge { limit: usize },
     #[error("send the body as JSON with content-type application/json")]
@@ -58,7 +55,6 @@ impl ApiError {
             ApiError::Scope { .. } => StatusCode::FORBIDDEN,
             ApiError::Provider { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Detailed { status, .. } => *status,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
@@ -76,7 +72,6 @@ impl ApiError {
                 "insufficient_scope",
                 Some("Sign in again; if it persists, ask for the scope in ScaiKey."),
             ),
-            ApiError::Detailed { code, .. } => (*code, None),
             ApiError::TooLarge { .. } => ("payload_too_large", None),
             ApiError::UnsupportedMediaType => ("unsupported_media_type", None),
         };
@@ -117,7 +112,8 @@ fn problem_status(problem: &Problem) -> StatusCode {
         Problem::Refused { upstream_status, .. } => {
             StatusCode::from_u16(*upstream_status).unwrap_or(StatusCode::BAD_REQUEST)
         }
-        Problem::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Problem::NotConfigured { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        Problem::Internal(_) | Problem::Failed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
