@@ -14,6 +14,7 @@ pub mod config;
 pub mod flows;
 pub mod grid;
 pub mod oidc;
+pub mod people;
 pub mod problem;
 pub mod render;
 pub mod scaikey_admin;

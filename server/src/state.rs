@@ -12,6 +12,7 @@ use crate::config::{AuthMode, Config, SecretsConfig};
 use crate::flows::Flows;
 use crate::grid::Grid;
 use crate::oidc::ScaiKey;
+use crate::people::People;
 use crate::secrets::{KeySource, LocalSecrets, ScaiVault, SecretKey, SecretStore};
 use crate::storage::db::Database;
 use crate::storage::objects;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub mirror_sync: MirrorSync,
     /// The admin roles and the mirror as admins see it.
     pub admin: Admin,
+    /// The caller and the tenant's people, from the mirror.
+    pub people: People,
     pub leptos: LeptosOptions,
 }
 
@@ -86,6 +89,7 @@ impl AppState {
             Flows::new(db.clone(), objects.clone(), config.content_cache_bytes, grid.clone());
         let mirror_sync = MirrorSync::new(db.clone(), scaikey.clone(), config.clone());
         let admin = Admin::new(db.clone(), mirror_sync.clone());
+        let people = People::new(db.clone());
         Ok(AppState {
             config,
             db,
@@ -96,6 +100,7 @@ impl AppState {
             scaikey,
             mirror_sync,
             admin,
+            people,
             leptos,
         })
     }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::api::ApiQuery;
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
-use crate::caller::{MANAGE_SCOPE, Principal, VIEW_SCOPE};
+use crate::caller::Principal;
 use crate::state::AppState;
 
 pub use wire::account::{Credentials as CredentialsResponse, CredentialsRequest, Me as MeResponse};
@@ -20,26 +20,7 @@ pub async fn me(
     principal: Principal,
     State(state): State<AppState>,
 ) -> Result<Json<MeResponse>, ApiError> {
-    let (email, display_name) =
-        crate::storage::principals::user_names(&state.db, &principal.user_id)
-            .await
-            .map_err(ApiError::internal)?;
-    let permissions = principal
-        .scopes
-        .iter()
-        .filter(|s| [VIEW_SCOPE, MANAGE_SCOPE].contains(&s.as_str()))
-        .cloned()
-        .collect();
-    Ok(Json(MeResponse {
-        tenant_slug: principal.tenant_slug().to_owned(),
-        sub: principal.user_id,
-        tenant_id: principal.tenant_id,
-        admin_role: principal.admin_role,
-        groups: principal.groups,
-        email,
-        display_name,
-        permissions,
-    }))
+    Ok(Json(state.people.me(principal).await?))
 }
 
 /// The ScaiGrid credential the tenant's calls use: the tenant's own, else the server-wide
@@ -79,7 +60,7 @@ pub struct PrincipalQuery {
     pub limit: Option<u32>,
 }
 
-pub use wire::sharing::{FoundPrincipal, PrincipalList};
+pub use wire::sharing::PrincipalList;
 
 /// The users and groups of the caller's tenant that match `search`, from the mirror of
 /// ScaiKey: whom a flow can be shared with (any member may ask).
@@ -91,17 +72,6 @@ pub async fn principals(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<PrincipalQuery>,
 ) -> Result<Json<PrincipalList>, ApiError> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid("limit must be from 1 to 100", "/limit"));
-    }
-    let found =
-        crate::storage::mirror::search(&state.db, &principal.tenant_id, &query.search, limit)
-            .await
-            .map_err(ApiError::internal)?;
-    let items = found
-        .into_iter()
-        .map(|f| FoundPrincipal { kind: f.kind, id: f.id, name: f.name, email: f.email })
-        .collect();
-    Ok(Json(PrincipalList { items }))
+    let found = state.people.search(&principal, &query.search, query.limit.unwrap_or(20));
+    Ok(Json(found.await?))
 }
