@@ -73,27 +73,15 @@ impl Grid {
     /// The tenant's own ScaiGrid key from the secret store, else the server-wide one.
     pub async fn tenant_key(&self, tenant_id: &str) -> Result<Option<ScaiGridCredential>, Problem> {
         let server_key = self.config.scaigrid.as_ref();
-        secrets::scaigrid_credential(self.secrets.as_ref(), server_key, tenant_id).await.map_err(
-            |error| {
-                tracing::error!(error = %error, "secret store failed");
-                Problem::upstream(
-                    "secret_store_failed",
-                    "the secret store could not be read; the error is logged",
-                )
-            },
-        )
+        secrets::scaigrid_credential(self.secrets.as_ref(), server_key, tenant_id)
+            .await
+            .map_err(secret_failure)
     }
 
     /// The ScaiGrid credential the tenant's calls use, as Settings shows it (the key masked).
     pub async fn credentials(&self, principal: &Principal) -> Result<Credentials, Problem> {
         let config = &self.config;
-        let grid = secrets::scaigrid_credential(
-            self.secrets.as_ref(),
-            config.scaigrid.as_ref(),
-            &principal.tenant_id,
-        )
-        .await
-        .map_err(secret_failure)?;
+        let grid = self.tenant_key(&principal.tenant_id).await?;
         // Signed in with ScaiKey, calls carry the user's own token first (see `client`).
         let user_token =
             matches!(config.auth, AuthMode::ScaiKey(_)) && config.deploy_auth != DeployAuth::ApiKey;

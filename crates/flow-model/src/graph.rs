@@ -177,7 +177,7 @@ impl ParseError {
             line: error.line(),
             column: error.column(),
             path: path.filter(|p| located && p != "."),
-            message: strip_position(&error.to_string()),
+            message: json_message(&error),
         }
     }
 }
@@ -280,11 +280,13 @@ fn path_at(text: &str, line: usize, column: usize) -> String {
     if path.is_empty() { ".".to_owned() } else { path }
 }
 
-/// serde_json appends " at line L column C" to its messages; ParseError carries both apart.
-fn strip_position(message: &str) -> String {
+/// serde_json's message for `error` without the " at line L column C" it appends: ParseError
+/// (and the server's JSON bodies) report the line and column apart.
+pub fn json_message(error: &serde_json::Error) -> String {
+    let message = error.to_string();
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+        None => message,
     }
 }
 

@@ -22,5 +22,6 @@ pub use examples::{EXAMPLES, Example, example};
 pub use flow_config::{CoreIdentity, FlowConfig, ModelEntry, QueueTopology};
 pub use graph::{
     Edge, EdgeKind, Endpoint, FlowGraph, Metadata, Node, ParseError, Port, Position, SCHEMA_URL,
+    json_message,
 };
 pub use kind::{Category, NodeKind};

@@ -215,9 +215,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let pointer = path.map(pointer);
         let message = match e.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                format!("malformed JSON: {}", strip_position(&e.to_string()))
+                format!("malformed JSON: {}", flow_model::json_message(&e))
             }
-            _ => strip_position(&e.to_string()),
+            _ => flow_model::json_message(&e),
         };
         ApiError::from(Problem::Invalid {
             message,
@@ -248,13 +248,6 @@ pub fn pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
-}
-
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 #[cfg(test)]
