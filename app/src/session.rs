@@ -193,7 +193,7 @@ impl Session {
 
     /// Downloads the canvas as FlowGraph JSON.
     pub fn export(self) {
-        if let Err(e) = export_flow(&self.store.flow()) {
+        if let Err(e) = self.store.with_scene(|s| export_flow(s.flow())) {
             self.store.notify(format!("Could not export: {e}"), true);
         }
     }
@@ -210,7 +210,7 @@ impl Session {
                     base.set(None);
                     restored.set(None);
                     // An import is a new, unsaved flow: keep it as a draft at once.
-                    drafts::save(&store.flow(), None);
+                    store.with_scene(|s| drafts::save(s.flow(), None));
                     store.fit_to_view();
                     store.notify(format!("Imported {name} as a new, unsaved flow"), false);
                 }
@@ -234,7 +234,8 @@ impl Session {
             let handle = set_timeout_with_handle(
                 move || {
                     if store.revision.get_untracked() != saved_revision.get_untracked() {
-                        drafts::save(&store.flow(), base.get_untracked().as_deref());
+                        let base = base.get_untracked();
+                        store.with_scene(|s| drafts::save(s.flow(), base.as_deref()));
                     }
                 },
                 std::time::Duration::from_millis(AUTOSAVE_DEBOUNCE_MS),

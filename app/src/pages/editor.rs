@@ -15,7 +15,7 @@ use crate::editor::Chrome;
 use crate::editor::overlays::{ConflictDialog, HelpOverlay};
 use crate::editor::status::{Banners, EmptyCanvas, StatusBar, Toast};
 use crate::editor::toolbar::Toolbar;
-use crate::panels::deploy::{DeployState, deploy_dialog};
+use crate::panels::deploy::{DeployRequest, DeployState, deploy_dialog};
 use crate::panels::preview::PreviewPane;
 use crate::panels::properties::PropertiesPanel;
 use crate::panels::share::share_dialog;
@@ -170,7 +170,10 @@ fn Editor(opened: Opened) -> impl IntoView {
             {move || deploying.get().then(|| deploys.saved.get_untracked()).flatten().map(|(flow_id, version)| {
                 let close = Callback::new(move |()| deploying.set(false));
                 let edited = session.edited_untracked();
-                Suspend::new(deploy_dialog(store, flow_id, version, edited, close, on_deployed, show_diagnostics))
+                let request = DeployRequest {
+                    store, flow_id, version, edited, close, on_deployed, show_diagnostics,
+                };
+                Suspend::new(deploy_dialog(request))
             })}
             {move || sharing.get().then(|| {
                 let close = Callback::new(move |()| sharing.set(false));

@@ -87,36 +87,32 @@ enum Check {
     Unknown(String),
 }
 
-/// [`DeployDialog`], from its own piece of the bundle: loaded when the dialog first opens.
+/// What the Deploy dialog deploys and whom it tells when it is done.
+pub struct DeployRequest {
+    pub store: CanvasStore,
+    pub flow_id: String,
+    /// The saved version to deploy.
+    pub version: String,
+    /// The canvas has edits the saved version lacks.
+    pub edited: bool,
+    pub close: Callback<()>,
+    pub on_deployed: Callback<Deployed>,
+    /// Opens the preview's Diagnostics tab.
+    pub show_diagnostics: Callback<()>,
+}
+
+/// The Deploy dialog, from its own piece of the bundle: loaded when the dialog first opens.
 #[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn deploy_dialog(
-    store: CanvasStore,
-    flow_id: String,
-    version: String,
-    edited: bool,
-    close: Callback<()>,
-    on_deployed: Callback<Deployed>,
-    show_diagnostics: Callback<()>,
-) -> AnyView {
-    view! { <DeployDialog store flow_id version edited close on_deployed show_diagnostics/> }
-        .into_any()
+pub async fn deploy_dialog(request: DeployRequest) -> AnyView {
+    dialog(request).into_any()
 }
 
 /// The Deploy dialog for the saved version `version` of flow `flow_id`. It checks the version
 /// first and says when it has errors (deploying would stop at compiling), runs the deploy with
 /// each stage ticked off as the server reaches it, then shows the result until it is closed.
-#[component]
-fn DeployDialog(
-    store: CanvasStore,
-    flow_id: String,
-    version: String,
-    /// The canvas has edits the saved version lacks.
-    edited: bool,
-    close: Callback<()>,
-    on_deployed: Callback<Deployed>,
-    /// Opens the preview's Diagnostics tab.
-    show_diagnostics: Callback<()>,
-) -> impl IntoView {
+fn dialog(request: DeployRequest) -> impl IntoView {
+    let DeployRequest { store, flow_id, version, edited, close, on_deployed, show_diagnostics } =
+        request;
     let config = store.with_flow(|f| f.config.clone().unwrap_or_default());
     let topology =
         config.scaiqueue.as_ref().and_then(|t| t.scope.clone()).filter(|s| !s.is_empty());

@@ -66,16 +66,14 @@ impl Analysis {
                 set_timeout(
                     move || {
                         scheduled.set_value(false);
-                        let revision = store.revision.get_untracked();
                         // Closed, the pane needs diagnostics only: no artifact is compiled.
                         let wanted = if open.get_untracked() {
                             tab.get_untracked()
                         } else {
                             Tab::Diagnostics
                         };
-                        let flow = store.flow();
                         spawn_local(async move {
-                            self.show(store, render_apart(flow, wanted, revision).await);
+                            self.show(store, render_apart(store, wanted).await);
                         });
                     },
                     std::time::Duration::ZERO,
@@ -217,11 +215,14 @@ pub fn render(flow: &FlowGraph, tab: Tab, revision: u64) -> Preview {
     Preview { revision, tab, diagnostics, text, draft: has_errors, bytes, lines }
 }
 
-/// [`render`], from the piece of the bundle that holds the compiler: the editor is on screen
-/// before it loads, and the badges follow.
+/// [`render`] on the flow as the canvas holds it, read in place (not copied), from the piece
+/// of the bundle that holds the compiler: the editor is on screen before that piece loads, and
+/// the badges follow. The flow and its revision are read once the piece is in, so the result
+/// is never older than the flow at the time it was computed.
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn render_apart(flow: FlowGraph, tab: Tab, revision: u64) -> Preview {
-    render(&flow, tab, revision)
+async fn render_apart(store: CanvasStore, tab: Tab) -> Preview {
+    let revision = store.revision.get_untracked();
+    store.with_scene(|scene| render(scene.flow(), tab, revision))
 }
 
 /// The worst severity per node and per edge, for the canvas's badges.

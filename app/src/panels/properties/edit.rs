@@ -74,7 +74,7 @@ impl Edit {
     }
 
     /// Whether the text is refused (for `aria-invalid`).
-    pub fn invalid(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn invalid(&self) -> impl Fn() -> &'static str + Copy + Send + Sync + use<> {
         let error = self.error;
         move || if error.with(Option::is_some) { "true" } else { "false" }
     }
