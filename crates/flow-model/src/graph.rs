@@ -280,8 +280,8 @@ fn path_at(text: &str, line: usize, column: usize) -> String {
     if path.is_empty() { ".".to_owned() } else { path }
 }
 
-/// serde_json's message for `error` without the " at line L column C" it appends: ParseError
-/// (and the server's JSON bodies) report the line and column apart.
+/// serde_json's message for `error` without the " at line L column C" it appends, for callers
+/// that report the line and column apart (as ParseError does).
 pub fn json_message(error: &serde_json::Error) -> String {
     let message = error.to_string();
     match message.rfind(" at line ") {
