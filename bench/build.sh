@@ -2,8 +2,8 @@
 # Measures what docs/BENCHMARKS.md reports about builds:
 #   1. the README test command (scripts/test.sh) from a clean cargo target directory,
 #   2. the same command again after touching one file of the `app` crate,
-#   3. the release site build, and the sizes of the release WASM (raw, gzip -9, brotli) and of
-#      its pieces (bench/wasm-pieces.py)
+#   3. the release site build (scripts/bundle-size.sh), and the sizes of the pages' release WASM
+#      (raw, gzip -9, brotli) and of the editor's and its pieces (bench/wasm-pieces.py)
 #      and of its JS glue.
 # Tools must already be installed (scripts/setup.sh test). Takes about half an hour on 2 cores.
 #
@@ -31,16 +31,16 @@ if [ "${1:-}" != --sizes ]; then
   echo "after touching one app file: ${incremental} s"
 fi
 
-release=$(elapsed cargo leptos build --release --split --lib-features split)
+release=$(elapsed scripts/bundle-size.sh)
 pkg=target/site/pkg
 wasm=$(stat -c %s "$pkg/scaiflow.wasm")
 wasm_gz=$(gzip -9 -c "$pkg/scaiflow.wasm" | wc -c)
 js=$(stat -c %s "$pkg/scaiflow.js")
 js_gz=$(gzip -9 -c "$pkg/scaiflow.js" | wc -c)
 echo "release site build:        ${release} s"
-echo "release wasm (main module): ${wasm} B raw, ${wasm_gz} B gzip -9"
+echo "release wasm (the pages): ${wasm} B raw, ${wasm_gz} B gzip -9"
 if command -v brotli >/dev/null; then
   echo "release wasm brotli -q 11: $(brotli -q 11 -c "$pkg/scaiflow.wasm" | wc -c) B"
 fi
 echo "js glue:                   ${js} B raw, ${js_gz} B gzip -9"
-python3 bench/wasm-pieces.py "$pkg"
+python3 bench/wasm-pieces.py target/site/editor/pkg --main editor

@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""The pieces of a split browser bundle, and what each page and part loads, in gzip -9 bytes.
+"""The pieces of a split browser bundle, and what each part loads, in gzip -9 bytes.
 
-    bench/wasm-pieces.py PKG_DIR [--first-load NAME]
+    bench/wasm-pieces.py PKG_DIR [--main NAME] [--first-load NAME]
 
 PKG_DIR is the site's pkg directory after `cargo leptos build --split`: the main module
-`scaiflow.wasm`, one `split_*.wasm` per lazily loaded function, `chunk_*.wasm` for code that
-several of them share, and `__wasm_split_manifest.json`, which names for each lazy function the
-files its first call fetches. Prints every file (shared chunks summed), then for each lazy
-function how many files its first call fetches and what they add to the main module, in gzip
--9 and, where `--precompress` left them, in the brotli files the server sends. With `--first-load NAME`, the last line is the gzip -9 bytes of
-the main module plus the files of the lazy function whose name starts with NAME (what opening
-that part costs), for a budget check.
+`NAME.wasm` (`--main`, `editor` unless given: the editor's bundle), one `split_*.wasm` per
+lazily loaded function, `chunk_*.wasm` for code that several of them share, and
+`__wasm_split_manifest.json`, which names for each lazy function the files its first call
+fetches. Prints every file (shared chunks summed), then for each lazy function how many files
+its first call fetches and what they add to the main module, in gzip -9 and, where
+`--precompress` left them, in the brotli files the server sends. The last line is the gzip -9
+bytes of the main module, plus with `--first-load NAME` the files of the lazy function whose
+name starts with NAME (what opening that part costs), for a budget check.
 """
 import gzip
 import json
@@ -41,13 +42,16 @@ def main():
         raise SystemExit(__doc__)
     pkg = pathlib.Path(args[0])
     first_load = args[args.index("--first-load") + 1] if "--first-load" in args else None
-    main_wasm = pkg / "scaiflow.wasm"
+    main = args[args.index("--main") + 1] if "--main" in args else "editor"
+    main_wasm = pkg / f"{main}.wasm"
+    if not main_wasm.exists():
+        raise SystemExit(f"error: {main_wasm} is missing")
     manifest_path = pkg / "__wasm_split_manifest.json"
     if not manifest_path.exists():
         raise SystemExit(f"error: {manifest_path} is missing: the site was not built with --split")
     manifest = json.loads(manifest_path.read_text())
 
-    files = {"scaiflow": main_wasm}
+    files = {main: main_wasm}
     files.update({p.stem: p for p in pkg.glob("*.wasm") if p.stem.startswith(("split_", "chunk_"))})
     sizes = {name: (path.stat().st_size, gz(path)) for name, path in files.items()}
     # The brotli files `--precompress` leaves beside them: what the server sends.
@@ -74,7 +78,7 @@ def main():
         return total([brotli[f] for f in manifest[split] if f in sizes])
 
     print(f"\n{'first call of':<40} {'files':>6} {'adds gzip':>10} {'with main':>10} {'brotli':>10}")
-    main_gz, main_br = sizes["scaiflow"][1], brotli["scaiflow"]
+    main_gz, main_br = sizes[main][1], brotli[main]
     for split in sorted(manifest, key=loads, reverse=True):
         name = split.rsplit("_", 1)[0]
         count = sum(f in sizes for f in manifest[split])
@@ -84,7 +88,9 @@ def main():
             f"{show(with_br):>10}"
         )
 
-    if first_load is not None:
+    if first_load is None:
+        print(main_gz)
+    else:
         matching = [s for s in manifest if s.rsplit("_", 1)[0] == first_load]
         if len(matching) != 1:
             raise SystemExit(f"error: no single lazy function named {first_load} in the manifest")

@@ -9,8 +9,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$REPO_ROOT/scripts/setup.sh" run
 cd "$REPO_ROOT"
 
-step "cargo leptos build --release (with the ScaiGrid stand-in)"
-cargo leptos build --release --precompress --split --lib-features split --bin-features stand-in
+step "cargo leptos build --release (with the ScaiGrid stand-in), then the editor's bundle"
+cargo leptos build --release --precompress --project scaiflow --bin-features stand-in
+cargo leptos build --release --precompress --split --project editor --frontend-only
 
 url="http://${SCAIFLOW_API_HOST:-127.0.0.1}:${SCAIFLOW_API_PORT:-8001}/"
 step "starting ScaiFlow at $url (Ctrl-C stops it)"

@@ -48,8 +48,9 @@ fi
 cargo clippy --locked -p scaiflow-server --no-default-features --bin scaiflow-server -- -D warnings
 
 step "cargo clippy (wasm32: browser crates)"
-cargo clippy --locked --target wasm32-unknown-unknown -p frontend --features split -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-features --features csr \
+cargo clippy --locked --target wasm32-unknown-unknown -p frontend --features hydrate -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p frontend --features editor,split -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p app --no-default-features --features playground \
   --bin scaiflow-playground -- -D warnings
 
 step "cargo check --target wasm32-unknown-unknown (the pure crates)"
@@ -82,8 +83,9 @@ unset SCAIFLOW_TEST_MYSQL_URL SCAIFLOW_TEST_S3_BUCKET AWS_ENDPOINT AWS_ALLOW_HTT
 step "the release WASM stays within its size budget"
 "$REPO_ROOT/scripts/bundle-size.sh"
 
-step "cargo leptos build --split (server with the stand-in + hydrating WASM in pieces)"
-cargo leptos build --split --lib-features split --bin-features stand-in
+step "cargo leptos build (server with the stand-in + the pages' WASM, then the editor's in pieces)"
+cargo leptos build --project scaiflow --bin-features stand-in
+cargo leptos build --split --project editor --frontend-only
 
 step "trunk build (server-less playground)"
 trunk build

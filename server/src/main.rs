@@ -219,13 +219,18 @@ async fn set_role(
 }
 
 async fn run(mut config: Config) -> anyhow::Result<()> {
-    let wasm = config.site_root.join("pkg").join(format!("{}.wasm", app::OUTPUT_NAME));
-    anyhow::ensure!(
-        wasm.is_file(),
-        "the editor is not built: {} is missing; build it with `cargo leptos build` \
-         (or point SCAIFLOW_SITE_ROOT at a built site)",
-        wasm.display()
-    );
+    let pages = config.site_root.join("pkg").join(format!("{}.wasm", app::OUTPUT_NAME));
+    let editor =
+        config.site_root.join(format!("{}.wasm", app::EDITOR_BUNDLE.trim_start_matches('/')));
+    for wasm in [pages, editor] {
+        anyhow::ensure!(
+            wasm.is_file(),
+            "the site is not built: {} is missing; build it with `cargo leptos build --project \
+             scaiflow` and then `cargo leptos build --split --project editor --frontend-only` \
+             (or point SCAIFLOW_SITE_ROOT at a built site)",
+            wasm.display()
+        );
+    }
     let addr = config.listen_addr();
     tracing::info!(
         database = ?config.database,

@@ -77,7 +77,7 @@ pub fn Toolbar(session: Session, chrome: Chrome) -> impl IntoView {
 
     view! {
         <header class="topbar" role="toolbar" aria-label="Flow">
-            <a class="brand" href="/">"ScaiFlow"</a>
+            <a class="brand" href="/" rel="external">"ScaiFlow"</a>
             <input
                 id="flow-name"
                 class="flow-name"

@@ -235,7 +235,7 @@ fn FlowsTable(flows: RwSignal<Option<Result<Vec<AdminFlow>, String>>>) -> impl I
                         let name = if f.deleted_at.is_some() { format!("{} (in the trash)", f.name) } else { f.name.clone() };
                         view! {
                             <tr data-flow=f.id.clone()>
-                                <td><a href=format!("/flows/{}", f.id)>{name}</a></td>
+                                <td><a href=format!("/flows/{}", f.id) rel="external">{name}</a></td>
                                 <td>{f.owner_id}</td>
                                 <td>{f.version}</td>
                                 <td>{f.updated_at}</td>

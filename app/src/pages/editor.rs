@@ -3,7 +3,8 @@
 //! panels and the editor's frame ([`crate::editor`]).
 //!
 //! The editor mounts in the browser only (its content depends on local drafts and on the
-//! viewport's size); the server renders the page's frame and a loading line.
+//! viewport's size): the server renders the page's frame and a loading line, and the editor's
+//! own bundle (`app::EditorApp`, never hydrated) renders the editor over it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -77,19 +78,12 @@ fn EditorRoute(source: Source) -> impl IntoView {
             <div class="load-error" role="alert">
                 <h1>"This flow could not be opened"</h1>
                 <p>{message}</p>
-                <p><a href="/">"Back to the flows"</a></p>
+                <p><a href="/" rel="external">"Back to the flows"</a></p>
             </div>
         }
         .into_any(),
-        Some(Ok(opened)) => Suspend::new(editor(opened)).into_any(),
+        Some(Ok(opened)) => view! { <Editor opened/> }.into_any(),
     }
-}
-
-/// The editor on `opened`, loaded with its own piece of the bundle: the flows list and the
-/// loading frame do not wait for the canvas and the panels.
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn editor(opened: Opened) -> AnyView {
-    view! { <Editor opened/> }.into_any()
 }
 
 #[component]

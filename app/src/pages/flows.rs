@@ -182,7 +182,7 @@ fn NoticeLine(notice: Notice, restore: Callback<(String, String)>) -> impl IntoV
     view! {
         <p id="home-notice" class=if n.error { "home-notice error" } else { "home-notice" } role=if n.error { "alert" } else { "status" }>
             {n.text.clone()}" "
-            {n.link.map(|(text, href)| view! { <a href=href>{text}</a> })}
+            {n.link.map(|(text, href)| view! { <a href=href rel="external">{text}</a> })}
             {undo.map(|(id, name)| view! {
                 <button id="home-undo" class="link" on:click=move |_| restore.run((id.clone(), name.clone()))>"Undo"</button>
             })}
@@ -254,7 +254,7 @@ fn FlowRow(
     let (for_rename, for_copy, for_delete) = (flow.clone(), flow.clone(), flow.clone());
     view! {
         <li class="flow-row" data-flow-id=flow.id.clone()>
-            <a href=href>
+            <a href=href rel="external">
                 <span class="flow-row-name">{flow.name.clone()}</span>
                 <span class="flow-row-version">{format!("v{}", flow.version)}</span>
                 <span class="flow-row-time">{short_date(&flow.updated_at)}</span>
@@ -312,7 +312,7 @@ fn DraftsSection(mounted: RwSignal<bool>) -> impl IntoView {
                     };
                     view! {
                         <li class="flow-row draft-row">
-                            <a href=href>
+                            <a href=href rel="external">
                                 <span class="flow-row-name">{d.flow.name}</span>
                                 <span class="flow-row-version">{state}</span>
                                 <span class="flow-row-time">{short_date(&d.saved_at)}</span>
@@ -344,7 +344,7 @@ fn Examples() -> impl IntoView {
                 .unwrap_or_default();
             view! {
                 <li class="example-card">
-                    <a href=format!("/examples/{}", e.key) data-example=e.key>
+                    <a href=format!("/examples/{}", e.key) rel="external" data-example=e.key>
                         <strong>{e.title}</strong>
                         <span>{description}</span>
                     </a>

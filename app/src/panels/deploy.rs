@@ -475,7 +475,7 @@ pub fn GridStatus() -> impl IntoView {
             ),
             Some(Err(e)) => ("grid-status missing", "ScaiGrid: unknown".to_owned(), e),
         };
-        view! { <a id="grid-indicator" class=class href="/settings" title=title>{text}</a> }
+        view! { <a id="grid-indicator" class=class href="/settings" rel="external" title=title>{text}</a> }
             .into_any()
     }
 }

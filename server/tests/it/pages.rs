@@ -1,4 +1,5 @@
-//! Server-side rendering: the home page and the editor's shell, both with the hydration scripts.
+//! Server-side rendering: the home page with the hydration scripts, and the editor's shell with
+//! the editor's own bundle.
 
 use axum::http::StatusCode;
 
@@ -34,7 +35,11 @@ async fn editor_routes_render_a_shell_the_browser_fills_in() {
         let (status, html, _) = app.get(uri).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(html.contains("Opening the editor"), "{uri}: {html}");
-        assert!(html.contains("/pkg/scaiflow.wasm"), "{uri}");
+        // The editor's own bundle renders the editor; the pages' bundle is not loaded.
+        assert!(html.contains("/editor/pkg/editor.wasm"), "{uri}: {html}");
+        assert!(html.contains("/editor/pkg/editor.js"), "{uri}: {html}");
+        assert!(!html.contains("/pkg/scaiflow.wasm"), "{uri}: {html}");
+        assert!(!html.contains("/pkg/scaiflow.js"), "{uri}: {html}");
     }
 }
 

@@ -13,11 +13,14 @@ use scaiflow_server::storage::mirror;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_scaiflow-server");
 
-/// A directory with a stand-in built site, so the binary's "is the editor built" check passes.
+/// A directory with a stand-in built site (both bundles), so the binary's "is the site built"
+/// check passes.
 pub(crate) fn site_in(dir: &Path) -> String {
-    let pkg = dir.join("site/pkg");
-    std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::write(pkg.join("scaiflow.wasm"), b"\0asm").unwrap();
+    for (folder, file) in [("site/pkg", "scaiflow.wasm"), ("site/editor/pkg", "editor.wasm")] {
+        let pkg = dir.join(folder);
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join(file), b"\0asm").unwrap();
+    }
     dir.join("site").display().to_string()
 }
 
@@ -86,6 +89,17 @@ fn a_missing_site_build_exits_1_with_how_to_build_it() {
     let output = run(dir.path(), &[("SCAIFLOW_SITE_ROOT", &missing)]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("cargo leptos build"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_site_without_the_editors_bundle_is_refused_too() {
+    let (dir, built) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let site = site_in(built.path());
+    std::fs::remove_file(built.path().join("site/editor/pkg/editor.wasm")).unwrap();
+    let output = run(dir.path(), &[("SCAIFLOW_SITE_ROOT", &site)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("editor/pkg/editor.wasm"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--project editor"), "{}", stderr(&output));
 }
 
 /// A started server; killed and reaped on drop if a test fails before stopping it.
@@ -179,7 +193,7 @@ fn every_page_renders_whichever_build_made_the_binary() {
     let server = start(dir.path());
     let pages = [
         ("/", 200, r#"data-example="hello-world""#),
-        ("/flows/new", 200, "Opening the editor"),
+        ("/flows/new", 200, "/editor/pkg/editor.wasm"),
         ("/flows/flow_12345678", 200, "Opening the editor"),
         ("/drafts/flow_12345678", 200, "Opening the editor"),
         ("/examples/customer-support", 200, "Opening the editor"),
