@@ -32,6 +32,8 @@ use leptos_router::{
     components::{Route, RouteChildren, Router, Routes, RoutesProps},
 };
 
+pub use pages::is_editor_path;
+
 use pages::admin::AdminPage;
 use pages::editor::{DraftPage, ExamplePage, NewFlowPage, SavedFlowPage};
 use pages::flows::FlowsPage;
@@ -188,6 +190,7 @@ fn elsewhere(in_editor: bool) -> AnyView {
     });
     view! { <div class="editor-loading" role="status">"Loading…"</div> }.into_any()
 }
+
 /// Shown for any path no route matches; on the server it also sets the status to 404.
 #[component]
 fn NotFound() -> impl IntoView {

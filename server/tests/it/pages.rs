@@ -50,3 +50,33 @@ async fn unknown_pages_are_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
 }
+
+/// The server picks a page's bundle by `app::is_editor_path`, and each bundle sends the other's
+/// addresses to the server by it: it must name exactly the editor bundle's routes, or a page
+/// would load the bundle without its route.
+#[test]
+fn the_editor_path_rule_names_exactly_the_editor_bundles_routes() {
+    let paths = |routes: Vec<leptos_axum::AxumRouteListing>| -> Vec<String> {
+        routes
+            .iter()
+            .map(|route| {
+                let segments = route.path().split('/').map(|segment| {
+                    if segment.starts_with([':', '{']) { "some-id" } else { segment }
+                });
+                segments.collect::<Vec<_>>().join("/")
+            })
+            .collect()
+    };
+    let editor = paths(leptos_axum::generate_route_list(app::EditorApp));
+    let pages = paths(leptos_axum::generate_route_list(app::Pages));
+    assert_eq!(editor.len(), 4, "{editor:?}");
+    assert!(pages.len() >= 4, "{pages:?}");
+    for path in &editor {
+        assert!(app::is_editor_path(path), "{path} is the editor's");
+    }
+    for path in &pages {
+        assert!(!app::is_editor_path(path), "{path} is not the editor's");
+    }
+    let every = paths(leptos_axum::generate_route_list(app::App));
+    assert_eq!(every.len(), editor.len() + pages.len(), "{every:?}");
+}
