@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use wire::sharing::PrincipalKind;
 
-use crate::storage::db::Database;
+use crate::storage::db::{self, Database};
 use crate::storage::principals;
 use crate::with_pool;
 
@@ -338,15 +338,20 @@ pub async fn demote_super_admin(
                WHERE id = ? AND admin_role = 'super_admin' \
                AND (SELECT n FROM (SELECT COUNT(*) AS n FROM users \
                     WHERE admin_role = 'super_admin' AND deleted_at IS NULL) AS supers) > 1";
-    with_pool!(db, pool => {
-        sqlx::query(sql)
-            .bind(role)
-            .bind(source)
-            .bind(user)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected() == 1)
+    // Two demotions at once lock the super admins' rows in turn, and InnoDB breaks the
+    // deadlock by rolling one back; run again, it counts the other's demotion.
+    db::retrying_deadlocks(|| async {
+        with_pool!(db, pool => {
+            sqlx::query(sql)
+                .bind(role)
+                .bind(source)
+                .bind(user)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected() == 1)
+        })
     })
+    .await
 }
 
 pub async fn set_role(db: &Database, user: &str, role: Option<&str>) -> Result<(), sqlx::Error> {
