@@ -2,6 +2,7 @@
 """Bytes of WASM code per Rust crate, from a module's name section.
 
     bench/wasm-crates.py FILE.wasm [ROWS]
+    bench/wasm-crates.py --modules FILE.wasm [ROWS]
 
 FILE must keep its function names (`wasm-opt -g`, as `bench/build.sh --crates` builds it).
 Each function's body size is counted for the crate its name starts with. An impl for a type
@@ -10,6 +11,12 @@ core::fmt::Display>::fmt`) counts for the trait's crate: that crate's generic co
 for the app's types. Functions without a name (`?`) or a crate path count as `(other)`. The
 name section and data are not code and are left out. Prints one row per crate, largest first,
 with its share of the code.
+
+With `--modules`, the code is counted per module of the `app` crate instead: a function counts
+for the first `app::module::submodule` its name mentions, so the framework's generic code
+instantiated for a view's types counts for the view's module; functions that name no app
+module count as `(not the app's)`. This says which views cost most once the renderer's code is
+counted with them.
 """
 import collections
 import re
@@ -66,8 +73,12 @@ def imported_functions(data, start):
 
 
 def main():
-    path = sys.argv[1]
-    rows = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    args = sys.argv[1:]
+    by_module = args[:1] == ["--modules"]
+    if by_module:
+        args = args[1:]
+    path = args[0]
+    rows = int(args[1]) if len(args) > 1 else 30
     data = open(path, "rb").read()
     imports, bodies, names = 0, {}, {}
     for sid, start, size in sections(data):
@@ -97,14 +108,48 @@ def main():
                 i += sub
     if not names:
         raise SystemExit(f"{path} has no function names: build it with `wasm-opt -g`")
+    owner = module_of if by_module else crate_of
     per_crate = collections.Counter()
     for index, size in bodies.items():
-        per_crate[crate_of(names.get(index, ""))] += size
+        per_crate[owner(demangled(names.get(index, "")))] += size
     total = sum(per_crate.values())
-    print(f"{'bytes':>9}  share  crate")
+    print(f"{'bytes':>9}  share  {'module' if by_module else 'crate'}")
     for crate, size in per_crate.most_common(rows):
         print(f"{size:9d} {100 * size / total:5.1f} %  {crate}")
     print(f"{total:9d} 100.0 %  all code")
+
+
+ESCAPES = {"$LT$": "<", "$GT$": ">", "$RF$": "&", "$BP$": "*", "$C$": ",", "$SP$": "@",
+           "$u20$": " ", "$u27$": "'", "$u5b$": "[", "$u5d$": "]", "$u7b$": "{", "$u7d$": "}",
+           "$u3b$": ";", "$u2b$": "+", "$u22$": '"', "$LP$": "(", "$RP$": ")"}
+
+
+def demangled(name):
+    """A legacy-mangled Rust symbol (`_ZN3app6canvas5cards...E`, as cargo leaves them before
+    wasm-bindgen) as its path; other names as they are."""
+    if not name.startswith("_ZN") or not name.endswith("E"):
+        return name
+    parts, i, body = [], 3, name[:-1]
+    while i < len(body):
+        match = re.match(r"[0-9]+", body[i:])
+        if not match:
+            return name
+        length = int(match.group(0))
+        i += len(match.group(0))
+        part = body[i:i + length]
+        i += length
+        if re.fullmatch(r"h[0-9a-f]{16}", part):
+            break
+        part = part[1:] if part.startswith("_$") else part
+        for code, text in ESCAPES.items():
+            part = part.replace(code, text)
+        parts.append(part.replace("..", "::"))
+    return "::".join(parts)
+
+
+def module_of(name):
+    match = re.search(r"\bapp(?:\[[0-9a-f]+\])?((?:::[a-z_][a-z0-9_]*){1,2})", name)
+    return "app" + match.group(1) if match else "(not the app's)"
 
 
 def crate_of(name):

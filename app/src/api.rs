@@ -23,13 +23,13 @@ use wire::path::encode;
 use wire::sharing::{ChangeAcl, GrantAcl, PrincipalKind, PrincipalList};
 
 pub use crate::net::ApiError;
-use crate::net::{BASE, json_body, no_server, read, unreachable};
+use crate::net::{BASE, JsonBody, json_body, no_server, read, unreachable};
 
 /// Sends a request with the tab's access token; on 401 refreshes the tokens once and resends.
 async fn send(
     method: Method,
     url: &str,
-    body: Option<&serde_json::Value>,
+    body: Option<&JsonBody>,
     headers: &[(&str, &str)],
 ) -> Result<Response, ApiError> {
     let attempt = |token: Option<String>| {
@@ -43,7 +43,9 @@ async fn send(
                 builder = builder.header("Authorization", &format!("Bearer {token}"));
             }
             let request = match body {
-                Some(json) => builder.json(json),
+                Some(JsonBody(text)) => {
+                    builder.header("Content-Type", "application/json").body(text.as_str())
+                }
                 None => builder.build(),
             };
             request.map_err(unreachable)?.send().await.map_err(unreachable)
@@ -199,7 +201,7 @@ pub async fn principals(search: &str) -> Result<Vec<FoundPrincipal>, ApiError> {
 }
 
 /// Sends a request whose success has no body to read (204) or one the caller ignores.
-async fn act(method: Method, url: &str, body: Option<&serde_json::Value>) -> Result<(), ApiError> {
+async fn act(method: Method, url: &str, body: Option<&JsonBody>) -> Result<(), ApiError> {
     let response = send(method, url, body, &[]).await?;
     if response.status() == 204 {
         return Ok(());

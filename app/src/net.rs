@@ -63,9 +63,15 @@ pub fn unreachable(e: gloo_net::Error) -> ApiError {
     ApiError::Unreachable(e.to_string())
 }
 
-/// A request body as JSON.
-pub fn json_body(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::Unreachable(e.to_string()))
+/// A request body: JSON text.
+#[derive(Debug, Clone)]
+pub struct JsonBody(pub String);
+
+/// `value` as a request body. Written straight to text, with the one serialiser the bundle
+/// also uses for drafts (a `serde_json::Value` first would take a second copy of every request
+/// type's serialiser).
+pub fn json_body(value: &impl Serialize) -> Result<JsonBody, ApiError> {
+    serde_json::to_string(value).map(JsonBody).map_err(|e| ApiError::Unreachable(e.to_string()))
 }
 
 /// `POST {BASE}{path}` with `body` and no credentials (the sign-in's own calls).

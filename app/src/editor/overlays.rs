@@ -1,4 +1,5 @@
-//! The editor's own dialogs: the version conflict of a save, and the keyboard shortcuts.
+//! The editor's own dialogs: the version conflict of a save, and the keyboard shortcuts. Both
+//! come from their own pieces of the bundle when first shown.
 
 use leptos::prelude::*;
 
@@ -9,9 +10,13 @@ use crate::session::Session;
 /// Offers the ways out of a refused save while [`Session::conflict`] holds one.
 #[component]
 pub fn ConflictDialog(session: Session) -> impl IntoView {
+    move || session.conflict.get().map(|current| Suspend::new(conflict_dialog(session, current)))
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn conflict_dialog(session: Session, current: String) -> AnyView {
     let conflict = session.conflict;
-    move || {
-        conflict.get().map(|current| view! {
+    view! {
         <Dialog id="conflict" labelled_by="conflict-title" alert=true close=Callback::new(move |()| conflict.set(None))>
             <h2 id="conflict-title">"Saved elsewhere meanwhile"</h2>
             <div class="dialog-body">
@@ -25,13 +30,19 @@ pub fn ConflictDialog(session: Session) -> impl IntoView {
                 <button id="conflict-cancel" class="quiet" on:click=move |_| conflict.set(None)>"Cancel"</button>
             </div>
         </Dialog>
-    })
     }
+    .into_any()
 }
 
-/// The list of shortcuts (`?`).
+/// The list of shortcuts (`?`) while `open`.
 #[component]
-pub fn HelpOverlay(close: Callback<()>) -> impl IntoView {
+pub fn HelpOverlay(open: RwSignal<bool>) -> impl IntoView {
+    let close = Callback::new(move |()| open.set(false));
+    move || open.get().then(|| Suspend::new(help_overlay(close)))
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn help_overlay(close: Callback<()>) -> AnyView {
     let groups = SHORTCUTS
         .iter()
         .map(|(title, rows)| {
@@ -56,4 +67,5 @@ pub fn HelpOverlay(close: Callback<()>) -> impl IntoView {
             </div>
         </Dialog>
     }
+    .into_any()
 }

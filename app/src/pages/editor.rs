@@ -173,9 +173,7 @@ fn Editor(opened: Opened) -> impl IntoView {
                 let close = Callback::new(move |()| sharing.set(false));
                 Suspend::new(share_dialog(store.with_flow(|f| f.id.clone()), close))
             })}
-            <Show when=move || help.get()>
-                <HelpOverlay close=Callback::new(move |()| help.set(false))/>
-            </Show>
+            <HelpOverlay open=help/>
         </div>
     }
 }

@@ -23,9 +23,29 @@ const OVERSCAN: usize = 40;
 const WINDOW: usize = 220;
 
 /// The preview pane: the artifact of its tab, or the diagnostics, of the session's last analysis.
+/// It starts closed, so what it shows comes from its own piece of the bundle when it is first
+/// opened, and stays in the page after.
 #[component]
 pub fn PreviewPane(store: CanvasStore, analysis: Analysis) -> impl IntoView {
-    let Analysis { open, tab, latest: shown, .. } = analysis;
+    let open = analysis.open;
+    let opened = Memo::new(move |was: Option<&bool>| was == Some(&true) || open.get());
+    let content = move || opened.get().then(|| Suspend::new(preview_content(store, analysis)));
+    view! {
+        <aside id="preview" class="preview" aria-label="Live preview" hidden=move || !open.get()>
+            {content}
+        </aside>
+    }
+}
+
+/// The pane's tabs and body, from the preview's piece of the bundle.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn preview_content(store: CanvasStore, analysis: Analysis) -> AnyView {
+    view! { <PreviewContent store analysis/> }.into_any()
+}
+
+#[component]
+fn PreviewContent(store: CanvasStore, analysis: Analysis) -> impl IntoView {
+    let Analysis { tab, latest: shown, .. } = analysis;
     // The last preview of each tab that had a text: shown, marked out of date, should a flow
     // ever be beyond drafting.
     let last_text = StoredValue::new(HashMap::<Tab, Arc<Preview>>::new());
@@ -168,10 +188,8 @@ pub fn PreviewPane(store: CanvasStore, analysis: Analysis) -> impl IntoView {
     };
 
     view! {
-        <aside id="preview" class="preview" aria-label="Live preview" hidden=move || !open.get()>
-            <div class="preview-tabs" role="tablist">{tabs}</div>
-            <div class="preview-body" on:scroll=on_scroll>{body}</div>
-        </aside>
+        <div class="preview-tabs" role="tablist">{tabs}</div>
+        <div class="preview-body" on:scroll=on_scroll>{body}</div>
     }
 }
 

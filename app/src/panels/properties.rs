@@ -62,9 +62,11 @@ async fn node_panel(store: CanvasStore, lookups: Lookups, id: String) -> AnyView
     view! { <NodePanel store lookups id/> }.into_any()
 }
 
-/// Starts loading the node forms' piece of the bundle in the background, so that selecting a
-/// first node does not wait for it.
+/// Starts loading the pieces of the bundle the panel shows after its first paint in the
+/// background: the flow panel's sections, then the node forms, so that selecting a first node
+/// does not wait for them.
 pub fn preload() {
+    flow::preload();
     // The split build of the browser bundle only: elsewhere the forms are already there.
     #[cfg(all(feature = "split", target_arch = "wasm32"))]
     leptos::task::spawn_local(__preload_node_panel());

@@ -180,12 +180,30 @@ pub fn FlowPanel(store: CanvasStore, lookups: Lookups) -> impl IntoView {
                 <p class="help">"The ScaiCore language version the compiler targets."</p>
             </div>
         </section>
+        {Suspend::new(flow_sections(ed))}
+    }
+}
+
+/// The sections below the general fields (models, ScaiQueue topology, sandbox capability,
+/// publishing, deployments), from their own piece of the bundle: the panel's first paint shows
+/// the general fields, and [`preload`] fetches the rest once the editor is idle.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn flow_sections(ed: Editor) -> AnyView {
+    view! {
         <Registry ed/>
         <Topology ed/>
         <Bunker ed/>
         <Publish ed/>
         <crate::panels::deploy::DeploymentHistory/>
     }
+    .into_any()
+}
+
+/// Starts loading the flow panel's sections in the background.
+pub fn preload() {
+    // The split build of the browser bundle only: elsewhere the sections are already there.
+    #[cfg(all(feature = "split", target_arch = "wasm32"))]
+    leptos::task::spawn_local(__preload_flow_sections());
 }
 
 /// The model registry: row 1 is the pinned `primary`; each row has Advanced settings.
