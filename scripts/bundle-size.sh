@@ -16,7 +16,7 @@ cd "$REPO_ROOT"
 # gzip -9 bytes that opening the editor downloads. The target is 450,000 (docs/BENCHMARKS.md,
 # "Browser bundle"); until the cuts reach it, the budget is the size measured when it was last
 # lowered plus 2 %, so the bundle can only shrink.
-budget=523000
+budget=504000
 
 # The pages' bundle first: building a project empties its site root, and the editor's is a
 # folder inside the pages' site.

@@ -107,16 +107,29 @@ pub fn Toolbar(session: Session, chrome: Chrome) -> impl IntoView {
             {move || (may_deploy && base.get().is_some()).then(|| view! {
                 <button id="deploy" title="Deploy the saved version to ScaiGrid" on:click=move |_| deploying.set(true)>"Deploy"</button>
             })}
-            {(!PLAYGROUND).then(|| view! { <crate::panels::deploy::GridStatus/> })}
+            {(!PLAYGROUND).then(|| Suspend::new(grid_status()))}
             {move || (may_share && base.get().is_some()).then(|| view! {
                 <button id="share" title="Who else may view, edit or deploy this flow" on:click=move |_| sharing.set(true)>"Share"</button>
             })}
             <PaneToggle id="toggle-properties" title="Properties of the selected node, or of the flow (Shift+I)" open=properties_open label="Properties"/>
             <PaneToggle id="toggle-preview" title="Live preview: YAML, IR, .scai and diagnostics (Shift+P)" open=preview_open label="Preview"/>
             <button id="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| help.set(true)>"?"</button>
-            <crate::account::AccountMenu/>
+            {Suspend::new(account_menu())}
         </header>
     }
+}
+
+/// The ScaiGrid indicator, from a piece of its own: it shows what the server answers, so it is
+/// empty at first paint anyway.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn grid_status() -> AnyView {
+    view! { <crate::panels::deploy::GridStatus/> }.into_any()
+}
+
+/// The account corner, from a piece of its own for the same reason (the sign-in code with it).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn account_menu() -> AnyView {
+    view! { <crate::account::AccountMenu/> }.into_any()
 }
 
 /// A toolbar button that shows or hides a side pane.
