@@ -64,7 +64,7 @@ pub fn unreachable(e: gloo_net::Error) -> ApiError {
 }
 
 /// A request body: JSON text.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct JsonBody(pub String);
 
 /// `value` as a request body. Written straight to text, with the one serialiser the bundle

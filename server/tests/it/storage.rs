@@ -48,7 +48,7 @@ async fn a_database_in_a_missing_directory_is_a_clear_startup_error() {
 /// one is rolled back with the error `retrying_deadlocks` runs again, the other goes through.
 #[tokio::test]
 async fn a_real_deadlock_is_recognised_as_one() {
-    let app = crate::TestApp::new().await;
+    let app = TestApp::new().await;
     let Database::MySql(pool) = &app.state.db else {
         return; // SQLite takes one writer at a time: its writes never deadlock
     };
